@@ -1,0 +1,45 @@
+package dev.ballast.core.port;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The application's own membership protocol: how a member joins, hands its data off and leaves
+ * (ZooKeeper dynamic reconfiguration, etcd member API, Redis Cluster slots, Kafka reassignment, or
+ * a user's hooks). Every call is idempotent: calling it again after a crash has the same effect as
+ * calling it once. Calls may block for a bounded time (a network round trip); they throw {@link
+ * MembershipException} when the application refuses or cannot be reached.
+ */
+public interface Membership {
+
+  /**
+   * Prepares the cluster for a new member and returns the settings it must start with (for example
+   * ZooKeeper's dynamic configuration with the current ensemble, or etcd's initial-cluster after a
+   * learner was added). {@code current} are the members serving now.
+   */
+  Map<String, String> announce(Member joining, List<Member> current);
+
+  /** Whether a started member is serving and caught up enough to be made a full member. */
+  boolean isReady(Member member, List<Member> current);
+
+  /** Makes a ready member a full (voting, serving) member of the cluster. */
+  void join(Member joining, List<Member> current);
+
+  /**
+   * The cluster as the application reports it, asked of every member in {@code members}: who the
+   * voting members are, who leads, and whether each member is healthy and in sync.
+   */
+  ClusterView view(List<Member> members);
+
+  /** Starts handing the member's data or sessions to the remaining members. */
+  void drain(Member leaving, List<Member> remaining);
+
+  /** How far the drain started by {@link #drain} has come. */
+  DrainProgress drainProgress(Member leaving, List<Member> remaining);
+
+  /** Stops a drain that is no longer wanted (the target size went back up). */
+  void cancelDrain(Member leaving, List<Member> remaining);
+
+  /** Removes the member from the cluster's membership (it no longer votes or owns data). */
+  void leave(Member leaving, List<Member> remaining);
+}

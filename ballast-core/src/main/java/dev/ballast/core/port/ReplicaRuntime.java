@@ -1,0 +1,47 @@
+package dev.ballast.core.port;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs the members of one cluster, addressed by ordinal: a StatefulSet's pods, or local processes.
+ * Every action is idempotent and returns without waiting for the effect; the executor polls {@link
+ * #isRunning} to see it, so that a crash between an action and its effect is safe.
+ */
+public interface ReplicaRuntime {
+
+  /** Every member the runtime has reserved, running or not, in ordinal order. */
+  List<Member> members();
+
+  /** The member with this ordinal, if the runtime has reserved it. */
+  default Optional<Member> member(int ordinal) {
+    return members().stream().filter(m -> m.ordinal() == ordinal).findFirst();
+  }
+
+  /**
+   * Reserves the identity and endpoints of {@code ordinal} (ports, data directory, pod name) and
+   * returns it; returns the existing reservation when called again.
+   */
+  Member prepare(int ordinal);
+
+  /**
+   * Starts the member with the settings the membership adapter produced when it was announced (for
+   * example the dynamic configuration a new ZooKeeper server starts with). A running member is left
+   * alone.
+   */
+  void start(Member member, Map<String, String> launchSettings);
+
+  /** Whether the member's process or pod exists and has not exited. */
+  boolean isRunning(int ordinal);
+
+  /** Asks the member to stop; a stopped member is left alone. */
+  void stop(int ordinal);
+
+  /**
+   * Applies the data policy to a stopped member: {@link DataPolicy#DELETE} removes its data so that
+   * it can never rejoin with stale state, {@link DataPolicy#RETAIN} keeps it for inspection but
+   * still releases the reservation.
+   */
+  void cleanup(int ordinal, DataPolicy policy);
+}
