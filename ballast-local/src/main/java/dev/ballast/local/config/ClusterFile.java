@@ -1,0 +1,84 @@
+package dev.ballast.local.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.ballast.core.port.DataPolicy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A local cluster as its YAML file describes it (see {@code examples/local/zookeeper.yaml}),
+ * validated and with every default applied. {@code stateDir} is absolute (a relative one in the
+ * file is relative to the file). {@code metrics} and {@code behavior} are kept as written, in the
+ * {@code autoscaling/v2} syntax, for the autoscaling loop to interpret.
+ */
+public record ClusterFile(
+    Path file,
+    String name,
+    Path stateDir,
+    int replicas,
+    int minReplicas,
+    int maxReplicas,
+    List<Integer> allowedReplicas,
+    MemberSpec member,
+    MembershipType membership,
+    ShrinkPolicy shrink,
+    DataPolicy dataPolicy,
+    StageTimeouts timeouts,
+    Duration syncPeriod,
+    JsonNode metrics,
+    JsonNode behavior) {
+
+  public ClusterFile {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(stateDir, "stateDir");
+    allowedReplicas = List.copyOf(allowedReplicas);
+    Objects.requireNonNull(member, "member");
+    Objects.requireNonNull(membership, "membership");
+    Objects.requireNonNull(shrink, "shrink");
+    Objects.requireNonNull(dataPolicy, "dataPolicy");
+    Objects.requireNonNull(timeouts, "timeouts");
+    Objects.requireNonNull(syncPeriod, "syncPeriod");
+    metrics = metrics == null ? JsonNodeFactory.instance.arrayNode() : metrics.deepCopy();
+    behavior = behavior == null ? JsonNodeFactory.instance.nullNode() : behavior.deepCopy();
+  }
+
+  /** Reads and validates the file; every problem is reported at once in the exception. */
+  public static ClusterFile load(Path file) throws ClusterFileException {
+    Path absolute = file.toAbsolutePath().normalize();
+    String label = String.valueOf(file.getFileName());
+    String text;
+    try {
+      text = Files.readString(absolute, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ClusterFileException(
+          List.of(label + ": cannot read the cluster file (" + describe(e) + ")"));
+    }
+    return parse(text, absolute);
+  }
+
+  /** Validates {@code yaml} as if read from {@code file} (relative paths resolve against it). */
+  public static ClusterFile parse(String yaml, Path file) throws ClusterFileException {
+    return new ClusterFileReader(file.toAbsolutePath().normalize()).read(yaml);
+  }
+
+  /** The metrics are an empty list when the file names none. */
+  public JsonNode metrics() {
+    return metrics.deepCopy();
+  }
+
+  /** A null node when the file has no {@code behavior}. */
+  public JsonNode behavior() {
+    return behavior.deepCopy();
+  }
+
+  private static String describe(IOException e) {
+    return e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage();
+  }
+}

@@ -1,0 +1,519 @@
+package dev.ballast.local.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ballast.core.port.DataPolicy;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Walks a cluster file's YAML tree, applying defaults and collecting every problem with its field
+ * path; the one place where the defaults of a local cluster are decided.
+ */
+final class ClusterFileReader {
+  static final String API_VERSION = "ballast.dev/v1alpha1";
+  static final String KIND = "LocalCluster";
+  static final Duration DEFAULT_STAGE_TIMEOUT = Duration.ofMinutes(2);
+  static final Duration DEFAULT_SYNC_PERIOD = Duration.ofSeconds(15);
+  static final Duration DEFAULT_TICK_TIME = Duration.ofMillis(500);
+  static final String DEFAULT_HEAP = "128m";
+  static final String DEFAULT_HOST = "127.0.0.1";
+
+  private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  private static final Pattern HEAP = Pattern.compile("[1-9][0-9]{0,5}[kKmMgG]");
+  private static final Pattern PORT_NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private final Path file;
+  private final String label;
+  private final List<String> problems = new ArrayList<>();
+
+  ClusterFileReader(Path file) {
+    this.file = file;
+    this.label = String.valueOf(file.getFileName());
+  }
+
+  ClusterFile read(String yaml) throws ClusterFileException {
+    JsonNode root;
+    try {
+      root = YAML.readTree(yaml);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + "";
+      throw new ClusterFileException(
+          List.of(label + ": not valid YAML" + where + ": " + e.getOriginalMessage()));
+    }
+    if (root == null || !root.isObject()) {
+      throw new ClusterFileException(
+          List.of(label + ": must be a YAML mapping with apiVersion, kind, metadata and spec"));
+    }
+    ClusterFile result = readRoot(root);
+    if (!problems.isEmpty()) {
+      throw new ClusterFileException(problems);
+    }
+    return result;
+  }
+
+  private ClusterFile readRoot(JsonNode root) {
+    known(root, "", "apiVersion", "kind", "metadata", "spec");
+    text(root, "", "apiVersion", false)
+        .filter(v -> !v.equals(API_VERSION))
+        .ifPresent(v -> problem("apiVersion", "must be " + API_VERSION + " (was " + v + ")"));
+    text(root, "", "kind", false)
+        .filter(v -> !v.equals(KIND))
+        .ifPresent(v -> problem("kind", "must be " + KIND + " (was " + v + ")"));
+
+    String name = "cluster";
+    JsonNode metadata = object(root, "", "metadata", true);
+    if (metadata != null) {
+      known(metadata, "metadata", "name");
+      name =
+          text(metadata, "metadata", "name", true)
+              .filter(
+                  n -> {
+                    if (!NAME.matcher(n).matches()) {
+                      problem(
+                          "metadata.name",
+                          "must be lower-case letters, digits and '-' (at most 63), e.g. zk-demo");
+                      return false;
+                    }
+                    return true;
+                  })
+              .orElse(name);
+    }
+
+    JsonNode spec = object(root, "", "spec", true);
+    if (spec == null) {
+      return null;
+    }
+    known(
+        spec,
+        "spec",
+        "stateDir",
+        "replicas",
+        "minReplicas",
+        "maxReplicas",
+        "allowedReplicas",
+        "member",
+        "membership",
+        "scaleDown",
+        "timeouts",
+        "syncPeriod",
+        "metrics",
+        "behavior");
+
+    Path stateDir = stateDir(spec, name);
+    Optional<Integer> replicas = positiveInt(spec, "spec", "replicas", true);
+    int minReplicas = positiveInt(spec, "spec", "minReplicas", false).orElse(1);
+    Optional<Integer> maxReplicas = positiveInt(spec, "spec", "maxReplicas", true);
+    List<Integer> allowed = allowedReplicas(spec);
+    MemberSpec member = member(spec);
+    MembershipType membership = membership(spec, member);
+    ShrinkPolicy shrink = ShrinkPolicy.ALLOWED;
+    DataPolicy dataPolicy = DataPolicy.DELETE;
+    JsonNode scaleDown = object(spec, "spec", "scaleDown", false);
+    if (scaleDown != null) {
+      known(scaleDown, "spec.scaleDown", "policy", "dataPolicy");
+      shrink = choice(scaleDown, "spec.scaleDown", "policy", ShrinkPolicy.class).orElse(shrink);
+      dataPolicy =
+          choice(scaleDown, "spec.scaleDown", "dataPolicy", DataPolicy.class).orElse(dataPolicy);
+    }
+    StageTimeouts timeouts = timeouts(spec);
+    Duration syncPeriod = duration(spec, "spec", "syncPeriod").orElse(DEFAULT_SYNC_PERIOD);
+    JsonNode metrics = spec.get("metrics");
+    if (metrics != null && !metrics.isArray()) {
+      problem("spec.metrics", "must be a list of autoscaling/v2 metric specs");
+    }
+    JsonNode behavior = spec.get("behavior");
+    if (behavior != null && !behavior.isObject()) {
+      problem("spec.behavior", "must be an autoscaling/v2 behavior mapping");
+    }
+
+    checkSizes(replicas, minReplicas, maxReplicas, allowed);
+    if (!problems.isEmpty()) {
+      return null;
+    }
+    return new ClusterFile(
+        file,
+        name,
+        stateDir,
+        replicas.orElseThrow(),
+        minReplicas,
+        maxReplicas.orElseThrow(),
+        allowed,
+        member,
+        membership,
+        shrink,
+        dataPolicy,
+        timeouts,
+        syncPeriod,
+        metrics,
+        behavior);
+  }
+
+  private Path stateDir(JsonNode spec, String name) {
+    String raw = text(spec, "spec", "stateDir", false).orElse(".ballast/" + name);
+    try {
+      Path base = file.getParent() == null ? Path.of("") : file.getParent();
+      return base.resolve(raw).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      problem("spec.stateDir", "must be a directory path (" + e.getReason() + ")");
+      return Path.of("").toAbsolutePath();
+    }
+  }
+
+  private List<Integer> allowedReplicas(JsonNode spec) {
+    JsonNode node = spec.get("allowedReplicas");
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      problem("spec.allowedReplicas", "must be a list of sizes, e.g. [3, 5, 7]");
+      return List.of();
+    }
+    List<Integer> sizes = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode v = node.get(i);
+      String path = "spec.allowedReplicas[" + i + "]";
+      if (!v.canConvertToExactIntegral()
+          || !v.isNumber()
+          || v.asLong() < 1
+          || !v.canConvertToInt()) {
+        problem(path, "must be a positive integer");
+      } else if (!sizes.isEmpty() && v.asInt() <= sizes.get(sizes.size() - 1)) {
+        problem(path, "sizes must be listed in increasing order without repeats");
+      } else {
+        sizes.add(v.asInt());
+      }
+    }
+    if (node.isEmpty()) {
+      problem("spec.allowedReplicas", "must list at least one size, or be left out");
+    }
+    return sizes;
+  }
+
+  private MemberSpec member(JsonNode spec) {
+    JsonNode node = object(spec, "spec", "member", true);
+    if (node == null) {
+      return new MemberSpec(
+          MemberKind.ZOOKEEPER,
+          DEFAULT_HOST,
+          DEFAULT_HEAP,
+          DEFAULT_TICK_TIME,
+          List.of(),
+          List.of(),
+          Map.of());
+    }
+    String p = "spec.member";
+    known(node, p, "kind", "host", "heap", "tickTime", "command", "ports", "env");
+    MemberKind kind = choice(node, p, "kind", MemberKind.class).orElse(null);
+    if (kind == null && !node.has("kind")) {
+      problem(p + ".kind", "is required: zookeeper or command");
+    }
+    String host = text(node, p, "host", false).orElse(DEFAULT_HOST);
+    String heap = text(node, p, "heap", false).orElse(DEFAULT_HEAP);
+    if (!HEAP.matcher(heap).matches()) {
+      problem(p + ".heap", "must be a JVM heap size such as 128m or 1g");
+    }
+    Duration tickTime = duration(node, p, "tickTime").orElse(DEFAULT_TICK_TIME);
+    List<String> command = stringList(node, p, "command");
+    List<String> ports = stringList(node, p, "ports");
+    Map<String, String> env = stringMap(node, p, "env");
+    if (kind == MemberKind.ZOOKEEPER) {
+      if (node.has("command")) {
+        problem(p + ".command", "only applies to kind command; remove it for kind zookeeper");
+      }
+      if (node.has("ports")) {
+        problem(
+            p + ".ports",
+            "kind zookeeper has the fixed ports client, quorum, election, admin; remove it");
+      }
+    }
+    if (kind == MemberKind.COMMAND) {
+      if (command.isEmpty()) {
+        problem(p + ".command", "is required for kind command: the program and its arguments");
+      }
+      for (int i = 0; i < ports.size(); i++) {
+        if (!PORT_NAME.matcher(ports.get(i)).matches()) {
+          problem(p + ".ports[" + i + "]", "must be a lower-case name such as client");
+        } else if (ports.indexOf(ports.get(i)) != i) {
+          problem(p + ".ports[" + i + "]", "repeats the port name " + ports.get(i));
+        }
+      }
+      for (int i = 0; i < command.size(); i++) {
+        checkPlaceholders(command.get(i), p + ".command[" + i + "]", ports);
+      }
+    }
+    return new MemberSpec(
+        kind == null ? MemberKind.COMMAND : kind, host, heap, tickTime, command, ports, env);
+  }
+
+  private void checkPlaceholders(String arg, String path, List<String> ports) {
+    var m = PLACEHOLDER.matcher(arg);
+    while (m.find()) {
+      String key = m.group(1);
+      if (key.startsWith("port:")) {
+        String port = key.substring("port:".length());
+        if (!ports.contains(port)) {
+          problem(path, "uses {" + key + "} but spec.member.ports does not list '" + port + "'");
+        }
+      } else if (!Set.of("ordinal", "id", "dataDir", "host", "name").contains(key)) {
+        problem(
+            path,
+            "unknown placeholder {"
+                + key
+                + "}; use {ordinal}, {id}, {dataDir}, {host}, {name} or {port:NAME}");
+      }
+    }
+  }
+
+  private MembershipType membership(JsonNode spec, MemberSpec member) {
+    JsonNode node = object(spec, "spec", "membership", false);
+    MembershipType type =
+        member.kind() == MemberKind.ZOOKEEPER ? MembershipType.ZOOKEEPER : MembershipType.NONE;
+    if (node != null) {
+      known(node, "spec.membership", "type");
+      type = choice(node, "spec.membership", "type", MembershipType.class).orElse(type);
+    }
+    if (type == MembershipType.ZOOKEEPER && member.kind() == MemberKind.COMMAND) {
+      for (String needed : List.of("client", "quorum", "election")) {
+        if (!member.ports().contains(needed)) {
+          problem(
+              "spec.member.ports",
+              "membership zookeeper needs a port named '" + needed + "'; add it to the list");
+        }
+      }
+    }
+    return type;
+  }
+
+  private StageTimeouts timeouts(JsonNode spec) {
+    JsonNode node = object(spec, "spec", "timeouts", false);
+    if (node == null) {
+      return new StageTimeouts(DEFAULT_STAGE_TIMEOUT, Map.of());
+    }
+    Duration defaultTimeout = DEFAULT_STAGE_TIMEOUT;
+    Map<String, Duration> byStage = new LinkedHashMap<>();
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!key.equals("default") && !StageTimeouts.STAGES.contains(key)) {
+        problem(
+            "spec.timeouts." + key,
+            "unknown stage; use default or one of " + new TreeSet<>(StageTimeouts.STAGES));
+        continue;
+      }
+      Optional<Duration> d = duration(node, "spec.timeouts", key);
+      d.filter(v -> v.isZero())
+          .ifPresent(v -> problem("spec.timeouts." + key, "must be longer than 0s"));
+      if (d.isPresent() && !d.get().isZero()) {
+        if (key.equals("default")) {
+          defaultTimeout = d.get();
+        } else {
+          byStage.put(key, d.get());
+        }
+      }
+    }
+    return new StageTimeouts(defaultTimeout, byStage);
+  }
+
+  private void checkSizes(
+      Optional<Integer> replicas, int min, Optional<Integer> max, List<Integer> allowed) {
+    if (max.isPresent() && min > max.get()) {
+      problem("spec.minReplicas", "must not exceed spec.maxReplicas (" + max.get() + ")");
+    }
+    if (replicas.isPresent()) {
+      int r = replicas.get();
+      if (r < min || (max.isPresent() && r > max.get())) {
+        problem(
+            "spec.replicas",
+            "must be between spec.minReplicas ("
+                + min
+                + ") and spec.maxReplicas ("
+                + max.map(String::valueOf).orElse("?")
+                + ")");
+      } else if (!allowed.isEmpty() && !allowed.contains(r)) {
+        problem("spec.replicas", "must be one of spec.allowedReplicas " + allowed);
+      }
+    }
+    for (int i = 0; i < allowed.size(); i++) {
+      int size = allowed.get(i);
+      if (size < min || (max.isPresent() && size > max.get())) {
+        problem(
+            "spec.allowedReplicas[" + i + "]",
+            "size "
+                + size
+                + " is outside spec.minReplicas.."
+                + "spec.maxReplicas ("
+                + min
+                + ".."
+                + max.map(String::valueOf).orElse("?")
+                + ")");
+      }
+    }
+  }
+
+  // --- field helpers: each records a problem and returns empty/null when the value is unusable
+
+  private void known(JsonNode node, String path, String... names) {
+    Set<String> allowed = Set.of(names);
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!allowed.contains(f)) {
+        problem(
+            join(path, f), "unknown field; expected one of " + new TreeSet<>(Arrays.asList(names)));
+      }
+    }
+  }
+
+  private JsonNode object(JsonNode parent, String path, String key, boolean required) {
+    JsonNode v = parent.get(key);
+    if (v == null || v.isNull()) {
+      if (required) {
+        problem(join(path, key), "is required");
+      }
+      return null;
+    }
+    if (!v.isObject()) {
+      problem(join(path, key), "must be a mapping");
+      return null;
+    }
+    return v;
+  }
+
+  private Optional<String> text(JsonNode parent, String path, String key, boolean required) {
+    JsonNode v = parent.get(key);
+    if (v == null || v.isNull()) {
+      if (required) {
+        problem(join(path, key), "is required");
+      }
+      return Optional.empty();
+    }
+    if (!v.isValueNode() || v.asText().isBlank()) {
+      problem(join(path, key), "must be a non-empty string");
+      return Optional.empty();
+    }
+    return Optional.of(v.asText());
+  }
+
+  private Optional<Integer> positiveInt(
+      JsonNode parent, String path, String key, boolean required) {
+    JsonNode v = parent.get(key);
+    if (v == null || v.isNull()) {
+      if (required) {
+        problem(join(path, key), "is required: a positive integer");
+      }
+      return Optional.empty();
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 1) {
+      problem(join(path, key), "must be a positive integer");
+      return Optional.empty();
+    }
+    return Optional.of(v.asInt());
+  }
+
+  private Optional<Duration> duration(JsonNode parent, String path, String key) {
+    JsonNode v = parent.get(key);
+    if (v == null || v.isNull()) {
+      return Optional.empty();
+    }
+    Optional<Duration> d = v.isTextual() ? Durations.parse(v.asText()) : Optional.empty();
+    if (d.isEmpty()) {
+      problem(join(path, key), "must be a duration such as 500ms, 30s, 2m or 1h");
+    }
+    return d;
+  }
+
+  private <E extends Enum<E>> Optional<E> choice(
+      JsonNode parent, String path, String key, Class<E> type) {
+    JsonNode v = parent.get(key);
+    if (v == null || v.isNull()) {
+      return Optional.empty();
+    }
+    String raw = v.isTextual() ? v.asText() : "";
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(raw)) {
+        return Optional.of(e);
+      }
+    }
+    List<String> names = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      names.add(display(e));
+    }
+    problem(join(path, key), "must be one of " + String.join(", ", names));
+    return Optional.empty();
+  }
+
+  private List<String> stringList(JsonNode parent, String path, String key) {
+    JsonNode v = parent.get(key);
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    if (!v.isArray()) {
+      problem(join(path, key), "must be a list of strings");
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < v.size(); i++) {
+      JsonNode e = v.get(i);
+      if (!e.isValueNode() || e.isNull()) {
+        problem(join(path, key) + "[" + i + "]", "must be a string");
+      } else {
+        out.add(e.asText());
+      }
+    }
+    return out;
+  }
+
+  private Map<String, String> stringMap(JsonNode parent, String path, String key) {
+    JsonNode v = parent.get(key);
+    if (v == null || v.isNull()) {
+      return Map.of();
+    }
+    if (!v.isObject()) {
+      problem(join(path, key), "must be a mapping of names to strings");
+      return Map.of();
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    v.fields()
+        .forEachRemaining(
+            e -> {
+              if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                problem(join(path, key) + "." + e.getKey(), "must be a string");
+              } else {
+                out.put(e.getKey(), e.getValue().asText());
+              }
+            });
+    return out;
+  }
+
+  /** Enum constants as a file spells them: ZOOKEEPER → zookeeper, ALLOWED → Allowed. */
+  static String display(Enum<?> e) {
+    String lower = e.name().toLowerCase(Locale.ROOT);
+    if (e instanceof ShrinkPolicy || e instanceof DataPolicy) {
+      return Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
+    }
+    return lower;
+  }
+
+  private static String join(String path, String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+
+  private void problem(String path, String message) {
+    problems.add(label + ": " + path + ": " + message);
+  }
+}

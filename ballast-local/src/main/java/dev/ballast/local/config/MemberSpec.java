@@ -1,0 +1,40 @@
+package dev.ballast.local.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How each member of a local cluster is started. For {@link MemberKind#ZOOKEEPER} the ports are
+ * fixed ({@code client}, {@code quorum}, {@code election}, {@code admin}) and {@code heap}/{@code
+ * tickTime} tune the server; for {@link MemberKind#COMMAND} {@code command} is an argument list
+ * whose placeholders ({@code {ordinal}}, {@code {id}}, {@code {dataDir}}, {@code {host}}, {@code
+ * {port:NAME}}) are filled in per member and {@code ports} names the ports to reserve.
+ */
+public record MemberSpec(
+    MemberKind kind,
+    String host,
+    String heap,
+    Duration tickTime,
+    List<String> command,
+    List<String> ports,
+    Map<String, String> env) {
+
+  /** The port names of a built-in ZooKeeper member. */
+  public static final List<String> ZOOKEEPER_PORTS =
+      List.of("client", "quorum", "election", "admin");
+
+  public MemberSpec {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(host, "host");
+    command = List.copyOf(command);
+    ports = List.copyOf(ports);
+    env = Map.copyOf(env);
+  }
+
+  /** The names of the ports each member gets, in a stable order. */
+  public List<String> portNames() {
+    return kind == MemberKind.ZOOKEEPER ? ZOOKEEPER_PORTS : ports;
+  }
+}

@@ -1,0 +1,9 @@
+package dev.ballast.local.config;
+
+/** Which membership adapter drives joins and leaves of a local cluster. */
+public enum MembershipType {
+  /** ZooKeeper dynamic reconfiguration ({@code reconfig -add/-remove}). */
+  ZOOKEEPER,
+  /** No membership protocol: a member is in the cluster while its process runs. */
+  NONE
+}

@@ -1,0 +1,209 @@
+package dev.ballast.local.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ballast.core.port.DataPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ClusterFileTest {
+  private static final Path FILE = Path.of("/clusters/prod/cluster.yaml");
+
+  private static final String MINIMAL =
+      """
+      apiVersion: ballast.dev/v1alpha1
+      kind: LocalCluster
+      metadata:
+        name: zk
+      spec:
+        replicas: 3
+        maxReplicas: 5
+        member:
+          kind: zookeeper
+      """;
+
+  @Test
+  void appliesDefaultsToAMinimalFile() throws Exception {
+    // when
+    ClusterFile c = ClusterFile.parse(MINIMAL, FILE);
+
+    // then
+    assertThat(c.name()).isEqualTo("zk");
+    assertThat(c.stateDir()).isEqualTo(Path.of("/clusters/prod/.ballast/zk"));
+    assertThat(c.minReplicas()).isEqualTo(1);
+    assertThat(c.allowedReplicas()).isEmpty();
+    assertThat(c.membership()).isEqualTo(MembershipType.ZOOKEEPER);
+    assertThat(c.shrink()).isEqualTo(ShrinkPolicy.ALLOWED);
+    assertThat(c.dataPolicy()).isEqualTo(DataPolicy.DELETE);
+    assertThat(c.member().portNames()).containsExactly("client", "quorum", "election", "admin");
+    assertThat(c.member().heap()).isEqualTo("128m");
+    assertThat(c.timeouts().forStage("JOIN")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(c.syncPeriod()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(c.metrics().isArray()).isTrue();
+    assertThat(c.behavior().isNull()).isTrue();
+  }
+
+  @Test
+  void readsTheExampleZooKeeperFile() throws Exception {
+    // given
+    Path example = Path.of("../examples/local/zookeeper.yaml");
+
+    // when
+    ClusterFile c = ClusterFile.load(example);
+
+    // then
+    assertThat(c.replicas()).isEqualTo(3);
+    assertThat(c.allowedReplicas()).containsExactly(3, 5, 7);
+    assertThat(c.member().tickTime()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.timeouts().forStage("join")).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.timeouts().forStage("drain")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(c.stateDir())
+        .isEqualTo(
+            example.toAbsolutePath().getParent().resolve("../../.ballast/zk-demo").normalize());
+  }
+
+  @Test
+  void readsTheExampleCommandFile() throws Exception {
+    // when
+    ClusterFile c = ClusterFile.load(Path.of("../examples/local/command.yaml"));
+
+    // then
+    assertThat(c.member().kind()).isEqualTo(MemberKind.COMMAND);
+    assertThat(c.member().portNames()).containsExactly("http");
+    assertThat(c.membership()).isEqualTo(MembershipType.NONE);
+    assertThat(c.dataPolicy()).isEqualTo(DataPolicy.RETAIN);
+  }
+
+  @Test
+  void reportsEveryProblemAtOnceWithItsFieldPath() {
+    // given
+    String yaml =
+        """
+        metadata:
+          name: Zk_1
+        spec:
+          replicas: 0
+          maxReplicas: 7
+          allowedReplicas: [3, -5, 7]
+          member:
+            kind: zookeeper
+            heap: lots
+          scaleDown:
+            policy: Sometimes
+          syncPeriod: 15
+        """;
+
+    // when / then
+    assertThatThrownBy(() -> ClusterFile.parse(yaml, FILE))
+        .isInstanceOfSatisfying(
+            ClusterFileException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactlyInAnyOrder(
+                        "cluster.yaml: metadata.name: must be lower-case letters, digits and '-'"
+                            + " (at most 63), e.g. zk-demo",
+                        "cluster.yaml: spec.replicas: must be a positive integer",
+                        "cluster.yaml: spec.allowedReplicas[1]: must be a positive integer",
+                        "cluster.yaml: spec.member.heap: must be a JVM heap size such as 128m or"
+                            + " 1g",
+                        "cluster.yaml: spec.scaleDown.policy: must be one of Allowed, Disabled",
+                        "cluster.yaml: spec.syncPeriod: must be a duration such as 500ms, 30s, 2m"
+                            + " or 1h"));
+  }
+
+  record Case(String name, String yaml, String expected) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Case> badFiles() {
+    return Stream.of(
+        new Case(
+            "a misspelt field is named",
+            MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  maxReplica: 5"),
+            "cluster.yaml: spec.maxReplica: unknown field; expected one of"),
+        new Case(
+            "a misspelt member field is named",
+            MINIMAL.replace("kind: zookeeper", "kind: zookeeper\n    tickTme: 2s"),
+            "cluster.yaml: spec.member.tickTme: unknown field"),
+        new Case(
+            "replicas outside the allowed sizes",
+            MINIMAL.replace("maxReplicas: 5", "maxReplicas: 7\n  allowedReplicas: [5, 7]"),
+            "cluster.yaml: spec.replicas: must be one of spec.allowedReplicas [5, 7]"),
+        new Case(
+            "allowed sizes out of order",
+            MINIMAL.replace("maxReplicas: 5", "maxReplicas: 7\n  allowedReplicas: [3, 7, 5]"),
+            "cluster.yaml: spec.allowedReplicas[2]: sizes must be listed in increasing order"),
+        new Case(
+            "min above max",
+            MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  minReplicas: 6"),
+            "cluster.yaml: spec.minReplicas: must not exceed spec.maxReplicas (5)"),
+        new Case(
+            "missing maxReplicas",
+            MINIMAL.replace("  maxReplicas: 5\n", ""),
+            "cluster.yaml: spec.maxReplicas: is required"),
+        new Case(
+            "unknown membership type",
+            MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  membership:\n    type: raft"),
+            "cluster.yaml: spec.membership.type: must be one of zookeeper, none"),
+        new Case(
+            "unknown stage timeout",
+            MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  timeouts:\n    jion: 10s"),
+            "cluster.yaml: spec.timeouts.jion: unknown stage"),
+        new Case(
+            "a command port used but not declared",
+            MINIMAL.replace(
+                "kind: zookeeper",
+                "kind: command\n    command: [srv, '--port={port:http}']\n    ports: [client]\n"
+                    + "  membership:\n    type: none"),
+            "cluster.yaml: spec.member.command[1]: uses {port:http} but spec.member.ports does"
+                + " not list 'http'"),
+        new Case(
+            "an unknown placeholder",
+            MINIMAL.replace(
+                "kind: zookeeper",
+                "kind: command\n    command: [srv, '{datadir}']\n  membership:\n    type: none"),
+            "cluster.yaml: spec.member.command[1]: unknown placeholder {datadir}"),
+        new Case(
+            "a command without a program",
+            MINIMAL.replace("kind: zookeeper", "kind: command"),
+            "cluster.yaml: spec.member.command: is required for kind command"),
+        new Case(
+            "a wrong kind",
+            MINIMAL.replace("kind: LocalCluster", "kind: Cluster"),
+            "cluster.yaml: kind: must be LocalCluster (was Cluster)"),
+        new Case("not yaml", "spec: [unclosed", "cluster.yaml: not valid YAML"),
+        new Case("not a mapping", "- a\n- b\n", "cluster.yaml: must be a YAML mapping"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badFiles")
+  void rejectsABadFileNamingTheField(Case c) {
+    // when / then
+    assertThatThrownBy(() -> ClusterFile.parse(c.yaml(), FILE))
+        .isInstanceOfSatisfying(
+            ClusterFileException.class,
+            e -> assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith(c.expected())));
+  }
+
+  @Test
+  void namesAMissingFile() {
+    assertThatThrownBy(() -> ClusterFile.load(Path.of("target/does-not-exist.yaml")))
+        .isInstanceOfSatisfying(
+            ClusterFileException.class,
+            e ->
+                assertThat(e.problems())
+                    .isEqualTo(
+                        List.of(
+                            "does-not-exist.yaml: cannot read the cluster file (no such"
+                                + " file)")));
+  }
+}
