@@ -1,0 +1,658 @@
+package dev.ballast.members.zookeeper;
+
+import static dev.ballast.members.zookeeper.ZooKeeperServerConfig.CLIENT_PORT;
+import static dev.ballast.members.zookeeper.ZooKeeperServerConfig.serverId;
+
+import dev.ballast.core.port.ClusterView;
+import dev.ballast.core.port.DrainProgress;
+import dev.ballast.core.port.Member;
+import dev.ballast.core.port.Membership;
+import dev.ballast.core.port.MembershipException;
+import dev.ballast.members.zookeeper.ZooKeeperFourLetterWords.ServerState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.admin.ZooKeeperAdmin;
+import org.apache.zookeeper.client.ZKClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ZooKeeper 3.5+ membership through dynamic reconfiguration: a new server starts with the live
+ * configuration plus itself, syncs with the leader as a non-voting follower, and is then added as a
+ * participant with an incremental {@code reconfig -add}; a leaving server is removed with {@code
+ * reconfig -remove}. Server id = ordinal + 1. Every network call is bounded by the request timeout.
+ */
+public final class ZooKeeperMembership implements Membership {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperMembership.class);
+  private static final int RECONFIG_ATTEMPTS = 3;
+
+  private final Duration timeout;
+  private final ZooKeeperFourLetterWords words;
+
+  /** A membership whose network calls each take at most 5 seconds. */
+  public ZooKeeperMembership() {
+    this(Duration.ofSeconds(5));
+  }
+
+  /**
+   * A membership whose network calls (connect, request, four-letter word) each take at most this.
+   */
+  public ZooKeeperMembership(Duration requestTimeout) {
+    Objects.requireNonNull(requestTimeout, "requestTimeout");
+    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException("requestTimeout must be positive, was " + requestTimeout);
+    }
+    this.timeout = requestTimeout;
+    this.words = new ZooKeeperFourLetterWords(requestTimeout);
+  }
+
+  /**
+   * Returns the dynamic configuration the new server must start with: the live configuration (read
+   * from the ensemble, so it is exact) plus the new server as a participant, under {@link
+   * ZooKeeperServerConfig#DYNAMIC_CONFIG_SETTING}. Nothing changes in the ensemble.
+   */
+  @Override
+  public Map<String, String> announce(Member joining, List<Member> current) {
+    requireSome(current, "announce member " + joining.ordinal());
+    ZooKeeperDynamicConfig.Server own = ZooKeeperServerConfig.server(joining);
+    ZooKeeperDynamicConfig live;
+    try (Session session = connect(current)) {
+      live = session.getConfig();
+    }
+    live.server(own.id())
+        .filter(existing -> !existing.sameAs(own))
+        .ifPresent(
+            existing -> {
+              throw new MembershipException(
+                  "cannot announce member "
+                      + joining.ordinal()
+                      + ": the ensemble already has "
+                      + existing.line()
+                      + " with other addresses than "
+                      + own.line()
+                      + "; remove it first");
+            });
+    ZooKeeperDynamicConfig start = live.with(own);
+    LOG.info(
+        "stage=announce member={} server={} liveConfigVersion=0x{} startServers={}",
+        joining.ordinal(),
+        own.id(),
+        live.versionHex(),
+        start.servers().keySet());
+    return ZooKeeperServerConfig.launchSettings(start);
+  }
+
+  /**
+   * Ready means: the server answers {@code imok}; it serves requests as a follower, observer or
+   * leader (a learner serves only once it has finished syncing with the leader); and, unless it
+   * leads, its last applied zxid is at least the leader's last zxid read just before, so it has
+   * every transaction committed before the check.
+   */
+  @Override
+  public boolean isReady(Member member, List<Member> current) {
+    Optional<String> reason = notReadyReason(member, current);
+    reason.ifPresent(r -> LOG.debug("member={} not ready: {}", member.ordinal(), r));
+    return reason.isEmpty();
+  }
+
+  private Optional<String> notReadyReason(Member member, List<Member> current) {
+    if (!words.ruok(member.host(), member.port(CLIENT_PORT))) {
+      return Optional.of("it does not answer 'ruok' on " + address(member));
+    }
+    Optional<ServerState> leaderState = Optional.empty();
+    for (Member m : current) {
+      if (m.ordinal() == member.ordinal()) {
+        continue;
+      }
+      Optional<ServerState> st = srvr(m);
+      if (st.isPresent() && st.get().leader()) {
+        leaderState = st;
+        break;
+      }
+    }
+    ServerState self;
+    try {
+      self = words.srvr(member.host(), member.port(CLIENT_PORT));
+    } catch (IOException e) {
+      return Optional.of("'srvr' failed on " + address(member) + ": " + e.getMessage());
+    }
+    if (!self.serving()) {
+      return Optional.of("it is not serving requests yet (looking for or syncing with a leader)");
+    }
+    String mode = self.mode().orElseThrow();
+    if (mode.equals("leader")) {
+      return Optional.empty();
+    }
+    if (!mode.equals("follower") && !mode.equals("observer")) {
+      return Optional.of("it runs in mode '" + mode + "', not as part of the ensemble");
+    }
+    if (leaderState.isEmpty()) {
+      return Optional.of("no current member reports being the leader");
+    }
+    long leaderZxid = leaderState.get().zxid();
+    if (self.zxid() < leaderZxid) {
+      return Optional.of(
+          "it is behind the leader (zxid 0x"
+              + Long.toHexString(self.zxid())
+              + " < 0x"
+              + Long.toHexString(leaderZxid)
+              + ")");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Adds the member as a participant ({@code reconfig -add}, guarded by the configuration version
+   * it read); a no-op when it already is one. Refuses a member that is not ready, because ZooKeeper
+   * would accept a dead server as long as the old members still form a quorum of the new ensemble.
+   */
+  @Override
+  public void join(Member joining, List<Member> current) {
+    requireSome(current, "join member " + joining.ordinal());
+    ZooKeeperDynamicConfig.Server own = ZooKeeperServerConfig.server(joining);
+    try (Session session = connect(current)) {
+      for (int attempt = 1; attempt <= RECONFIG_ATTEMPTS; attempt++) {
+        ZooKeeperDynamicConfig live = session.getConfig();
+        Optional<ZooKeeperDynamicConfig.Server> existing = live.server(own.id());
+        if (existing.isPresent() && existing.get().sameAs(own)) {
+          LOG.info(
+              "stage=join member={} server={} outcome=already-member configVersion=0x{}",
+              joining.ordinal(),
+              own.id(),
+              live.versionHex());
+          return;
+        }
+        Optional<String> notReady = notReadyReason(joining, current);
+        if (notReady.isPresent()) {
+          throw new MembershipException(
+              "member "
+                  + joining.ordinal()
+                  + " (server."
+                  + own.id()
+                  + ") is not ready to join: "
+                  + notReady.get());
+        }
+        try {
+          ZooKeeperDynamicConfig after = session.reconfigure(own.line(), null, live.version());
+          if (after.server(own.id()).filter(s -> s.sameAs(own)).isEmpty()) {
+            throw new MembershipException(
+                "ZooKeeper accepted adding "
+                    + own.line()
+                    + " but its new configuration 0x"
+                    + after.versionHex()
+                    + " does not list it");
+          }
+          LOG.info(
+              "stage=join member={} server={} outcome=added configVersion=0x{} voting={}",
+              joining.ordinal(),
+              own.id(),
+              after.versionHex(),
+              after.votingOrdinals());
+          return;
+        } catch (KeeperException.BadVersionException e) {
+          LOG.info(
+              "stage=join member={} configuration changed since 0x{}, reading it again",
+              joining.ordinal(),
+              live.versionHex());
+        } catch (KeeperException e) {
+          throw refused("add " + own.line(), joining, e);
+        }
+      }
+    }
+    throw new MembershipException(
+        "could not add member "
+            + joining.ordinal()
+            + ": the ZooKeeper configuration changed during each of "
+            + RECONFIG_ATTEMPTS
+            + " attempts");
+  }
+
+  /**
+   * Asks every member for its state ({@code srvr}, {@code mntr} on the leader) and its own view of
+   * the configuration ({@code getConfig} through a session on that member alone). The voting
+   * members are those of the leader's configuration (else of the highest version seen).
+   */
+  @Override
+  public ClusterView view(List<Member> members) {
+    List<Probe> probes = members.stream().map(this::probe).toList();
+    List<Probe> leaders =
+        probes.stream().filter(p -> p.state.map(ServerState::leader).orElse(false)).toList();
+    Optional<ZooKeeperDynamicConfig> reference =
+        leaders.size() == 1 && leaders.get(0).config.isPresent()
+            ? leaders.get(0).config
+            : probes.stream()
+                .flatMap(p -> p.config.stream())
+                .max(Comparator.comparingLong(ZooKeeperDynamicConfig::version));
+    List<ZooKeeperDynamicConfig> configs = probes.stream().flatMap(p -> p.config.stream()).toList();
+    boolean agree =
+        reference.isPresent()
+            && configs.stream()
+                .allMatch(
+                    c ->
+                        c.version() == reference.get().version()
+                            && c.servers().equals(reference.get().servers()));
+    boolean consistent = agree && leaders.size() <= 1;
+
+    List<ClusterView.MemberStatus> statuses = new ArrayList<>();
+    for (Probe p : probes) {
+      statuses.add(status(p, reference));
+    }
+    Optional<Integer> leader =
+        leaders.size() == 1 ? Optional.of(leaders.get(0).member.ordinal()) : Optional.empty();
+    String detail;
+    if (reference.isEmpty()) {
+      detail = "no member returned its configuration";
+    } else {
+      detail =
+          "config 0x"
+              + reference.get().versionHex()
+              + " voting="
+              + reference.get().votingOrdinals()
+              + " leader="
+              + leader.map(String::valueOf).orElse(leaders.isEmpty() ? "none" : "several")
+              + (agree ? "" : " members disagree on the configuration: " + versions(probes));
+    }
+    return new ClusterView(
+        reference.map(ZooKeeperDynamicConfig::votingOrdinals).orElse(Set.of()),
+        leader,
+        consistent,
+        statuses,
+        detail);
+  }
+
+  private ClusterView.MemberStatus status(Probe p, Optional<ZooKeeperDynamicConfig> reference) {
+    int ordinal = p.member.ordinal();
+    if (p.state.isEmpty()) {
+      return new ClusterView.MemberStatus(ordinal, "unreachable", false, p.problem);
+    }
+    ServerState st = p.state.get();
+    if (!st.serving()) {
+      return new ClusterView.MemberStatus(
+          ordinal,
+          "not-serving",
+          false,
+          "not serving requests (looking for or syncing with a leader)");
+    }
+    String role = st.mode().orElseThrow();
+    List<String> problems = new ArrayList<>();
+    StringBuilder detail = new StringBuilder("zxid=0x").append(Long.toHexString(st.zxid()));
+    if (p.config.isEmpty()) {
+      problems.add("configuration unreadable: " + p.problem);
+    } else {
+      ZooKeeperDynamicConfig c = p.config.get();
+      detail.append(" config=0x").append(c.versionHex());
+      if (reference.isPresent() && c.version() != reference.get().version()) {
+        problems.add(
+            "configuration 0x"
+                + c.versionHex()
+                + " differs from 0x"
+                + reference.get().versionHex());
+      }
+      if (reference.isPresent() && !reference.get().votingOrdinals().contains(ordinal)) {
+        detail.append(" non-voting");
+      }
+    }
+    if (role.equals("leader") && reference.isPresent()) {
+      int voters = reference.get().votingOrdinals().size();
+      int synced = p.syncedFollowers;
+      detail.append(" syncedFollowers=").append(synced).append('/').append(voters - 1);
+      if (synced + 1 <= voters / 2) {
+        problems.add("only " + synced + " voting followers synced, no quorum of " + voters);
+      }
+    }
+    if (!problems.isEmpty()) {
+      detail.append(": ").append(String.join("; ", problems));
+    }
+    return new ClusterView.MemberStatus(ordinal, role, problems.isEmpty(), detail.toString());
+  }
+
+  private static String versions(List<Probe> probes) {
+    return probes.stream()
+        .map(
+            p ->
+                p.member.ordinal()
+                    + "="
+                    + p.config.map(c -> "0x" + c.versionHex() + c.votingOrdinals()).orElse("?"))
+        .collect(Collectors.joining(", "));
+  }
+
+  private Probe probe(Member m) {
+    Optional<ServerState> state;
+    try {
+      state = Optional.of(words.srvr(m.host(), m.port(CLIENT_PORT)));
+    } catch (IOException e) {
+      return new Probe(
+          m,
+          Optional.empty(),
+          Optional.empty(),
+          0,
+          "no answer on " + address(m) + ": " + e.getMessage());
+    }
+    if (!state.get().serving()) {
+      return new Probe(m, state, Optional.empty(), 0, "not serving");
+    }
+    Optional<ZooKeeperDynamicConfig> config = Optional.empty();
+    String problem = "";
+    try (Session session = connect(List.of(m))) {
+      config = Optional.of(session.getConfig());
+    } catch (MembershipException e) {
+      problem = e.getMessage();
+    }
+    int synced = 0;
+    if (state.get().leader()) {
+      try {
+        Map<String, String> mntr = words.mntr(m.host(), m.port(CLIENT_PORT));
+        synced = Integer.parseInt(mntr.getOrDefault("zk_synced_followers", "0"));
+      } catch (IOException | NumberFormatException e) {
+        problem = "'mntr' failed: " + e.getMessage();
+      }
+    }
+    return new Probe(m, state, config, synced, problem);
+  }
+
+  private record Probe(
+      Member member,
+      Optional<ServerState> state,
+      Optional<ZooKeeperDynamicConfig> config,
+      int syncedFollowers,
+      String problem) {}
+
+  /** Nothing to hand off: every ZooKeeper server holds a full replica. Returns at once. */
+  @Override
+  public void drain(Member leaving, List<Member> remaining) {
+    LOG.info("stage=drain member={} outcome=nothing-to-hand-off", leaving.ordinal());
+  }
+
+  @Override
+  public DrainProgress drainProgress(Member leaving, List<Member> remaining) {
+    return DrainProgress.complete(
+        "server."
+            + serverId(leaving)
+            + " holds a full replica like every ZooKeeper server: nothing to hand off; its clients"
+            + " reconnect to the remaining servers when it stops");
+  }
+
+  @Override
+  public void cancelDrain(Member leaving, List<Member> remaining) {
+    // Nothing was started by drain.
+  }
+
+  /**
+   * Removes the member ({@code reconfig -remove}, guarded by the configuration version it read); a
+   * no-op when it is not in the configuration. Refuses when it is the last voting member, or when
+   * the remaining voting members do not have a leader and a serving majority.
+   */
+  @Override
+  public void leave(Member leaving, List<Member> remaining) {
+    requireSome(remaining, "remove member " + leaving.ordinal());
+    int id = serverId(leaving);
+    try (Session session = connect(remaining)) {
+      for (int attempt = 1; attempt <= RECONFIG_ATTEMPTS; attempt++) {
+        ZooKeeperDynamicConfig live = session.getConfig();
+        if (live.server(id).isEmpty()) {
+          LOG.info(
+              "stage=leave member={} server={} outcome=not-a-member configVersion=0x{}",
+              leaving.ordinal(),
+              id,
+              live.versionHex());
+          return;
+        }
+        ZooKeeperDynamicConfig after = live.without(id);
+        if (after.votingOrdinals().isEmpty()) {
+          throw new MembershipException(
+              "refusing to remove member "
+                  + leaving.ordinal()
+                  + " (server."
+                  + id
+                  + "): it is the last voting member");
+        }
+        requireQuorum(after, leaving);
+        try {
+          ZooKeeperDynamicConfig result =
+              session.reconfigure(null, String.valueOf(id), live.version());
+          if (result.server(id).isPresent()) {
+            throw new MembershipException(
+                "ZooKeeper accepted removing server."
+                    + id
+                    + " but its new configuration 0x"
+                    + result.versionHex()
+                    + " still lists it");
+          }
+          LOG.info(
+              "stage=leave member={} server={} outcome=removed configVersion=0x{} voting={}",
+              leaving.ordinal(),
+              id,
+              result.versionHex(),
+              result.votingOrdinals());
+          return;
+        } catch (KeeperException.BadVersionException e) {
+          LOG.info(
+              "stage=leave member={} configuration changed since 0x{}, reading it again",
+              leaving.ordinal(),
+              live.versionHex());
+        } catch (KeeperException e) {
+          throw refused("remove server." + id, leaving, e);
+        }
+      }
+    }
+    throw new MembershipException(
+        "could not remove member "
+            + leaving.ordinal()
+            + ": the ZooKeeper configuration changed during each of "
+            + RECONFIG_ATTEMPTS
+            + " attempts");
+  }
+
+  /** The remaining voting servers (addressed through the live configuration) must have a quorum. */
+  private void requireQuorum(ZooKeeperDynamicConfig after, Member leaving) {
+    int voters = after.votingOrdinals().size();
+    int serving = 0;
+    boolean leader = false;
+    for (ZooKeeperDynamicConfig.Server s : after.servers().values()) {
+      if (s.role() != ZooKeeperDynamicConfig.Role.PARTICIPANT || s.clientPort() == 0) {
+        continue;
+      }
+      String host = s.clientHost().equals("0.0.0.0") ? s.host() : s.clientHost();
+      try {
+        ServerState st = words.srvr(host, s.clientPort());
+        if (st.serving()) {
+          serving++;
+          leader |= st.leader();
+        }
+      } catch (IOException e) {
+        LOG.debug("server.{} did not answer srvr: {}", s.id(), e.getMessage());
+      }
+    }
+    if (serving <= voters / 2) {
+      throw new MembershipException(
+          "refusing to remove member "
+              + leaving.ordinal()
+              + ": only "
+              + serving
+              + " of the "
+              + voters
+              + " remaining voting servers are serving, no quorum");
+    }
+    // The leaving server itself may be the leader; ZooKeeper then hands leadership over.
+    if (!leader && !isLeader(leaving)) {
+      throw new MembershipException(
+          "refusing to remove member " + leaving.ordinal() + ": the ensemble has no leader");
+    }
+  }
+
+  private boolean isLeader(Member m) {
+    return srvr(m).map(ServerState::leader).orElse(false);
+  }
+
+  private Optional<ServerState> srvr(Member m) {
+    try {
+      return Optional.of(words.srvr(m.host(), m.port(CLIENT_PORT)));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static MembershipException refused(String what, Member member, KeeperException e) {
+    String why =
+        switch (e.code()) {
+          case NEWCONFIGNOQUORUM ->
+              "the new configuration would have no synced quorum (is every new server running and"
+                  + " synced with the leader?)";
+          case RECONFIGINPROGRESS -> "another reconfiguration is in progress; retry";
+          case RECONFIGDISABLED -> "reconfiguration is disabled (reconfigEnabled=false)";
+          case NOAUTH ->
+              "not authorized: reconfiguration needs a super user or skipACL=yes on the servers";
+          case BADARGUMENTS -> "bad arguments: " + e.getMessage();
+          default -> e.code() + " " + e.getMessage();
+        };
+    return new MembershipException(
+        "ZooKeeper refused to " + what + " for member " + member.ordinal() + ": " + why, e);
+  }
+
+  private static void requireSome(List<Member> members, String what) {
+    if (members.isEmpty()) {
+      throw new MembershipException("cannot " + what + ": no current member to ask");
+    }
+  }
+
+  private static String address(Member m) {
+    return m.host() + ":" + m.port(CLIENT_PORT);
+  }
+
+  private Session connect(List<Member> members) {
+    String connectString =
+        members.stream().map(ZooKeeperMembership::address).collect(Collectors.joining(","));
+    return Session.open(connectString, timeout);
+  }
+
+  /** A short-lived admin session; every request on it is bounded by the timeout. */
+  static final class Session implements AutoCloseable {
+    private final ZooKeeperAdmin admin;
+    private final String connectString;
+    private final Duration timeout;
+
+    private Session(ZooKeeperAdmin admin, String connectString, Duration timeout) {
+      this.admin = admin;
+      this.connectString = connectString;
+      this.timeout = timeout;
+    }
+
+    static Session open(String connectString, Duration timeout) {
+      CountDownLatch connected = new CountDownLatch(1);
+      ZKClientConfig conf = new ZKClientConfig();
+      conf.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
+      ZooKeeperAdmin admin;
+      try {
+        admin =
+            new ZooKeeperAdmin(
+                connectString,
+                (int) Math.max(4000, timeout.toMillis() * 2),
+                event -> {
+                  if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                    connected.countDown();
+                  }
+                },
+                conf);
+      } catch (IOException e) {
+        throw new MembershipException("cannot create a ZooKeeper client for " + connectString, e);
+      }
+      Session session = new Session(admin, connectString, timeout);
+      try {
+        if (!connected.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          session.close();
+          throw new MembershipException(
+              "no ZooKeeper server at " + connectString + " accepted a session within " + timeout);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        session.close();
+        throw new MembershipException("interrupted while connecting to " + connectString, e);
+      }
+      return session;
+    }
+
+    ZooKeeperDynamicConfig getConfig() {
+      CompletableFuture<byte[]> result = new CompletableFuture<>();
+      admin.getConfig(false, (rc, path, ctx, data, stat) -> complete(result, rc, data), null);
+      try {
+        return parse(await(result, "getConfig"));
+      } catch (KeeperException e) {
+        throw new MembershipException(
+            "ZooKeeper at " + connectString + " failed getConfig: " + e.code(), e);
+      }
+    }
+
+    ZooKeeperDynamicConfig reconfigure(String joining, String leaving, long fromVersion)
+        throws KeeperException {
+      CompletableFuture<byte[]> result = new CompletableFuture<>();
+      admin.reconfigure(
+          joining,
+          leaving,
+          null,
+          fromVersion,
+          (rc, path, ctx, data, stat) -> complete(result, rc, data),
+          null);
+      return parse(await(result, "reconfig"));
+    }
+
+    private static ZooKeeperDynamicConfig parse(byte[] data) {
+      return ZooKeeperDynamicConfig.parse(new String(data, StandardCharsets.UTF_8));
+    }
+
+    private static void complete(CompletableFuture<byte[]> f, int rc, byte[] data) {
+      if (rc == KeeperException.Code.OK.intValue()) {
+        f.complete(data);
+      } else {
+        f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc)));
+      }
+    }
+
+    private byte[] await(CompletableFuture<byte[]> f, String what) throws KeeperException {
+      try {
+        return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        throw new MembershipException(
+            "ZooKeeper at " + connectString + " did not answer " + what + " within " + timeout, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new MembershipException("interrupted during " + what + " at " + connectString, e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof KeeperException ke) {
+          throw ke;
+        }
+        throw new MembershipException(what + " failed at " + connectString, e.getCause());
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        admin.close((int) timeout.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ZooKeeperMembership[timeout=" + timeout + "]";
+  }
+}
