@@ -2,7 +2,7 @@ package dev.ballast.local.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.ballast.core.port.DataPolicy;
+import dev.ballast.core.policy.ScalingPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,23 +13,20 @@ import java.util.Objects;
 
 /**
  * A local cluster as its YAML file describes it (see {@code examples/local/zookeeper.yaml}),
- * validated and with every default applied. {@code stateDir} is absolute (a relative one in the
- * file is relative to the file). {@code metrics} and {@code behavior} are kept as written, in the
- * {@code autoscaling/v2} syntax, for the autoscaling loop to interpret.
+ * validated and with every default applied (the scaling policy's defaults are the core's, {@link
+ * ScalingPolicy.Builder#build}, shared with the operator and the simulator). {@code stateDir} is
+ * absolute (a relative one in the file is relative to the file). {@code metrics} and {@code
+ * behavior} are kept as written, in the {@code autoscaling/v2} syntax, for the autoscaling loop to
+ * interpret.
  */
 public record ClusterFile(
     Path file,
     String name,
     Path stateDir,
     int replicas,
-    int minReplicas,
-    int maxReplicas,
-    List<Integer> allowedReplicas,
     MemberSpec member,
     MembershipType membership,
-    ShrinkPolicy shrink,
-    DataPolicy dataPolicy,
-    StageTimeouts timeouts,
+    ScalingPolicy policy,
     Duration syncPeriod,
     JsonNode metrics,
     JsonNode behavior) {
@@ -38,12 +35,9 @@ public record ClusterFile(
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(stateDir, "stateDir");
-    allowedReplicas = List.copyOf(allowedReplicas);
     Objects.requireNonNull(member, "member");
     Objects.requireNonNull(membership, "membership");
-    Objects.requireNonNull(shrink, "shrink");
-    Objects.requireNonNull(dataPolicy, "dataPolicy");
-    Objects.requireNonNull(timeouts, "timeouts");
+    Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(syncPeriod, "syncPeriod");
     metrics = metrics == null ? JsonNodeFactory.instance.arrayNode() : metrics.deepCopy();
     behavior = behavior == null ? JsonNodeFactory.instance.nullNode() : behavior.deepCopy();

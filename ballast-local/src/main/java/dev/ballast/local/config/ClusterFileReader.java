@@ -4,6 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ballast.core.plan.Stage;
+import dev.ballast.core.policy.OnMetricFailure;
+import dev.ballast.core.policy.PolicyValidationException;
+import dev.ballast.core.policy.ScalingPolicy;
+import dev.ballast.core.policy.ShrinkPolicy;
+import dev.ballast.core.policy.StageTimeouts;
 import dev.ballast.core.port.DataPolicy;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -27,7 +33,6 @@ import java.util.regex.Pattern;
 final class ClusterFileReader {
   static final String API_VERSION = "ballast.dev/v1alpha1";
   static final String KIND = "LocalCluster";
-  static final Duration DEFAULT_STAGE_TIMEOUT = Duration.ofMinutes(2);
   static final Duration DEFAULT_SYNC_PERIOD = Duration.ofSeconds(15);
   static final Duration DEFAULT_TICK_TIME = Duration.ofMillis(500);
   static final String DEFAULT_HEAP = "128m";
@@ -112,28 +117,34 @@ final class ClusterFileReader {
         "membership",
         "scaleDown",
         "timeouts",
+        "onMetricFailure",
         "syncPeriod",
         "metrics",
         "behavior");
 
     Path stateDir = stateDir(spec, name);
     Optional<Integer> replicas = positiveInt(spec, "spec", "replicas", true);
-    int minReplicas = positiveInt(spec, "spec", "minReplicas", false).orElse(1);
-    Optional<Integer> maxReplicas = positiveInt(spec, "spec", "maxReplicas", true);
+    ScalingPolicy.Builder policy = ScalingPolicy.builder();
+    Optional<Integer> minReplicas = positiveInt(spec, "spec", "minReplicas", false);
+    minReplicas.ifPresent(policy::minReplicas);
+    Optional<Integer> maxReplicas = positiveInt(spec, "spec", "maxReplicas", false);
+    maxReplicas.ifPresent(policy::maxReplicas);
     List<Integer> allowed = allowedReplicas(spec);
+    policy.allowedReplicas(allowed);
     MemberSpec member = member(spec);
     MembershipType membership = membership(spec, member);
-    ShrinkPolicy shrink = ShrinkPolicy.ALLOWED;
-    DataPolicy dataPolicy = DataPolicy.DELETE;
     JsonNode scaleDown = object(spec, "spec", "scaleDown", false);
     if (scaleDown != null) {
-      known(scaleDown, "spec.scaleDown", "policy", "dataPolicy");
-      shrink = choice(scaleDown, "spec.scaleDown", "policy", ShrinkPolicy.class).orElse(shrink);
-      dataPolicy =
-          choice(scaleDown, "spec.scaleDown", "dataPolicy", DataPolicy.class).orElse(dataPolicy);
+      known(scaleDown, "spec.scaleDown", "policy", "dataPolicy", "drainTimeout");
+      choice(scaleDown, "spec.scaleDown", "policy", ShrinkPolicy.class).ifPresent(policy::shrink);
+      choice(scaleDown, "spec.scaleDown", "dataPolicy", DataPolicy.class)
+          .ifPresent(policy::dataPolicy);
+      positiveDuration(scaleDown, "spec.scaleDown", "drainTimeout").ifPresent(policy::drainTimeout);
     }
-    StageTimeouts timeouts = timeouts(spec);
-    Duration syncPeriod = duration(spec, "spec", "syncPeriod").orElse(DEFAULT_SYNC_PERIOD);
+    timeouts(spec).ifPresent(policy::timeouts);
+    choice(spec, "spec", "onMetricFailure", OnMetricFailure.class)
+        .ifPresent(policy::onMetricFailure);
+    Duration syncPeriod = positiveDuration(spec, "spec", "syncPeriod").orElse(DEFAULT_SYNC_PERIOD);
     JsonNode metrics = spec.get("metrics");
     if (metrics != null && !metrics.isArray()) {
       problem("spec.metrics", "must be a list of autoscaling/v2 metric specs");
@@ -142,27 +153,33 @@ final class ClusterFileReader {
     if (behavior != null && !behavior.isObject()) {
       problem("spec.behavior", "must be an autoscaling/v2 behavior mapping");
     }
-
-    checkSizes(replicas, minReplicas, maxReplicas, allowed);
     if (!problems.isEmpty()) {
       return null;
     }
+    ScalingPolicy built;
+    try {
+      built = policy.build();
+    } catch (PolicyValidationException e) {
+      // The core names fields as the policy does ("maxReplicas: ..."); here they live in spec.
+      e.problems().forEach(p -> problems.add(label + ": spec." + p));
+      return null;
+    }
+    int r = replicas.orElseThrow();
+    if (!built.allows(r)) {
+      problem(
+          "spec.replicas",
+          "must be between spec.minReplicas ("
+              + built.minReplicas()
+              + ") and spec.maxReplicas ("
+              + built.maxReplicas()
+              + ")"
+              + (built.allowedReplicas().isEmpty()
+                  ? ""
+                  : " and one of spec.allowedReplicas [" + built.allowedReplicasText() + "]"));
+      return null;
+    }
     return new ClusterFile(
-        file,
-        name,
-        stateDir,
-        replicas.orElseThrow(),
-        minReplicas,
-        maxReplicas.orElseThrow(),
-        allowed,
-        member,
-        membership,
-        shrink,
-        dataPolicy,
-        timeouts,
-        syncPeriod,
-        metrics,
-        behavior);
+        file, name, stateDir, r, member, membership, built, syncPeriod, metrics, behavior);
   }
 
   private Path stateDir(JsonNode spec, String name) {
@@ -234,6 +251,9 @@ final class ClusterFileReader {
     List<String> ports = stringList(node, p, "ports");
     Map<String, String> env = stringMap(node, p, "env");
     if (kind == MemberKind.ZOOKEEPER) {
+      if (HEAP.matcher(heap).matches() && megabytes(heap) < 32) {
+        problem(p + ".heap", "a ZooKeeper member needs at least 32m");
+      }
       if (node.has("command")) {
         problem(p + ".command", "only applies to kind command; remove it for kind zookeeper");
       }
@@ -301,69 +321,35 @@ final class ClusterFileReader {
     return type;
   }
 
-  private StageTimeouts timeouts(JsonNode spec) {
+  private Optional<StageTimeouts> timeouts(JsonNode spec) {
     JsonNode node = object(spec, "spec", "timeouts", false);
     if (node == null) {
-      return new StageTimeouts(DEFAULT_STAGE_TIMEOUT, Map.of());
+      return Optional.empty();
     }
-    Duration defaultTimeout = DEFAULT_STAGE_TIMEOUT;
-    Map<String, Duration> byStage = new LinkedHashMap<>();
+    Duration defaultTimeout = ScalingPolicy.DEFAULT_STAGE_TIMEOUT;
+    Map<Stage, Duration> byStage = new LinkedHashMap<>();
+    List<String> stageNames = new ArrayList<>();
+    for (Stage s : Stage.values()) {
+      stageNames.add(s.name().toLowerCase(Locale.ROOT));
+    }
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
-      if (!key.equals("default") && !StageTimeouts.STAGES.contains(key)) {
+      if (!key.equals("default") && !stageNames.contains(key)) {
         problem(
             "spec.timeouts." + key,
-            "unknown stage; use default or one of " + new TreeSet<>(StageTimeouts.STAGES));
+            "unknown stage; use default or one of " + String.join(", ", stageNames));
         continue;
       }
-      Optional<Duration> d = duration(node, "spec.timeouts", key);
-      d.filter(v -> v.isZero())
-          .ifPresent(v -> problem("spec.timeouts." + key, "must be longer than 0s"));
-      if (d.isPresent() && !d.get().isZero()) {
+      Optional<Duration> d = positiveDuration(node, "spec.timeouts", key);
+      if (d.isPresent()) {
         if (key.equals("default")) {
           defaultTimeout = d.get();
         } else {
-          byStage.put(key, d.get());
+          byStage.put(Stage.valueOf(key.toUpperCase(Locale.ROOT)), d.get());
         }
       }
     }
-    return new StageTimeouts(defaultTimeout, byStage);
-  }
-
-  private void checkSizes(
-      Optional<Integer> replicas, int min, Optional<Integer> max, List<Integer> allowed) {
-    if (max.isPresent() && min > max.get()) {
-      problem("spec.minReplicas", "must not exceed spec.maxReplicas (" + max.get() + ")");
-    }
-    if (replicas.isPresent()) {
-      int r = replicas.get();
-      if (r < min || (max.isPresent() && r > max.get())) {
-        problem(
-            "spec.replicas",
-            "must be between spec.minReplicas ("
-                + min
-                + ") and spec.maxReplicas ("
-                + max.map(String::valueOf).orElse("?")
-                + ")");
-      } else if (!allowed.isEmpty() && !allowed.contains(r)) {
-        problem("spec.replicas", "must be one of spec.allowedReplicas " + allowed);
-      }
-    }
-    for (int i = 0; i < allowed.size(); i++) {
-      int size = allowed.get(i);
-      if (size < min || (max.isPresent() && size > max.get())) {
-        problem(
-            "spec.allowedReplicas[" + i + "]",
-            "size "
-                + size
-                + " is outside spec.minReplicas.."
-                + "spec.maxReplicas ("
-                + min
-                + ".."
-                + max.map(String::valueOf).orElse("?")
-                + ")");
-      }
-    }
+    return Optional.of(new StageTimeouts(defaultTimeout, byStage));
   }
 
   // --- field helpers: each records a problem and returns empty/null when the value is unusable
@@ -437,15 +423,24 @@ final class ClusterFileReader {
     return d;
   }
 
+  private Optional<Duration> positiveDuration(JsonNode parent, String path, String key) {
+    Optional<Duration> d = duration(parent, path, key);
+    if (d.isPresent() && d.get().isZero()) {
+      problem(join(path, key), "must be longer than 0s");
+      return Optional.empty();
+    }
+    return d;
+  }
+
   private <E extends Enum<E>> Optional<E> choice(
       JsonNode parent, String path, String key, Class<E> type) {
     JsonNode v = parent.get(key);
     if (v == null || v.isNull()) {
       return Optional.empty();
     }
-    String raw = v.isTextual() ? v.asText() : "";
+    String raw = v.isTextual() ? v.asText().replace("_", "") : "";
     for (E e : type.getEnumConstants()) {
-      if (e.name().equalsIgnoreCase(raw)) {
+      if (e.name().replace("_", "").equalsIgnoreCase(raw)) {
         return Optional.of(e);
       }
     }
@@ -500,11 +495,25 @@ final class ClusterFileReader {
     return out;
   }
 
+  private static long megabytes(String heap) {
+    long n = Long.parseLong(heap.substring(0, heap.length() - 1));
+    return switch (Character.toLowerCase(heap.charAt(heap.length() - 1))) {
+      case 'g' -> n * 1024;
+      case 'k' -> n / 1024;
+      default -> n;
+    };
+  }
+
   /** Enum constants as a file spells them: ZOOKEEPER → zookeeper, ALLOWED → Allowed. */
   static String display(Enum<?> e) {
     String lower = e.name().toLowerCase(Locale.ROOT);
-    if (e instanceof ShrinkPolicy || e instanceof DataPolicy) {
-      return Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
+    if (e instanceof ShrinkPolicy || e instanceof DataPolicy || e instanceof OnMetricFailure) {
+      // PascalCase as in Kubernetes enums: Allowed, Delete, ScaleToMax.
+      StringBuilder out = new StringBuilder();
+      for (String part : lower.split("_")) {
+        out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+      }
+      return out.toString();
     }
     return lower;
   }

@@ -3,6 +3,9 @@ package dev.ballast.local.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ballast.core.plan.Stage;
+import dev.ballast.core.policy.ScalingPolicy;
+import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.core.port.DataPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,14 +39,15 @@ class ClusterFileTest {
     // then
     assertThat(c.name()).isEqualTo("zk");
     assertThat(c.stateDir()).isEqualTo(Path.of("/clusters/prod/.ballast/zk"));
-    assertThat(c.minReplicas()).isEqualTo(1);
-    assertThat(c.allowedReplicas()).isEmpty();
+    assertThat(c.policy().minReplicas()).isEqualTo(ScalingPolicy.DEFAULT_MIN_REPLICAS);
+    assertThat(c.policy().maxReplicas()).isEqualTo(5);
+    assertThat(c.policy().allowedReplicas()).isEmpty();
     assertThat(c.membership()).isEqualTo(MembershipType.ZOOKEEPER);
-    assertThat(c.shrink()).isEqualTo(ShrinkPolicy.ALLOWED);
-    assertThat(c.dataPolicy()).isEqualTo(DataPolicy.DELETE);
+    assertThat(c.policy().shrink()).isEqualTo(ShrinkPolicy.ALLOWED);
+    assertThat(c.policy().dataPolicy()).isEqualTo(ScalingPolicy.DEFAULT_DATA_POLICY);
     assertThat(c.member().portNames()).containsExactly("client", "quorum", "election", "admin");
     assertThat(c.member().heap()).isEqualTo("128m");
-    assertThat(c.timeouts().forStage("JOIN")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(c.policy().timeout(Stage.JOIN)).isEqualTo(ScalingPolicy.DEFAULT_STAGE_TIMEOUT);
     assertThat(c.syncPeriod()).isEqualTo(Duration.ofSeconds(15));
     assertThat(c.metrics().isArray()).isTrue();
     assertThat(c.behavior().isNull()).isTrue();
@@ -59,10 +63,11 @@ class ClusterFileTest {
 
     // then
     assertThat(c.replicas()).isEqualTo(3);
-    assertThat(c.allowedReplicas()).containsExactly(3, 5, 7);
+    assertThat(c.policy().allowedReplicas()).containsExactly(3, 5, 7);
+    assertThat(c.policy().dataPolicy()).isEqualTo(DataPolicy.DELETE);
     assertThat(c.member().tickTime()).isEqualTo(Duration.ofMillis(500));
-    assertThat(c.timeouts().forStage("join")).isEqualTo(Duration.ofSeconds(60));
-    assertThat(c.timeouts().forStage("drain")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(c.policy().timeout(Stage.JOIN)).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.policy().timeout(Stage.DRAIN)).isEqualTo(Duration.ofMinutes(2));
     assertThat(c.stateDir())
         .isEqualTo(
             example.toAbsolutePath().getParent().resolve("../../.ballast/zk-demo").normalize());
@@ -77,7 +82,7 @@ class ClusterFileTest {
     assertThat(c.member().kind()).isEqualTo(MemberKind.COMMAND);
     assertThat(c.member().portNames()).containsExactly("http");
     assertThat(c.membership()).isEqualTo(MembershipType.NONE);
-    assertThat(c.dataPolicy()).isEqualTo(DataPolicy.RETAIN);
+    assertThat(c.policy().dataPolicy()).isEqualTo(DataPolicy.RETAIN);
   }
 
   @Test
@@ -137,7 +142,8 @@ class ClusterFileTest {
         new Case(
             "replicas outside the allowed sizes",
             MINIMAL.replace("maxReplicas: 5", "maxReplicas: 7\n  allowedReplicas: [5, 7]"),
-            "cluster.yaml: spec.replicas: must be one of spec.allowedReplicas [5, 7]"),
+            "cluster.yaml: spec.replicas: must be between spec.minReplicas (1) and"
+                + " spec.maxReplicas (7) and one of spec.allowedReplicas [5, 7]"),
         new Case(
             "allowed sizes out of order",
             MINIMAL.replace("maxReplicas: 5", "maxReplicas: 7\n  allowedReplicas: [3, 7, 5]"),
@@ -145,11 +151,23 @@ class ClusterFileTest {
         new Case(
             "min above max",
             MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  minReplicas: 6"),
-            "cluster.yaml: spec.minReplicas: must not exceed spec.maxReplicas (5)"),
+            "cluster.yaml: spec.maxReplicas: must be at least minReplicas (6), was 5"),
         new Case(
             "missing maxReplicas",
             MINIMAL.replace("  maxReplicas: 5\n", ""),
-            "cluster.yaml: spec.maxReplicas: is required"),
+            "cluster.yaml: spec.maxReplicas: required; set the largest size Ballast may scale to"),
+        new Case(
+            "an allowed size beyond maxReplicas",
+            MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  allowedReplicas: [3, 5, 7]"),
+            "cluster.yaml: spec.allowedReplicas: 7 is outside minReplicas..maxReplicas (1..5)"),
+        new Case(
+            "a zero drain timeout",
+            MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  scaleDown:\n    drainTimeout: 0s"),
+            "cluster.yaml: spec.scaleDown.drainTimeout: must be longer than 0s"),
+        new Case(
+            "a ZooKeeper heap too small",
+            MINIMAL.replace("kind: zookeeper", "kind: zookeeper\n    heap: 16m"),
+            "cluster.yaml: spec.member.heap: a ZooKeeper member needs at least 32m"),
         new Case(
             "unknown membership type",
             MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  membership:\n    type: raft"),

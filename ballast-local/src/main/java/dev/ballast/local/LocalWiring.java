@@ -1,0 +1,122 @@
+package dev.ballast.local;
+
+import dev.ballast.core.port.Membership;
+import dev.ballast.local.config.ClusterFile;
+import dev.ballast.local.config.MemberKind;
+import dev.ballast.local.config.MemberSpec;
+import dev.ballast.local.config.MembershipType;
+import dev.ballast.local.runtime.CommandLauncher;
+import dev.ballast.local.runtime.LocalProcessRuntime;
+import dev.ballast.local.runtime.MemberLauncher;
+import dev.ballast.local.runtime.ProcessOnlyMembership;
+import dev.ballast.local.runtime.ZooKeeperLauncher;
+import dev.ballast.members.zookeeper.ZooKeeperMembership;
+import dev.ballast.members.zookeeper.ZooKeeperServerConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The one place where a local cluster is put together from its cluster file: the process runtime,
+ * the membership adapter, the file stores in the state directory and the clock. Opened {@link
+ * #exclusive} it holds the cluster's lock until closed, so that no other ballast process drives the
+ * same cluster meanwhile; {@link #readOnly} is for commands that only look (status, history).
+ */
+public final class LocalWiring implements AutoCloseable {
+  /** Time a member gets between SIGTERM and SIGKILL. */
+  public static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+  /** Bound of each network call of the membership adapter. */
+  public static final Duration MEMBERSHIP_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
+  private final ClusterFile cluster;
+  private final Clock clock;
+  private final LocalProcessRuntime runtime;
+  private final Membership membership;
+  private final ClusterLock lock;
+
+  private LocalWiring(ClusterFile cluster, Clock clock, ClusterLock lock) {
+    this.cluster = cluster;
+    this.clock = clock;
+    this.lock = lock;
+    MemberSpec member = cluster.member();
+    this.runtime =
+        new LocalProcessRuntime(
+            cluster.stateDir(),
+            member.host(),
+            member.portNames(),
+            launcher(cluster),
+            clock,
+            STOP_GRACE);
+    this.membership =
+        cluster.membership() == MembershipType.ZOOKEEPER
+            ? new ZooKeeperMembership(MEMBERSHIP_REQUEST_TIMEOUT)
+            : new ProcessOnlyMembership(runtime);
+  }
+
+  /** Wires the cluster to look at it only: no lock is taken, nothing may be changed. */
+  public static LocalWiring readOnly(ClusterFile cluster, Clock clock) {
+    return new LocalWiring(cluster, clock, null);
+  }
+
+  /**
+   * Wires the cluster to operate it, holding its lock until {@link #close}; refuses when another
+   * ballast process holds it.
+   */
+  public static LocalWiring exclusive(ClusterFile cluster, Clock clock)
+      throws ClusterBusyException {
+    return new LocalWiring(cluster, clock, ClusterLock.acquire(cluster.stateDir()));
+  }
+
+  public ClusterFile cluster() {
+    return cluster;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public LocalProcessRuntime runtime() {
+    return runtime;
+  }
+
+  public Membership membership() {
+    return membership;
+  }
+
+  /** Whether this wiring holds the cluster's lock (may change the cluster). */
+  public boolean isExclusive() {
+    return lock != null;
+  }
+
+  /** The ZooKeeper server settings of a {@code zookeeper} member kind. */
+  public static Optional<ZooKeeperServerConfig> zooKeeperConfig(ClusterFile cluster) {
+    if (cluster.member().kind() != MemberKind.ZOOKEEPER) {
+      return Optional.empty();
+    }
+    ZooKeeperServerConfig defaults = ZooKeeperServerConfig.defaults();
+    return Optional.of(
+        new ZooKeeperServerConfig(
+            cluster.member().tickTime(),
+            defaults.initLimit(),
+            defaults.syncLimit(),
+            ZooKeeperLauncher.heapMegabytes(cluster.member().heap())));
+  }
+
+  private static MemberLauncher launcher(ClusterFile cluster) {
+    MemberSpec member = cluster.member();
+    if (member.kind() == MemberKind.ZOOKEEPER) {
+      // Members run from the class path of this very ballast (the ballast jar holds ZooKeeper).
+      return new ZooKeeperLauncher(
+          zooKeeperConfig(cluster).orElseThrow(), System.getProperty("java.class.path"));
+    }
+    return new CommandLauncher(cluster.name(), member.command(), member.env());
+  }
+
+  @Override
+  public void close() {
+    if (lock != null) {
+      lock.close();
+    }
+  }
+}
