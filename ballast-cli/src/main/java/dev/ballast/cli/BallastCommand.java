@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       // Keep one subcommand per line so that parallel work does not collide.
       AutoComplete.GenerateCompletion.class,
+      SimulateCommand.class,
     })
 public final class BallastCommand implements Runnable {
 
