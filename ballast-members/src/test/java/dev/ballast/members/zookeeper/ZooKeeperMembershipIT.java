@@ -34,6 +34,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link ZooKeeperMembership} against real ZooKeeper 3.9 servers: one 3-server ensemble for the
@@ -42,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ZooKeeperMembershipIT {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperMembershipIT.class);
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(45);
 
   @TempDir static Path root;
@@ -106,6 +109,10 @@ class ZooKeeperMembershipIT {
       writer.awaitWrites(writesAtFive + 20);
     } finally {
       acknowledged = writer.stop();
+      LOG.info(
+          "writes during 3 -> 5 -> 3: acknowledged={} failed={}",
+          acknowledged.size(),
+          writer.failed.get());
     }
 
     // then
