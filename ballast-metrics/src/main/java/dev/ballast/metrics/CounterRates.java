@@ -1,0 +1,55 @@
+package dev.ballast.metrics;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns successive reads of monotonic counters into per-second rates, one remembered read per key
+ * (for example member ordinal plus metric). The first read of a key has no rate yet; a counter that
+ * went down was reset (the process restarted), so its new value counts as the increase, as in
+ * Prometheus' {@code rate()}. Time comes from the clock given.
+ */
+public final class CounterRates {
+  private final Clock clock;
+  private final Map<Object, Reading> last = new ConcurrentHashMap<>();
+
+  public CounterRates(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Records {@code counter} for {@code key} now and returns its increase per second since the
+   * previous read of that key; empty on the first read, when no time has passed, or when the value
+   * is not a finite number.
+   */
+  public OptionalDouble perSecond(Object key, double counter) {
+    Instant now = clock.instant();
+    if (!Double.isFinite(counter)) {
+      return OptionalDouble.empty();
+    }
+    Reading previous = last.put(key, new Reading(counter, now));
+    if (previous == null) {
+      return OptionalDouble.empty();
+    }
+    double seconds = Duration.between(previous.at(), now).toNanos() / 1e9;
+    if (seconds <= 0) {
+      last.put(key, previous); // keep the older reading so the next interval is measurable
+      return OptionalDouble.empty();
+    }
+    // increase = v1 - v0, or v1 when the counter was reset (v1 < v0).
+    double increase = counter >= previous.value() ? counter - previous.value() : counter;
+    return OptionalDouble.of(increase / seconds);
+  }
+
+  /** Forgets every remembered read (for example after members changed identity). */
+  public void clear() {
+    last.clear();
+  }
+
+  private record Reading(double value, Instant at) {}
+}

@@ -1,0 +1,119 @@
+package dev.ballast.metrics;
+
+import dev.ballast.core.port.Member;
+import dev.ballast.core.port.MetricSample;
+import dev.ballast.core.port.MetricSource;
+import dev.ballast.core.port.MetricUnavailableException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads ZooKeeper's {@code mntr} keys from each member's {@code client} port. A plain key ({@code
+ * zk_avg_latency}, {@code zk_outstanding_requests}, {@code zk_num_alive_connections}) is used as
+ * read; {@code rate(zk_packets_received)} is that counter's increase per second since the previous
+ * read of the same member, so it is absent from the first sample. A member that does not answer is
+ * absent from the sample; when no member answers the metric is unavailable.
+ */
+public final class ZooKeeperMntrSource implements MetricSource {
+  private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperMntrSource.class);
+
+  /** Fetches the raw {@code mntr} reply of one member. */
+  @FunctionalInterface
+  public interface MntrClient {
+    String mntr(Member member) throws IOException;
+  }
+
+  private final MntrClient client;
+  private final Clock clock;
+  private final CounterRates rates;
+
+  public ZooKeeperMntrSource(MntrClient client, Clock clock) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.rates = new CounterRates(clock);
+  }
+
+  /** Over TCP to each member's port named {@code portName} (usually {@code client}). */
+  public static ZooKeeperMntrSource overTcp(String portName, Duration timeout, Clock clock) {
+    Objects.requireNonNull(portName, "portName");
+    Objects.requireNonNull(timeout, "timeout");
+    return new ZooKeeperMntrSource(
+        m -> ZooKeeperMntr.fetch(m.host(), m.port(portName), timeout), clock);
+  }
+
+  @Override
+  public MetricSample read(String metricName, List<Member> members) {
+    MetricQuery query = MetricQuery.parse(metricName);
+    if (!query.labels().isEmpty()) {
+      throw new MetricUnavailableException(
+          "mntr values have no labels; write '" + query.name() + "' without {...}");
+    }
+    Map<Integer, Double> values = new LinkedHashMap<>();
+    List<String> failures = new ArrayList<>();
+    int answered = 0;
+    boolean keySeen = false;
+    Map<String, String> anyReply = Map.of();
+    for (Member member : members) {
+      Map<String, String> reply;
+      try {
+        reply = ZooKeeperMntr.parse(client.mntr(member));
+      } catch (IOException | RuntimeException e) {
+        LOG.warn(
+            "mntr unavailable member={} host={} error={}",
+            member.ordinal(),
+            member.host(),
+            e.toString());
+        failures.add(member.ordinal() + ": " + e.getMessage());
+        continue;
+      }
+      answered++;
+      anyReply = reply;
+      String raw = reply.get(query.name());
+      if (raw == null) {
+        continue;
+      }
+      keySeen = true;
+      double value = number(query.name(), raw);
+      if (query.rate()) {
+        OptionalDouble rate = rates.perSecond(new Key(member.ordinal(), query.name()), value);
+        if (rate.isPresent()) {
+          values.put(member.ordinal(), rate.getAsDouble());
+        }
+      } else {
+        values.put(member.ordinal(), value);
+      }
+    }
+    if (!members.isEmpty() && answered == 0) {
+      throw new MetricUnavailableException(
+          "no member answered mntr for " + query + ": " + String.join("; ", failures));
+    }
+    if (answered > 0 && !keySeen) {
+      throw new MetricUnavailableException(
+          "mntr has no key '"
+              + query.name()
+              + "'; keys seen: "
+              + String.join(", ", anyReply.keySet()));
+    }
+    return new MetricSample(metricName, clock.instant(), values);
+  }
+
+  private static double number(String key, String raw) {
+    try {
+      return Double.parseDouble(raw);
+    } catch (NumberFormatException e) {
+      throw new MetricUnavailableException(
+          "mntr key '" + key + "' is not a number (value '" + raw + "')", e);
+    }
+  }
+
+  private record Key(int ordinal, String name) {}
+}
