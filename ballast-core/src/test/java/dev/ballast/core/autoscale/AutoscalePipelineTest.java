@@ -1,0 +1,148 @@
+package dev.ballast.core.autoscale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ballast.core.autoscale.AutoscaleDecision.MetricsState;
+import dev.ballast.core.decide.model.Autoscaler;
+import dev.ballast.core.decide.model.Behavior;
+import dev.ballast.core.decide.model.MetricSpec;
+import dev.ballast.core.decide.model.MetricTarget;
+import dev.ballast.core.decide.model.Snapshot;
+import dev.ballast.core.policy.ClampReason;
+import dev.ballast.core.policy.OnMetricFailure;
+import dev.ballast.core.policy.ScalingPolicy;
+import dev.ballast.core.policy.ShrinkPolicy;
+import dev.ballast.core.predict.ScaleAhead;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+class AutoscalePipelineTest {
+  private static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
+  private static final String METRIC = "requests_per_second";
+
+  private final AutoscalePipeline pipeline = AutoscalePipeline.standard();
+
+  /** Three members, a Pods metric with target 100/s per member, per-member values in units. */
+  private static Snapshot snapshot(Long... perMember) {
+    List<Long> milli = Arrays.stream(perMember).map(v -> v == null ? null : v * 1000).toList();
+    return Snapshot.builder()
+        .now(NOW)
+        .replicas(perMember.length)
+        .autoscaler(Autoscaler.of(1, 9, MetricSpec.pods(METRIC, MetricTarget.averageValue(100))))
+        .readyPodsWithMetric(METRIC, milli)
+        .build();
+  }
+
+  private static ScalingPolicy policy(ShrinkPolicy shrink, Integer... allowed) {
+    return ScalingPolicy.builder()
+        .minReplicas(3)
+        .maxReplicas(7)
+        .allowedReplicas(List.of(allowed))
+        .shrink(shrink)
+        .build();
+  }
+
+  @Test
+  void roundsAnHpaProposalOfFourUpToTheNextAllowedSize() {
+    // given: 3 members at 130/s each against a target of 100/s → the HPA asks for ceil(3.9) = 4
+    Snapshot snapshot = snapshot(130L, 130L, 130L);
+
+    // when
+    AutoscaleDecision decision =
+        pipeline.decide(snapshot, policy(ShrinkPolicy.ALLOWED, 3, 5, 7), OptionalInt.empty());
+
+    // then
+    assertThat(decision.hpa().desiredReplicas()).isEqualTo(4);
+    assertThat(decision.desiredReplicas()).isEqualTo(5);
+    assertThat(decision.sizing().clamps())
+        .extracting(c -> c.reason())
+        .containsExactly(ClampReason.NOT_ALLOWED_SIZE);
+    assertThat(decision.metricsState()).isEqualTo(MetricsState.AVAILABLE);
+  }
+
+  @Test
+  void holdsTheCurrentSizeWhenNoMetricCanBeRead() {
+    // given: no member reported the metric
+    Snapshot snapshot = snapshot(null, null, null);
+
+    // when
+    AutoscaleDecision decision =
+        pipeline.decide(snapshot, policy(ShrinkPolicy.ALLOWED), OptionalInt.of(7));
+
+    // then: held, and prediction was not consulted on missing data
+    assertThat(decision.metricsState()).isEqualTo(MetricsState.UNAVAILABLE);
+    assertThat(decision.desiredReplicas()).isEqualTo(3);
+    assertThat(decision.rescale()).isFalse();
+    assertThat(decision.prediction()).isEmpty();
+    assertThat(decision.reasons()).anyMatch(r -> r.contains("metrics unavailable"));
+  }
+
+  @Test
+  void scalesToMaxOnMissingMetricsWhenThePolicySaysSo() {
+    // given
+    Snapshot snapshot = snapshot(null, null, null);
+    ScalingPolicy policy =
+        ScalingPolicy.builder()
+            .minReplicas(3)
+            .maxReplicas(7)
+            .onMetricFailure(OnMetricFailure.SCALE_TO_MAX)
+            .build();
+
+    // when
+    AutoscaleDecision decision = pipeline.decide(snapshot, policy, OptionalInt.empty());
+
+    // then
+    assertThat(decision.desiredReplicas()).isEqualTo(7);
+  }
+
+  @Test
+  void neverShrinksWhenShrinkIsDisabled() {
+    // given: 5 members nearly idle and no downscale stabilization → the HPA alone would shrink
+    Snapshot idle = snapshot(1L, 1L, 1L, 1L, 1L);
+    Behavior noStabilization =
+        Behavior.of(
+            Behavior.DEFAULT_SCALE_UP,
+            Behavior.DEFAULT_SCALE_DOWN.withStabilizationWindowSeconds(0));
+    Snapshot snapshot =
+        Snapshot.builder()
+            .now(NOW)
+            .replicas(5)
+            .autoscaler(idle.autoscaler().withBehavior(noStabilization))
+            .readyPodsWithMetric(METRIC, List.of(1000L, 1000L, 1000L, 1000L, 1000L))
+            .build();
+
+    // when
+    AutoscaleDecision decision =
+        pipeline.decide(snapshot, policy(ShrinkPolicy.DISABLED), OptionalInt.empty());
+
+    // then
+    assertThat(decision.hpa().desiredReplicas()).isLessThan(5);
+    assertThat(decision.desiredReplicas()).isEqualTo(5);
+    assertThat(decision.sizing().clamps())
+        .extracting(c -> c.reason())
+        .contains(ClampReason.SHRINK_DISABLED);
+  }
+
+  @Test
+  void predictionStartsMembersEarlyButNeverLowersTheReactiveProposal() {
+    // given: load within tolerance now, the forecast needs 5
+    Snapshot snapshot = snapshot(100L, 100L, 100L);
+
+    // when
+    AutoscaleDecision ahead =
+        pipeline.decide(snapshot, policy(ShrinkPolicy.ALLOWED), OptionalInt.of(5));
+    AutoscaleDecision lower =
+        pipeline.decide(
+            snapshot(200L, 200L, 200L), policy(ShrinkPolicy.ALLOWED), OptionalInt.of(3));
+
+    // then
+    assertThat(ahead.desiredReplicas()).isEqualTo(5);
+    assertThat(ahead.prediction())
+        .map(ScaleAhead.Proposal::source)
+        .contains(ScaleAhead.Source.PREDICTIVE);
+    assertThat(lower.desiredReplicas()).isEqualTo(lower.hpa().desiredReplicas()).isEqualTo(6);
+  }
+}
