@@ -17,5 +17,7 @@ public enum RefusalReason {
   /** Another operation is changing the cluster. */
   OPERATION_IN_PROGRESS,
   /** The cluster has no members or its members are not numbered 0..n-1. */
-  CLUSTER_NOT_READY
+  CLUSTER_NOT_READY,
+  /** A rollback was asked for, but no operation has completed yet. */
+  NOTHING_TO_ROLL_BACK
 }

@@ -44,4 +44,11 @@ public interface ReplicaRuntime {
    * still releases the reservation.
    */
   void cleanup(int ordinal, DataPolicy policy);
+
+  /**
+   * Publishes the member list after a change (a peer-list ConfigMap, the local member table), so
+   * that clients and members that read it see the new ensemble. Idempotent; does nothing by
+   * default.
+   */
+  default void publish(List<Member> members) {}
 }

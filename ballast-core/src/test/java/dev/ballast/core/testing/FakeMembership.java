@@ -1,0 +1,255 @@
+package dev.ballast.core.testing;
+
+import dev.ballast.core.policy.QuorumGuard;
+import dev.ballast.core.port.ClusterView;
+import dev.ballast.core.port.DrainProgress;
+import dev.ballast.core.port.Member;
+import dev.ballast.core.port.Membership;
+import dev.ballast.core.port.MembershipException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * A {@link Membership} that simulates a quorum cluster (ZooKeeper-like) over an {@link
+ * InMemoryReplicaRuntime}: a member serves while its process runs; changes need a running majority
+ * of the voting members; the leader is the lowest running voter. Tests can make any call fail a few
+ * times, refuse always, or hang (accept but never take effect), and can read how many members were
+ * being removed at once.
+ */
+public final class FakeMembership implements Membership {
+
+  /** The calls a test can disturb. */
+  public enum Call {
+    ANNOUNCE,
+    IS_READY,
+    JOIN,
+    VIEW,
+    DRAIN,
+    DRAIN_PROGRESS,
+    CANCEL_DRAIN,
+    LEAVE
+  }
+
+  private final InMemoryReplicaRuntime runtime;
+  private final TreeSet<Integer> voting = new TreeSet<>();
+  private final Set<Integer> announced = new TreeSet<>();
+  private final Map<Integer, Integer> drainPollsLeft = new HashMap<>();
+  private final Set<Integer> left = new TreeSet<>();
+  private final Map<Call, Integer> failNext = new EnumMap<>(Call.class);
+  private final Set<Call> refused = EnumSet.noneOf(Call.class);
+  private final Set<Call> hung = EnumSet.noneOf(Call.class);
+  private final List<String> calls = new ArrayList<>();
+  private int drainPolls = 1;
+  private int maxConcurrentRemovals;
+  private boolean inconsistent;
+
+  private FakeMembership(InMemoryReplicaRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  /** A cluster whose voting members are every member the runtime runs now. */
+  public static FakeMembership over(InMemoryReplicaRuntime runtime) {
+    FakeMembership membership = new FakeMembership(runtime);
+    membership.voting.addAll(runtime.running());
+    membership.announced.addAll(runtime.running());
+    return membership;
+  }
+
+  @Override
+  public synchronized Map<String, String> announce(Member joining, List<Member> current) {
+    call(Call.ANNOUNCE, joining.ordinal());
+    requireQuorum("announce member " + joining.ordinal());
+    if (!hung.contains(Call.ANNOUNCE)) {
+      announced.add(joining.ordinal());
+    }
+    TreeSet<Integer> servers = new TreeSet<>(voting);
+    servers.add(joining.ordinal());
+    return Map.of(
+        "dynamicConfig", servers.stream().map(o -> "server." + o).collect(Collectors.joining(",")));
+  }
+
+  @Override
+  public synchronized boolean isReady(Member member, List<Member> current) {
+    call(Call.IS_READY, member.ordinal());
+    return !hung.contains(Call.IS_READY)
+        && runtime.isRunning(member.ordinal())
+        && announced.contains(member.ordinal());
+  }
+
+  @Override
+  public synchronized void join(Member joining, List<Member> current) {
+    call(Call.JOIN, joining.ordinal());
+    if (!runtime.isRunning(joining.ordinal())) {
+      throw new MembershipException(
+          "member " + joining.ordinal() + " is not running; cannot add it to the ensemble");
+    }
+    requireQuorum("add member " + joining.ordinal());
+    if (!hung.contains(Call.JOIN)) {
+      voting.add(joining.ordinal());
+      left.remove(joining.ordinal());
+    }
+  }
+
+  @Override
+  public synchronized ClusterView view(List<Member> members) {
+    call(Call.VIEW, -1);
+    boolean quorum = hasQuorum();
+    Optional<Integer> leader =
+        quorum ? voting.stream().filter(runtime::isRunning).findFirst() : Optional.empty();
+    List<ClusterView.MemberStatus> statuses = new ArrayList<>();
+    for (Member m : members) {
+      int o = m.ordinal();
+      boolean up = runtime.isRunning(o);
+      boolean healthy = up && quorum && !hung.contains(Call.VIEW);
+      String role =
+          !up
+              ? "down"
+              : leader.equals(Optional.of(o))
+                  ? "leader"
+                  : voting.contains(o) ? "follower" : "non-voting";
+      String detail =
+          !up
+              ? "not running"
+              : !quorum ? "no quorum" : hung.contains(Call.VIEW) ? "not in sync" : "ok";
+      statuses.add(new ClusterView.MemberStatus(o, role, healthy, detail));
+    }
+    return new ClusterView(
+        Set.copyOf(voting), leader, !inconsistent, statuses, quorum ? "" : "no quorum");
+  }
+
+  @Override
+  public synchronized void drain(Member leaving, List<Member> remaining) {
+    call(Call.DRAIN, leaving.ordinal());
+    drainPollsLeft.putIfAbsent(leaving.ordinal(), drainPolls);
+    trackRemovals();
+  }
+
+  @Override
+  public synchronized DrainProgress drainProgress(Member leaving, List<Member> remaining) {
+    call(Call.DRAIN_PROGRESS, leaving.ordinal());
+    Integer pollsLeft = drainPollsLeft.get(leaving.ordinal());
+    if (pollsLeft == null) {
+      return new DrainProgress(false, 0, "no drain started");
+    }
+    if (hung.contains(Call.DRAIN_PROGRESS)) {
+      return new DrainProgress(false, 0.5, "stuck");
+    }
+    if (pollsLeft > 0) {
+      drainPollsLeft.put(leaving.ordinal(), pollsLeft - 1);
+      return new DrainProgress(false, 1.0 - (double) pollsLeft / (drainPolls + 1), "moving");
+    }
+    return DrainProgress.complete("nothing left on member " + leaving.ordinal());
+  }
+
+  @Override
+  public synchronized void cancelDrain(Member leaving, List<Member> remaining) {
+    call(Call.CANCEL_DRAIN, leaving.ordinal());
+    drainPollsLeft.remove(leaving.ordinal());
+  }
+
+  @Override
+  public synchronized void leave(Member leaving, List<Member> remaining) {
+    call(Call.LEAVE, leaving.ordinal());
+    if (!voting.contains(leaving.ordinal())) {
+      return; // not a member: nothing to do
+    }
+    requireQuorum("remove member " + leaving.ordinal());
+    if (!hung.contains(Call.LEAVE)) {
+      voting.remove(leaving.ordinal());
+      drainPollsLeft.remove(leaving.ordinal());
+      left.add(leaving.ordinal());
+    }
+    trackRemovals();
+  }
+
+  // ------------------------------------------------------------------ test controls
+
+  /** The next {@code times} calls of {@code call} throw a {@link MembershipException}. */
+  public synchronized void failNext(Call call, int times) {
+    failNext.put(call, times);
+  }
+
+  /** Every call of {@code call} is refused with a {@link MembershipException}. */
+  public synchronized void refuse(Call call) {
+    refused.add(call);
+  }
+
+  /**
+   * Calls of {@code call} are accepted but never take effect: the member never gets ready, never
+   * joins or leaves, the drain never ends, or the view reports every member out of sync.
+   */
+  public synchronized void hang(Call call) {
+    hung.add(call);
+  }
+
+  /** Lifts every failure, refusal and hang. */
+  public synchronized void heal() {
+    failNext.clear();
+    refused.clear();
+    hung.clear();
+    inconsistent = false;
+  }
+
+  /** The members report different memberships. */
+  public synchronized void disagree() {
+    inconsistent = true;
+  }
+
+  /** How many polls of {@link #drainProgress} a drain needs before it is done. */
+  public synchronized void drainPolls(int polls) {
+    drainPolls = polls;
+  }
+
+  /** The voting members now. */
+  public synchronized Set<Integer> voting() {
+    return Set.copyOf(voting);
+  }
+
+  /** The largest number of members that were draining or had left while still running. */
+  public synchronized int maxConcurrentRemovals() {
+    return maxConcurrentRemovals;
+  }
+
+  /** How often {@code call} was made for member {@code ordinal}. */
+  public synchronized long count(Call call, int ordinal) {
+    return calls.stream().filter((call + " " + ordinal)::equals).count();
+  }
+
+  private void call(Call call, int ordinal) {
+    calls.add(call + " " + ordinal);
+    trackRemovals();
+    if (refused.contains(call)) {
+      throw new MembershipException("refused: " + call + " for member " + ordinal);
+    }
+    Integer times = failNext.get(call);
+    if (times != null && times > 0) {
+      failNext.put(call, times - 1);
+      throw new MembershipException("injected failure: " + call + " for member " + ordinal);
+    }
+  }
+
+  private void trackRemovals() {
+    Set<Integer> removing = new TreeSet<>(drainPollsLeft.keySet());
+    left.stream().filter(runtime::isRunning).forEach(removing::add);
+    maxConcurrentRemovals = Math.max(maxConcurrentRemovals, removing.size());
+  }
+
+  private boolean hasQuorum() {
+    long up = voting.stream().filter(runtime::isRunning).count();
+    return !voting.isEmpty() && up >= QuorumGuard.majority(voting.size());
+  }
+
+  private void requireQuorum(String what) {
+    if (!hasQuorum()) {
+      throw new MembershipException("cannot " + what + ": the ensemble has no quorum");
+    }
+  }
+}
