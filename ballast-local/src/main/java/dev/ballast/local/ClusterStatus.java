@@ -36,7 +36,7 @@ public record ClusterStatus(
       boolean healthy,
       String detail) {
     public MemberState {
-      ports = Map.copyOf(ports);
+      ports = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(ports));
     }
   }
 }

@@ -61,7 +61,7 @@ public final class AtomicFiles {
   }
 
   /** Forces a directory's entries (a rename in it) to disk; a no-op where the OS refuses. */
-  static void forceDirectory(Path dir) {
+  public static void forceDirectory(Path dir) {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException e) {
