@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -231,7 +233,7 @@ public final class ZooKeeperMembership implements Membership {
    */
   @Override
   public ClusterView view(List<Member> members) {
-    List<Probe> probes = members.stream().map(this::probe).toList();
+    List<Probe> probes = probeAll(members);
     List<Probe> leaders =
         probes.stream().filter(p -> p.state.map(ServerState::leader).orElse(false)).toList();
     Optional<ZooKeeperDynamicConfig> reference =
@@ -312,7 +314,7 @@ public final class ZooKeeperMembership implements Membership {
     if (role.equals("leader") && reference.isPresent()) {
       int voters = reference.get().votingOrdinals().size();
       int synced = p.syncedFollowers;
-      detail.append(" syncedFollowers=").append(synced).append('/').append(voters - 1);
+      detail.append(" syncedVotingFollowers=").append(synced).append('/').append(voters - 1);
       if (synced + 1 <= voters / 2) {
         problems.add("only " + synced + " voting followers synced, no quorum of " + voters);
       }
@@ -331,6 +333,28 @@ public final class ZooKeeperMembership implements Membership {
                     + "="
                     + p.config.map(c -> "0x" + c.versionHex() + c.votingOrdinals()).orElse("?"))
         .collect(Collectors.joining(", "));
+  }
+
+  /** Probes the members in parallel, so that a view takes one member's time, not the sum. */
+  private List<Probe> probeAll(List<Member> members) {
+    if (members.size() <= 1) {
+      return members.stream().map(this::probe).toList();
+    }
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(members.size(), 8),
+            r -> {
+              Thread t = new Thread(r, "zk-view-probe");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<CompletableFuture<Probe>> futures =
+          members.stream().map(m -> CompletableFuture.supplyAsync(() -> probe(m), pool)).toList();
+      return futures.stream().map(CompletableFuture::join).toList();
+    } finally {
+      pool.shutdown();
+    }
   }
 
   private Probe probe(Member m) {
@@ -359,7 +383,10 @@ public final class ZooKeeperMembership implements Membership {
     if (state.get().leader()) {
       try {
         Map<String, String> mntr = words.mntr(m.host(), m.port(CLIENT_PORT));
-        synced = Integer.parseInt(mntr.getOrDefault("zk_synced_followers", "0"));
+        // zk_synced_followers counts followers not (yet) in the configuration too.
+        synced =
+            Integer.parseInt(mntr.getOrDefault("zk_synced_followers", "0"))
+                - Integer.parseInt(mntr.getOrDefault("zk_synced_non_voting_followers", "0"));
       } catch (IOException | NumberFormatException e) {
         problem = "'mntr' failed: " + e.getMessage();
       }
