@@ -158,6 +158,36 @@ class ZooKeeperMembershipIT {
   }
 
   @Test
+  void memberThatDiesRightAfterJoiningIsRemovedAgainAndTheEnsembleIsHealthyAtThree() {
+    // given: member 3 joined, then its process was killed (a rollback of the add step follows)
+    List<Member> current = List.copyOf(initial);
+    Member joining = ensemble.reserve(3);
+    try {
+      ensemble.start(joining, membership.announce(joining, current));
+      await("member 3 ready")
+          .atMost(STEP_TIMEOUT)
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> membership.isReady(joining, current));
+      membership.join(joining, current);
+      ensemble.kill(3);
+      List<Member> withDead = new ArrayList<>(current);
+      withDead.add(joining);
+      assertThat(membership.view(withDead).healthy()).isFalse();
+
+      // when
+      membership.leave(joining, current);
+
+      // then
+      ClusterView view = awaitView(current, Set.of(0, 1, 2));
+      assertThat(view.healthy()).isTrue();
+      assertThat(liveConfig(current).server(4)).isEmpty();
+      assertThat(views).allSatisfy(ZooKeeperMembershipIT::assertLeaderAndQuorum);
+    } finally {
+      ensemble.stopAndDelete(3);
+    }
+  }
+
+  @Test
   void leaveOfAServerThatIsNotAMemberChangesNothing() {
     // given
     List<Member> current = List.copyOf(initial);
