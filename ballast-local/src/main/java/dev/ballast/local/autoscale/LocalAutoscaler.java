@@ -1,0 +1,279 @@
+package dev.ballast.local.autoscale;
+
+import dev.ballast.core.autoscale.AutoscaleDecision;
+import dev.ballast.core.autoscale.AutoscaleDecision.MetricsState;
+import dev.ballast.core.autoscale.AutoscalePipeline;
+import dev.ballast.core.decide.model.History;
+import dev.ballast.core.decide.model.MetricSpec;
+import dev.ballast.core.decide.model.Snapshot;
+import dev.ballast.core.execute.Operation;
+import dev.ballast.core.execute.Progress;
+import dev.ballast.core.execute.ScaleRequest;
+import dev.ballast.core.execute.ScaleResponse;
+import dev.ballast.core.execute.ScalingController;
+import dev.ballast.core.history.HistoryRecord;
+import dev.ballast.core.history.Outcome;
+import dev.ballast.core.history.Trigger;
+import dev.ballast.core.policy.ScalingPolicy;
+import dev.ballast.core.port.ClusterView;
+import dev.ballast.core.port.HistoryStore;
+import dev.ballast.core.port.Member;
+import dev.ballast.core.port.Membership;
+import dev.ballast.core.port.MembershipException;
+import dev.ballast.core.port.MetricSample;
+import dev.ballast.core.port.MetricSource;
+import dev.ballast.core.port.MetricUnavailableException;
+import dev.ballast.core.port.ReplicaRuntime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The autoscaling loop of a local cluster ({@code ballast run}, {@code ballast demo}): every sync
+ * period it reads the members' metrics, decides with {@link AutoscalePipeline} (HPA math, failure
+ * policy, stateful rules) and asks the {@link ScalingController} for the new size; in between it
+ * ticks the in-flight operation one stage at a time. While an operation runs it keeps deciding, so
+ * that a returning need retargets it (a pending removal is cancelled). Wiring only: the numbers
+ * come from the core.
+ */
+public final class LocalAutoscaler {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalAutoscaler.class);
+
+  /** Shortest wait between two ticks, so that a stage that polls does not spin. */
+  static final Duration MIN_WAIT = Duration.ofMillis(100);
+
+  /** What one sync saw and decided, for progress output and reports. */
+  public record SyncResult(
+      Instant time,
+      List<Member> members,
+      Optional<ClusterView> view,
+      Map<String, MetricSample> samples,
+      List<String> metricErrors,
+      AutoscaleDecision decision,
+      Optional<ScaleResponse> response,
+      Optional<Operation> inFlight) {}
+
+  /** Receives each sync's result and each tick's progress. */
+  public interface Listener {
+    void onSync(SyncResult result);
+
+    default void onTick(Progress progress) {}
+  }
+
+  private final AutoscaleSpec spec;
+  private final ScalingPolicy policy;
+  private final ReplicaRuntime runtime;
+  private final Membership membership;
+  private final MetricSource metrics;
+  private final ScalingController controller;
+  private final HistoryStore history;
+  private final Clock clock;
+  private final Listener listener;
+  private final AutoscalePipeline pipeline = AutoscalePipeline.standard();
+  private final Object wakeUp = new Object();
+
+  private History hpaMemory = History.FIRST_RECONCILE;
+  private String lastHoldReason = "";
+  private volatile boolean stopRequested;
+
+  public LocalAutoscaler(
+      AutoscaleSpec spec,
+      ScalingPolicy policy,
+      ReplicaRuntime runtime,
+      Membership membership,
+      MetricSource metrics,
+      ScalingController controller,
+      HistoryStore history,
+      Clock clock,
+      Listener listener) {
+    this.spec = Objects.requireNonNull(spec, "spec");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.runtime = Objects.requireNonNull(runtime, "runtime");
+    this.membership = Objects.requireNonNull(membership, "membership");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.controller = Objects.requireNonNull(controller, "controller");
+    this.history = Objects.requireNonNull(history, "history");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
+   * Runs until {@link #stop()} is called: resumes an interrupted operation first, then syncs every
+   * sync period and ticks in between. Returns after the current stage action when asked to stop;
+   * the journal is consistent at every point, so a later run resumes the operation.
+   */
+  public void run() throws InterruptedException {
+    controller.resume();
+    Instant nextSync = clock.instant();
+    while (!stopRequested) {
+      if (!clock.instant().isBefore(nextSync)) {
+        sync();
+        nextSync = clock.instant().plus(spec.syncPeriod());
+      }
+      if (stopRequested) {
+        break;
+      }
+      Progress progress = controller.tick();
+      listener.onTick(progress);
+      Duration untilSync = Duration.between(clock.instant(), nextSync);
+      Duration wait =
+          progress.isIdle() || progress.finished()
+              ? untilSync
+              : min(progress.nextTick(), untilSync);
+      if (!progress.advanced()) {
+        pause(max(wait, MIN_WAIT));
+      }
+    }
+    LOG.info("action=stop inFlight={}", controller.inFlight().map(Operation::id).orElse("none"));
+  }
+
+  /** Asks {@link #run()} to return after the current stage action; safe from any thread. */
+  public void stop() {
+    stopRequested = true;
+    synchronized (wakeUp) {
+      wakeUp.notifyAll();
+    }
+  }
+
+  /** One decision: read, decide, record, and ask the controller when the size should change. */
+  public SyncResult sync() {
+    Instant now = clock.instant();
+    List<Member> members = runtime.members();
+    Optional<ClusterView> view = view(members);
+    Set<Integer> ready =
+        view.map(
+                v ->
+                    v.members().stream()
+                        .filter(ClusterView.MemberStatus::healthy)
+                        .map(ClusterView.MemberStatus::ordinal)
+                        .filter(v.votingMembers()::contains)
+                        .collect(Collectors.toSet()))
+            .orElse(Set.of());
+
+    Map<String, MetricSample> samples = new LinkedHashMap<>();
+    List<String> errors = new ArrayList<>();
+    for (MetricSpec metric : spec.autoscaler().metrics()) {
+      String name = SnapshotAssembler.sourceName(metric);
+      try {
+        samples.put(name, metrics.read(name, members));
+      } catch (MetricUnavailableException e) {
+        errors.add(name + ": " + e.getMessage());
+      }
+    }
+
+    Snapshot snapshot = SnapshotAssembler.assemble(now, spec, members, ready, samples, hpaMemory);
+    AutoscaleDecision decision = pipeline.decide(snapshot, policy, OptionalInt.empty());
+    hpaMemory = decision.hpa().history();
+    record(decision, errors);
+
+    Optional<Operation> inFlight = controller.inFlight();
+    int heading = inFlight.map(Operation::to).orElse(decision.currentReplicas());
+    Optional<ScaleResponse> response = Optional.empty();
+    if (decision.desiredReplicas() != heading) {
+      response =
+          Optional.of(
+              controller.request(
+                  ScaleRequest.auto(decision.desiredReplicas(), decision.reasons())));
+      LOG.info(
+          "action=decide from={} to={} response={} reasons=\"{}\"",
+          decision.currentReplicas(),
+          decision.desiredReplicas(),
+          response.get().getClass().getSimpleName(),
+          String.join("; ", decision.reasons()));
+      inFlight = controller.inFlight();
+    }
+    SyncResult result =
+        new SyncResult(now, members, view, samples, errors, decision, response, inFlight);
+    listener.onSync(result);
+    return result;
+  }
+
+  private Optional<ClusterView> view(List<Member> members) {
+    if (members.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(membership.view(members));
+    } catch (MembershipException e) {
+      LOG.warn("action=view error=\"{}\"", e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Records what a user would ask about later: a metrics outage (when it starts and ends) and a
+   * policy hold (no hot shrink, allowed sizes), once per change rather than every sync.
+   */
+  private void record(AutoscaleDecision decision, List<String> errors) {
+    String holdReason;
+    if (decision.metricsState() == MetricsState.UNAVAILABLE) {
+      holdReason = "metrics unavailable";
+    } else if (!decision.rescale() && decision.sizing().clamped()) {
+      holdReason = String.join("; ", decision.sizing().reasons());
+    } else {
+      holdReason = "";
+    }
+    if (holdReason.equals(lastHoldReason)) {
+      return;
+    }
+    Instant now = decision.time();
+    int current = decision.currentReplicas();
+    if (decision.metricsState() == MetricsState.UNAVAILABLE) {
+      String message =
+          "metrics unavailable, holding at " + current + " members: " + String.join("; ", errors);
+      LOG.warn("action=hold reason=MetricsUnavailable message=\"{}\"", message);
+      history.append(
+          HistoryRecord.metricsUnavailable(
+              now, current, decision.desiredReplicas(), decision.reasons(), message));
+    } else if (lastHoldReason.equals("metrics unavailable")) {
+      history.append(
+          HistoryRecord.decision(
+              now,
+              Trigger.AUTO,
+              current,
+              decision.desiredReplicas(),
+              Outcome.HELD,
+              decision.reasons(),
+              "metrics available again; autoscaling resumes"));
+    }
+    if (!holdReason.isEmpty() && decision.metricsState() != MetricsState.UNAVAILABLE) {
+      history.append(
+          HistoryRecord.decision(
+              now,
+              Trigger.AUTO,
+              current,
+              decision.proposedReplicas(),
+              Outcome.HELD,
+              decision.reasons(),
+              "held at " + current + " members: " + holdReason));
+    }
+    lastHoldReason = holdReason;
+  }
+
+  private void pause(Duration wait) throws InterruptedException {
+    synchronized (wakeUp) {
+      if (!stopRequested) {
+        wakeUp.wait(Math.max(1, wait.toMillis()));
+      }
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+}
