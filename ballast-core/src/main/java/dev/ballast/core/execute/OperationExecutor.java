@@ -408,11 +408,7 @@ public final class OperationExecutor {
           cancelled ? Outcome.CANCELLED : Outcome.FAILED,
           (cancelled
                   ? "the removal of member " + step.ordinal() + " was cancelled"
-                  : "removing member "
-                      + step.ordinal()
-                      + " failed: "
-                      + done.failure()
-                      + "; its drain was cancelled")
+                  : done.failure() + "; its drain was cancelled")
               + "; the cluster stays at "
               + step.sizeBefore()
               + " members",

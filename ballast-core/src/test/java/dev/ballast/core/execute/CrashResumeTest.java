@@ -1,0 +1,155 @@
+package dev.ballast.core.execute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.ballast.core.execute.ScaleResponse.Accepted;
+import dev.ballast.core.port.OperationStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Kills the Ballast process at every journal write of an operation (just before the write reaches
+ * the store, and just after), rebuilds the controller from the store, resumes, and checks that the
+ * cluster ends exactly where a run without a crash ends. Every stage's action is thereby re-run
+ * after a crash at least once, so this also proves the actions idempotent.
+ */
+class CrashResumeTest {
+
+  /** The process dies: nothing after this point runs. */
+  static final class SimulatedCrash extends Error {
+    private static final long serialVersionUID = 1L;
+
+    SimulatedCrash(String message) {
+      super(message);
+    }
+  }
+
+  /** A store that lets the process die on its n-th save, before or after the write lands. */
+  static final class CrashingStore implements OperationStore {
+    private final OperationStore delegate;
+    private final int crashAt;
+    private final boolean afterWrite;
+    private int saves;
+
+    CrashingStore(OperationStore delegate, int crashAt, boolean afterWrite) {
+      this.delegate = delegate;
+      this.crashAt = crashAt;
+      this.afterWrite = afterWrite;
+    }
+
+    @Override
+    public Optional<Operation> load() {
+      return delegate.load();
+    }
+
+    @Override
+    public void save(Operation operation) {
+      saves++;
+      if (saves == crashAt && !afterWrite) {
+        throw new SimulatedCrash("before save " + saves + " (" + operation.stage() + ")");
+      }
+      delegate.save(operation);
+      if (saves == crashAt) {
+        throw new SimulatedCrash("after save " + saves + " (" + operation.stage() + ")");
+      }
+    }
+
+    @Override
+    public void clear() {
+      delegate.clear();
+    }
+  }
+
+  record Case(String name, int from, int to, int crashAt, boolean afterWrite) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Case> crashes() {
+    List<Case> cases = new ArrayList<>();
+    for (int[] change : new int[][] {{3, 5}, {5, 3}}) {
+      int saves = savesOfACleanRun(change[0], change[1]);
+      for (int n = 1; n <= saves; n++) {
+        for (boolean after : new boolean[] {false, true}) {
+          cases.add(
+              new Case(
+                  change[0]
+                      + "->"
+                      + change[1]
+                      + " crash "
+                      + (after ? "after" : "before")
+                      + " journal write "
+                      + n
+                      + "/"
+                      + saves,
+                  change[0],
+                  change[1],
+                  n,
+                  after));
+        }
+      }
+    }
+    return cases.stream();
+  }
+
+  private static int savesOfACleanRun(int from, int to) {
+    World world = World.ofSize(from);
+    ScalingController controller = world.controller();
+    controller.request(ScaleRequest.manual(to));
+    world.runToEnd(controller);
+    return world.operations.saves();
+  }
+
+  private static World.State cleanRun(int from, int to) {
+    World world = World.ofSize(from);
+    ScalingController controller = world.controller();
+    controller.request(ScaleRequest.manual(to));
+    world.runToEnd(controller);
+    return world.state();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("crashes")
+  void resumesAfterACrashAtEveryJournalWriteAndEndsLikeARunWithoutOne(Case c) {
+    // given a run that dies at one journal write
+    World world = World.ofSize(c.from());
+    ScalingController doomed =
+        world.controller(new CrashingStore(world.operations, c.crashAt(), c.afterWrite()));
+    boolean crashed = false;
+    try {
+      doomed.request(ScaleRequest.manual(c.to()));
+      for (int i = 0; i < 1000 && doomed.inFlight().isPresent(); i++) {
+        doomed.tick();
+        world.clock.advance(Duration.ofSeconds(1));
+      }
+    } catch (SimulatedCrash expected) {
+      crashed = true;
+    }
+    assertThat(crashed).as("the run crashed").isTrue();
+
+    // when a new process resumes from the journal (and repeats the request if it never landed)
+    world.clock.advance(Duration.ofSeconds(5));
+    ScalingController restarted = world.controller();
+    if (restarted.resume().isEmpty() && world.lastOperation().isEmpty()) {
+      ScaleResponse again = restarted.request(ScaleRequest.manual(c.to()));
+      if (!(again instanceof Accepted)) {
+        fail("the repeated request was not accepted: " + again);
+      }
+    }
+    world.runToEnd(restarted);
+
+    // then
+    assertThat(world.state()).isEqualTo(cleanRun(c.from(), c.to()));
+    assertThat(world.operations.load()).isEmpty();
+    assertThat(world.membership.maxConcurrentRemovals()).isLessThanOrEqualTo(1);
+    assertThat(world.history.ofKind(dev.ballast.core.history.RecordKind.OPERATION)).hasSize(1);
+  }
+}
