@@ -87,7 +87,7 @@ public final class ZooKeeperMembership implements Membership {
                       + joining.ordinal()
                       + ": the ensemble already has "
                       + existing.line()
-                      + " with other addresses than "
+                      + " with other addresses or role than "
                       + own.line()
                       + "; remove it first");
             });
@@ -173,7 +173,17 @@ public final class ZooKeeperMembership implements Membership {
       for (int attempt = 1; attempt <= RECONFIG_ATTEMPTS; attempt++) {
         ZooKeeperDynamicConfig live = session.getConfig();
         Optional<ZooKeeperDynamicConfig.Server> existing = live.server(own.id());
-        if (existing.isPresent() && existing.get().sameAs(own)) {
+        if (existing.isPresent() && !existing.get().sameAs(own)) {
+          throw new MembershipException(
+              "cannot add member "
+                  + joining.ordinal()
+                  + ": the ensemble already has "
+                  + existing.get().line()
+                  + " with other addresses or role than "
+                  + own.line()
+                  + "; remove it first");
+        }
+        if (existing.isPresent()) {
           LOG.info(
               "stage=join member={} server={} outcome=already-member configVersion=0x{}",
               joining.ordinal(),
@@ -233,7 +243,11 @@ public final class ZooKeeperMembership implements Membership {
    */
   @Override
   public ClusterView view(List<Member> members) {
-    List<Probe> probes = probeAll(members);
+    return viewOf(probeAll(members));
+  }
+
+  /** Assembles the view from what each member answered (pure: no network). */
+  static ClusterView viewOf(List<Probe> probes) {
     List<Probe> leaders =
         probes.stream().filter(p -> p.state.map(ServerState::leader).orElse(false)).toList();
     Optional<ZooKeeperDynamicConfig> reference =
@@ -279,7 +293,8 @@ public final class ZooKeeperMembership implements Membership {
         detail);
   }
 
-  private ClusterView.MemberStatus status(Probe p, Optional<ZooKeeperDynamicConfig> reference) {
+  private static ClusterView.MemberStatus status(
+      Probe p, Optional<ZooKeeperDynamicConfig> reference) {
     int ordinal = p.member.ordinal();
     if (p.state.isEmpty()) {
       return new ClusterView.MemberStatus(ordinal, "unreachable", false, p.problem);
@@ -394,7 +409,11 @@ public final class ZooKeeperMembership implements Membership {
     return new Probe(m, state, config, synced, problem);
   }
 
-  private record Probe(
+  /**
+   * What one member answered: {@code srvr} (empty when unreachable), its own configuration, its
+   * synced voting followers when it leads, and the problem met, if any.
+   */
+  record Probe(
       Member member,
       Optional<ServerState> state,
       Optional<ZooKeeperDynamicConfig> config,
