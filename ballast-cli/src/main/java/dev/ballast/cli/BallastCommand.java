@@ -16,7 +16,15 @@ import picocli.CommandLine.Command;
     subcommands = {
       // Keep one subcommand per line so that parallel work does not collide.
       AutoComplete.GenerateCompletion.class,
+      RecommendCommand.class,
       SimulateCommand.class,
+      dev.ballast.cli.local.UpCommand.class,
+      dev.ballast.cli.local.StatusCommand.class,
+      dev.ballast.cli.local.ScaleCommand.class,
+      dev.ballast.cli.local.HistoryCommand.class,
+      dev.ballast.cli.local.RollbackCommand.class,
+      dev.ballast.cli.local.ResumeCommand.class,
+      dev.ballast.cli.local.DownCommand.class,
     })
 public final class BallastCommand implements Runnable {
 

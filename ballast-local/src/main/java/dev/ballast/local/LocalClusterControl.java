@@ -1,5 +1,12 @@
 package dev.ballast.local;
 
+import dev.ballast.core.execute.ExecutionListener;
+import dev.ballast.core.execute.Operation;
+import dev.ballast.core.execute.Progress;
+import dev.ballast.core.execute.ScaleRequest;
+import dev.ballast.core.execute.ScaleResponse;
+import dev.ballast.core.execute.ScalingController;
+import dev.ballast.core.history.Outcome;
 import dev.ballast.core.port.ClusterView;
 import dev.ballast.core.port.Member;
 import dev.ballast.local.config.MembershipType;
@@ -25,8 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lifecycle of a local cluster outside of scaling: bring it up at its initial size (or restart
- * the members it has), look at it, and bring it down. Scaling goes through the executor.
+ * What the local commands do with a cluster: bring it up at its initial size (or restart the
+ * members it has), scale, resume or roll back through the scaling engine (driving its {@code
+ * tick()} in the foreground until the operation ends), look at it, and bring it down.
  */
 public final class LocalClusterControl {
   private static final Logger LOG = LoggerFactory.getLogger(LocalClusterControl.class);
@@ -155,7 +163,131 @@ public final class LocalClusterControl {
         !members.isEmpty() && view.healthy(),
         view.consistent(),
         view.detail(),
-        null);
+        wiring.operations().load().orElse(null));
+  }
+
+  /**
+   * Scales the cluster to {@code replicas} through the engine, one member at a time, reporting
+   * every event to {@code listener}, and returns once the operation ended and the result was
+   * verified. An operation interrupted earlier with the same target is resumed; one with another
+   * target is refused (resume or finish it first). Refusals of the policy are thrown as refused.
+   */
+  public ScaleResult scale(int replicas, ExecutionListener listener)
+      throws ClusterOperationException {
+    ScalingController controller = controller(listener);
+    Optional<Operation> interrupted = controller.resume();
+    if (interrupted.isPresent()) {
+      Operation op = interrupted.get();
+      if (op.to() != replicas) {
+        throw ClusterOperationException.refused(
+            "another operation is in progress: "
+                + describe(op)
+                + "; run 'ballast resume' to finish it first");
+      }
+      return finish(controller, drive(controller));
+    }
+    ScaleResponse response = controller.request(ScaleRequest.manual(replicas));
+    return respond(controller, response);
+  }
+
+  /** Continues the interrupted operation, if any; returns null when there was none. */
+  public ScaleResult resume(ExecutionListener listener) throws ClusterOperationException {
+    ScalingController controller = controller(listener);
+    if (controller.resume().isEmpty()) {
+      return null;
+    }
+    return finish(controller, drive(controller));
+  }
+
+  /** The operation the journal holds, if one was interrupted. */
+  public Optional<Operation> interrupted() {
+    return wiring.operations().load().filter(op -> !op.finished());
+  }
+
+  /**
+   * Goes back to the size before the last completed operation, through the same safe path as any
+   * scale request; refused when an operation is in flight or none has completed.
+   */
+  public ScaleResult rollback(ExecutionListener listener) throws ClusterOperationException {
+    ScalingController controller = controller(listener);
+    Optional<Operation> interrupted = controller.resume();
+    if (interrupted.isPresent()) {
+      throw ClusterOperationException.refused(
+          "another operation is in progress: "
+              + describe(interrupted.get())
+              + "; run 'ballast resume' to finish it first");
+    }
+    return respond(controller, controller.rollback());
+  }
+
+  private ScalingController controller(ExecutionListener listener) {
+    requireExclusive();
+    return wiring.controller(listener);
+  }
+
+  private ScaleResult respond(ScalingController controller, ScaleResponse response)
+      throws ClusterOperationException {
+    if (response instanceof ScaleResponse.Refused refused) {
+      throw ClusterOperationException.refused(refused.refusal().message());
+    }
+    if (response instanceof ScaleResponse.Unchanged unchanged) {
+      ClusterStatus status = status();
+      boolean verified = status.healthy() && status.replicas() == unchanged.replicas();
+      return new ScaleResult(null, null, unchanged.message(), status, verified);
+    }
+    return finish(controller, drive(controller));
+  }
+
+  /** Ticks the engine until the operation ends; returns it as it ended. */
+  private static Operation drive(ScalingController controller) {
+    Operation last = controller.inFlight().orElse(null);
+    while (true) {
+      Progress p = controller.tick();
+      if (p.operation().isPresent()) {
+        last = p.operation().get();
+      }
+      if (p.finished() || p.isIdle()) {
+        return last;
+      }
+      if (!p.advanced()) {
+        Duration wait = p.nextTick();
+        sleep(wait.isZero() || wait.compareTo(POLL) > 0 ? POLL : wait);
+      }
+    }
+  }
+
+  private ScaleResult finish(ScalingController controller, Operation ended) {
+    ClusterStatus status = status();
+    if (ended == null) {
+      return new ScaleResult(null, null, "no operation ran", status, status.healthy());
+    }
+    boolean verified =
+        ended.outcome() == Outcome.SUCCEEDED
+            && status.healthy()
+            && status.replicas() == ended.to()
+            && status.members().size() == ended.to();
+    String message = ended.message() == null ? ended.outcome().name() : ended.message();
+    if (ended.outcome() == Outcome.SUCCEEDED && !verified) {
+      message +=
+          "; but the cluster does not verify now: "
+              + status.replicas()
+              + " voting members, "
+              + (status.healthy() ? "healthy" : "not healthy (" + status.detail() + ")");
+    }
+    return new ScaleResult(ended, ended.outcome(), message, status, verified);
+  }
+
+  /** "op-1 (3→5, manual) at member 4 (add 2/2) at JOIN". */
+  public static String describe(Operation op) {
+    return op.id()
+        + " ("
+        + op.from()
+        + " to "
+        + op.to()
+        + ", "
+        + op.trigger().name().toLowerCase(java.util.Locale.ROOT)
+        + ") at "
+        + op.position();
   }
 
   /**

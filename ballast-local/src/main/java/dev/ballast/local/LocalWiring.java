@@ -1,5 +1,7 @@
 package dev.ballast.local;
 
+import dev.ballast.core.execute.ExecutionListener;
+import dev.ballast.core.execute.ScalingController;
 import dev.ballast.core.port.Membership;
 import dev.ballast.local.config.ClusterFile;
 import dev.ballast.local.config.MemberKind;
@@ -10,6 +12,8 @@ import dev.ballast.local.runtime.LocalProcessRuntime;
 import dev.ballast.local.runtime.MemberLauncher;
 import dev.ballast.local.runtime.ProcessOnlyMembership;
 import dev.ballast.local.runtime.ZooKeeperLauncher;
+import dev.ballast.local.store.FileOperationStore;
+import dev.ballast.local.store.JsonLinesHistoryStore;
 import dev.ballast.members.zookeeper.ZooKeeperMembership;
 import dev.ballast.members.zookeeper.ZooKeeperServerConfig;
 import java.time.Clock;
@@ -29,10 +33,18 @@ public final class LocalWiring implements AutoCloseable {
   /** Bound of each network call of the membership adapter. */
   public static final Duration MEMBERSHIP_REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
+  /** The journal of the in-flight operation, in the state directory. */
+  public static final String OPERATION_FILE = "operation.json";
+
+  /** The scaling history, one JSON record per line, in the state directory. */
+  public static final String HISTORY_FILE = "history.jsonl";
+
   private final ClusterFile cluster;
   private final Clock clock;
   private final LocalProcessRuntime runtime;
   private final Membership membership;
+  private final FileOperationStore operations;
+  private final JsonLinesHistoryStore history;
   private final ClusterLock lock;
 
   private LocalWiring(ClusterFile cluster, Clock clock, ClusterLock lock) {
@@ -52,6 +64,8 @@ public final class LocalWiring implements AutoCloseable {
         cluster.membership() == MembershipType.ZOOKEEPER
             ? new ZooKeeperMembership(MEMBERSHIP_REQUEST_TIMEOUT)
             : new ProcessOnlyMembership(runtime);
+    this.operations = new FileOperationStore(cluster.stateDir().resolve(OPERATION_FILE));
+    this.history = new JsonLinesHistoryStore(cluster.stateDir().resolve(HISTORY_FILE));
   }
 
   /** Wires the cluster to look at it only: no lock is taken, nothing may be changed. */
@@ -82,6 +96,34 @@ public final class LocalWiring implements AutoCloseable {
 
   public Membership membership() {
     return membership;
+  }
+
+  /** The journal of the in-flight operation ({@value #OPERATION_FILE}). */
+  public FileOperationStore operations() {
+    return operations;
+  }
+
+  /** The scaling history ({@value #HISTORY_FILE}). */
+  public JsonLinesHistoryStore history() {
+    return history;
+  }
+
+  /**
+   * The scaling engine for this cluster, reporting every event to {@code listener}. Needs the lock:
+   * only an {@link #exclusive} wiring may change the cluster.
+   */
+  public ScalingController controller(ExecutionListener listener) {
+    if (lock == null) {
+      throw new IllegalStateException("a read-only wiring cannot scale the cluster");
+    }
+    return new ScalingController(
+        cluster.policy(),
+        runtime,
+        membership,
+        HaltingOperationStore.wrapIfArmed(operations),
+        history,
+        clock,
+        listener);
   }
 
   /** Whether this wiring holds the cluster's lock (may change the cluster). */

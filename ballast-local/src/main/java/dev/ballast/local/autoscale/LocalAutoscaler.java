@@ -138,6 +138,11 @@ public final class LocalAutoscaler {
     LOG.info("action=stop inFlight={}", controller.inFlight().map(Operation::id).orElse("none"));
   }
 
+  /** The controller this loop drives (tests tick it the way {@link #run()} does). */
+  ScalingController controllerForTests() {
+    return controller;
+  }
+
   /** Asks {@link #run()} to return after the current stage action; safe from any thread. */
   public void stop() {
     stopRequested = true;

@@ -1,0 +1,85 @@
+package dev.ballast.cli.local;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ballast.cli.ExitCodes;
+import dev.ballast.local.ClusterStatus;
+import dev.ballast.local.LocalClusterControl;
+import dev.ballast.local.LocalWiring;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ballast status}: members, roles, health and the in-flight operation. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show a local cluster: its size, each member's process, client address, role and health as"
+          + " the membership adapter reports them, and the in-flight operation with its stage.",
+      "JSON (-o json): {\"replicas\", \"healthy\", \"leader\", \"members\": [{\"ordinal\","
+          + " \"clientPort\", \"role\", \"healthy\", ...}], \"operation\": null or the journal}.",
+      "Reads only: works while another ballast process operates the cluster."
+    })
+public final class StatusCommand implements Callable<Integer> {
+  @Mixin ClusterFileOption cluster;
+
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "text",
+      paramLabel = "FORMAT",
+      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Output.Format format;
+
+  @Option(
+      names = {"-w", "--watch"},
+      description = "Print the status again every --interval until interrupted (Ctrl-C).")
+  boolean watch;
+
+  @Option(
+      names = "--interval",
+      defaultValue = "2s",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description = "Time between two prints with --watch (default: ${DEFAULT-VALUE}).")
+  Duration interval;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    try (LocalWiring wiring = cluster.readOnly()) {
+      LocalClusterControl control = new LocalClusterControl(wiring);
+      do {
+        ClusterStatus status = control.status();
+        if (format == Output.Format.json) {
+          out.println(
+              watch
+                  ? Output.JSON
+                      .writer()
+                      .without(SerializationFeature.INDENT_OUTPUT)
+                      .writeValueAsString(status)
+                  : Output.JSON.writeValueAsString(status));
+        } else {
+          if (watch) {
+            out.println(Output.stamped(wiring.clock(), ""));
+          }
+          StatusText.lines(status).forEach(out::println);
+          if (watch) {
+            out.println();
+          }
+        }
+        out.flush();
+        if (watch) {
+          Thread.sleep(interval.toMillis());
+        }
+      } while (watch);
+    }
+    return ExitCodes.OK;
+  }
+}
