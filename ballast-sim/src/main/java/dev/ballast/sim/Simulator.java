@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 
 /**
  * Replays a trace against a policy on a virtual clock, with the production decision path: every
@@ -37,6 +36,9 @@ import java.util.OptionalDouble;
  */
 public final class Simulator {
   private static final Instant EPOCH = Instant.EPOCH;
+  // Bounds of the serial look-ahead: at most this many single-member steps, and this far ahead.
+  private static final int MAX_STEPS = 32;
+  private static final Duration MAX_LOOKAHEAD = Duration.ofHours(4);
   private final DecisionEngine engine = new DecisionEngine();
 
   private enum State {
@@ -134,6 +136,8 @@ public final class Simulator {
     private int ringSize;
 
     private int target;
+    private Duration learnedJoin;
+    private int learnedFrom;
     private History history = History.FIRST_RECONCILE;
     private List<Condition> conditions = List.of();
     private int lastDirection;
@@ -319,11 +323,28 @@ public final class Simulator {
 
       if (forecaster != null) {
         forecaster.observe(sampleTime, sample[1]);
-        Duration horizon = learner.estimate(joinDurations).plus(model.syncPeriod());
-        OptionalDouble peakLoad = forecaster.peakWithin(now, horizon);
-        if (peakLoad.isPresent()) {
+        if (learnedJoin == null || learnedFrom != joinDurations.size()) {
+          learnedJoin = learner.estimate(joinDurations);
+          learnedFrom = joinDurations.size();
+        }
+        Duration joinTime = learnedJoin;
+        int maxSteps = Math.max(1, Math.min(policy.scaling().maxReplicas() - target, MAX_STEPS));
+        if (!joinTime.isZero()) {
+          long fit = MAX_LOOKAHEAD.toSeconds() / Math.max(1, joinTime.toSeconds());
+          maxSteps = (int) Math.min(maxSteps, Math.max(1, fit));
+        }
+        Duration longest = joinTime.multipliedBy(maxSteps).plus(model.syncPeriod());
+        var peaks = forecaster.peaks(now, longest);
+        if (peaks.isPresent()) {
           int predictive =
-              ScaleAhead.predictedReplicas(peakLoad.getAsDouble(), targetFrac, target, tolerance);
+              ScaleAhead.serialPredictedReplicas(
+                  peaks.get()::within,
+                  joinTime,
+                  model.syncPeriod(),
+                  maxSteps,
+                  targetFrac,
+                  target,
+                  tolerance);
           proposal = ScaleAhead.combine(proposal, predictive).replicas();
         }
       }

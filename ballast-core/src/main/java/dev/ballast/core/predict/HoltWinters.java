@@ -106,10 +106,37 @@ public final class HoltWinters {
     return switch (mode()) {
       case NONE -> throw new IllegalStateException("no sample observed yet");
       case LAST_VALUE -> last;
-      case HOLT_LINEAR -> level + steps * trend;
+      case HOLT_LINEAR -> level + damped(steps) * trend;
       case HOLT_WINTERS ->
-          level + steps * trend + season[Math.floorMod(slot + steps - 1, seasonLength)];
+          level + damped(steps) * trend + season[Math.floorMod(slot + steps - 1, seasonLength)];
     };
+  }
+
+  /**
+   * Fills {@code out[h - 1]} with {@link #forecast}{@code (h)} for h = 1..{@code out.length}, in
+   * one pass (the same values, without a power per step).
+   */
+  public void forecastPath(double[] out) {
+    if (out.length == 0) {
+      return;
+    }
+    ForecastMode mode = mode();
+    if (mode == ForecastMode.NONE) {
+      throw new IllegalStateException("no sample observed yet");
+    }
+    double phi = p.phi();
+    double damped = 0;
+    double phiPower = 1;
+    for (int h = 1; h <= out.length; h++) {
+      phiPower *= phi;
+      damped += phiPower;
+      out[h - 1] =
+          switch (mode) {
+            case LAST_VALUE -> last;
+            case HOLT_LINEAR -> level + damped * trend;
+            default -> level + damped * trend + season[Math.floorMod(slot + h - 1, seasonLength)];
+          };
+    }
   }
 
   /** phi + phi^2 + ... + phi^h. */

@@ -18,6 +18,8 @@ public final class MetricForecaster {
   private long bucket = Long.MIN_VALUE;
   private double sum;
   private int n;
+  private double[] cachedMax;
+  private long cachedCount = -1;
 
   public MetricForecaster(PredictionSettings settings) {
     this.intervalSeconds = settings.sampleInterval().toSeconds();
@@ -57,6 +59,55 @@ public final class MetricForecaster {
   /** The model the forecasts come from now. */
   public ForecastMode mode() {
     return model.mode();
+  }
+
+  /**
+   * The running maximum of the forecast from the bucket containing {@code now} up to {@code now +
+   * maxHorizon}, to ask for the peak within several horizons at once; empty until the first bucket
+   * has completed.
+   */
+  public java.util.Optional<Peaks> peaks(Instant now, Duration maxHorizon) {
+    if (model.count() == 0) {
+      return java.util.Optional.empty();
+    }
+    long first = bucket; // the bucket containing now, or the one after the last completed
+    long end = Math.floorDiv(now.plus(maxHorizon).getEpochSecond(), intervalSeconds);
+    int steps = (int) Math.max(1, Math.min(end - (first - 1), 4L * model.seasonLength()));
+    // The forecast changes only when a bucket completes: reuse it until then.
+    if (cachedMax == null || cachedCount != model.count() || cachedMax.length < steps) {
+      double[] path = new double[steps];
+      model.forecastPath(path);
+      for (int i = 1; i < steps; i++) {
+        path[i] = Math.max(path[i], path[i - 1]);
+      }
+      cachedMax = path;
+      cachedCount = model.count();
+    }
+    double[] runningMax =
+        cachedMax.length == steps ? cachedMax : java.util.Arrays.copyOf(cachedMax, steps);
+    return java.util.Optional.of(new Peaks(now, first, intervalSeconds, runningMax));
+  }
+
+  /** The peak forecast within any horizon up to the one it was made for, in O(1). */
+  public static final class Peaks {
+    private final long nowSecond;
+    private final long firstBucket;
+    private final long intervalSeconds;
+    private final double[] runningMax;
+
+    private Peaks(Instant now, long firstBucket, long intervalSeconds, double[] runningMax) {
+      this.nowSecond = now.getEpochSecond();
+      this.firstBucket = firstBucket;
+      this.intervalSeconds = intervalSeconds;
+      this.runningMax = runningMax;
+    }
+
+    /** The largest forecast from now to {@code now + horizon} (capped at the maximum horizon). */
+    public double within(Duration horizon) {
+      long end = Math.floorDiv(nowSecond + horizon.getSeconds(), intervalSeconds);
+      int steps = (int) Math.max(1, Math.min(end - (firstBucket - 1), runningMax.length));
+      return runningMax[steps - 1];
+    }
   }
 
   /**

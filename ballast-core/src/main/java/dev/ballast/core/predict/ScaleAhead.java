@@ -40,6 +40,35 @@ public final class ScaleAhead {
     return (int) Math.min(Integer.MAX_VALUE, Math.max(0, need));
   }
 
+  /**
+   * The predictive proposal when members join one at a time, each taking {@code joinTime}: the j-th
+   * member started from now serves only at {@code now + j × joinTime}, so the load forecast up to
+   * {@code j × joinTime + syncPeriod} must be carried by the current members plus the j-1 that can
+   * still be started after this one. The result is the largest {@code need(j) - (j - 1)} over j =
+   * 1..{@code maxSteps}, where {@code need(j)} is {@link #predictedReplicas} for the peak within
+   * that horizon; with j = 1 this is the plain look-ahead of one join time plus one sync period.
+   * {@code peakWithin} gives the peak forecast of the summed metric within a horizon.
+   */
+  public static int serialPredictedReplicas(
+      java.util.function.ToDoubleFunction<java.time.Duration> peakWithin,
+      java.time.Duration joinTime,
+      java.time.Duration syncPeriod,
+      int maxSteps,
+      double targetPerMember,
+      int currentReplicas,
+      double tolerance) {
+    int steps = joinTime.isZero() ? 1 : Math.max(1, maxSteps);
+    int best = 0;
+    for (int j = 1; j <= steps; j++) {
+      java.time.Duration horizon = joinTime.multipliedBy(j).plus(syncPeriod);
+      int need =
+          predictedReplicas(
+              peakWithin.applyAsDouble(horizon), targetPerMember, currentReplicas, tolerance);
+      best = Math.max(best, need - (j - 1));
+    }
+    return best;
+  }
+
   /** max(reactive, predictive): see the class comment. */
   public static Proposal combine(int reactive, int predictive) {
     if (predictive > reactive) {

@@ -119,6 +119,20 @@ class HoltWintersTest {
   }
 
   @Test
+  void forecastPathEqualsTheStepForecastsInEveryMode() {
+    HoltWinters hw = new HoltWinters(8, HoltWintersParameters.defaults());
+    double[] day = {1, 3, 9, 4, 2, 1, 0, 1};
+    for (int t = 0; t < 30; t++) {
+      hw.observe(day[t % 8] + 0.1 * t);
+      double[] path = new double[12];
+      hw.forecastPath(path);
+      for (int h = 1; h <= 12; h++) {
+        assertThat(path[h - 1]).as("t=%d h=%d", t, h).isCloseTo(hw.forecast(h), within(1e-9));
+      }
+    }
+  }
+
+  @Test
   void rejectsNonFiniteSamplesAndBadSeason() {
     HoltWinters hw = new HoltWinters(4, HoltWintersParameters.defaults());
     assertThatThrownBy(() -> hw.observe(Double.NaN)).isInstanceOf(IllegalArgumentException.class);

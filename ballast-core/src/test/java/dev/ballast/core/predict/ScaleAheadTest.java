@@ -68,4 +68,21 @@ class ScaleAheadTest {
     assertThat(ScaleAhead.predictedReplicas(-50, 70, 3, 0.1)).isZero();
     assertThat(ScaleAhead.predictedReplicas(Double.NaN, 70, 3, 0.1)).isZero();
   }
+
+  @Test
+  void serialLookAheadStartsEarlyEnoughForSeveralSlowJoins() {
+    // given: load 700 (10 members at 70) for the next 25 minutes, then 1400 (20 members)
+    java.util.function.ToDoubleFunction<java.time.Duration> peak =
+        h -> h.compareTo(java.time.Duration.ofMinutes(25)) <= 0 ? 700 : 1400;
+    java.time.Duration join = java.time.Duration.ofMinutes(10);
+    java.time.Duration sync = java.time.Duration.ofSeconds(15);
+
+    // when: one join ahead (j = 1) sees no rise; three joins ahead (30m15s) see 20 needed
+    int oneStep = ScaleAhead.serialPredictedReplicas(peak, join, sync, 1, 70, 10, 0.1);
+    int serial = ScaleAhead.serialPredictedReplicas(peak, join, sync, 8, 70, 10, 0.1);
+
+    // then: 20 - (3 - 1) = 18: start now, since 10 members cannot be added in 3 joins
+    assertThat(oneStep).isEqualTo(10);
+    assertThat(serial).isEqualTo(18);
+  }
 }

@@ -1,0 +1,168 @@
+package dev.ballast.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SimulatorTest {
+  private final Simulator simulator = new Simulator();
+
+  /** Demand per minute: {@code low} for {@code lowMinutes}, then {@code high}. */
+  private static Trace step(double low, int lowMinutes, double high, int minutes) {
+    long[] t = new long[minutes];
+    double[] v = new double[minutes];
+    for (int i = 0; i < minutes; i++) {
+      t[i] = 1_700_000_000L + 60L * i;
+      v[i] = i < lowMinutes ? low : high;
+    }
+    return new Trace("step", t, v);
+  }
+
+  private static SimPolicy policy(String yaml) {
+    return PolicyReader.parsePolicy("test", "p", yaml);
+  }
+
+  private static WorkloadModel model(Duration join) {
+    return new WorkloadModel(
+        100.0,
+        1,
+        join,
+        Duration.ofMinutes(1),
+        Duration.ofSeconds(15),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(15));
+  }
+
+  private static final String CPU70 =
+      "name: p\nmaxReplicas: 50\ntarget: {metric: cpu, averageUtilization: 70}\n";
+
+  @Test
+  void aStepUpIsOverCapacityUntilTheNewMembersHaveJoinedOneAtATime() {
+    // given: 140 (2 members at 70 %) for 30 min, then 560 (8 members at 70 %)
+    Trace trace = step(140, 30, 560, 120);
+
+    // when: members take 2 minutes to join
+    SimulationResult r = simulator.run(trace, policy(CPU70), model(Duration.ofMinutes(2)));
+
+    // then: 6 adds, one at a time; capacity (100/member) stays below 560 until the 4th new member
+    // serves (6 × 100 = 600): 4 joins of 2 minutes, plus up to 15 s of scrape staleness and 15 s
+    // until the next sync before the first add starts
+    Score s = r.score();
+    assertThat(s.operations()).isEqualTo(6);
+    assertThat(s.peakReplicas()).isEqualTo(8);
+    assertThat(s.directionChanges()).isZero();
+    assertThat(s.minutesOverCapacity()).isBetween(8.0, 8.5);
+    assertThat(r.members()[119]).isEqualTo(8);
+    assertThat(r.servingCapacity()[119]).isEqualTo(800);
+  }
+
+  @Test
+  void slowerJoinsMeanMoreTimeOverCapacity() {
+    Trace trace = step(140, 30, 560, 180);
+    double fast =
+        simulator
+            .run(trace, policy(CPU70), model(Duration.ofMinutes(2)))
+            .score()
+            .minutesOverCapacity();
+    double slow =
+        simulator
+            .run(trace, policy(CPU70), model(Duration.ofMinutes(10)))
+            .score()
+            .minutesOverCapacity();
+    assertThat(slow).isGreaterThan(4 * fast);
+  }
+
+  @Test
+  void allowedSizesRoundUpAndQuorumKeepsOddEnsembles() {
+    // given: demand needing 4 members at 70 %, sizes 3/5/7
+    Trace trace = step(140, 10, 260, 60);
+    SimPolicy zk =
+        policy(
+            "name: zk\nminReplicas: 3\nmaxReplicas: 7\nallowedReplicas: [3, 5, 7]\n"
+                + "quorumGuard: Majority\ntarget: {metric: cpu, averageUtilization: 70}\n");
+    // when
+    SimulationResult r = simulator.run(trace, zk, model(Duration.ofMinutes(1)));
+    // then: it starts at 3 (the minimum) and goes to 5, never to 4
+    assertThat(r.members()[0]).isEqualTo(3);
+    assertThat(r.targetReplicas()[59]).isEqualTo(5);
+    assertThat(r.score().peakReplicas()).isEqualTo(5);
+  }
+
+  @Test
+  void scalesDownOnlyAfterTheStabilizationWindowAndDrains() {
+    // given: 560 for 20 minutes, then 140
+    Trace trace = step(560, 20, 140, 60);
+    // when
+    SimulationResult r = simulator.run(trace, policy(CPU70), model(Duration.ofMinutes(1)));
+    // then: 8 members until the 5-minute window has passed, then down to 2, one drain at a time
+    assertThat(r.members()[20 + 4]).isEqualTo(8);
+    assertThat(r.members()[59]).isEqualTo(2);
+    assertThat(r.score().operations()).isEqualTo(6);
+    assertThat(r.score().minutesOverCapacity()).isZero();
+  }
+
+  @Test
+  void isDeterministic() {
+    Trace trace = step(140, 30, 560, 200);
+    SimPolicy p = policy(CPU70 + "prediction: {enabled: true, season: 1h}\n");
+    SimulationResult a = simulator.run(trace, p, model(Duration.ofMinutes(3)));
+    SimulationResult b = simulator.run(trace, p, model(Duration.ofMinutes(3)));
+    assertThat(a.score()).isEqualTo(b.score());
+    assertThat(a.members()).containsExactly(b.members());
+  }
+
+  @Test
+  void predictionStartsMembersBeforeARecurringPeak() {
+    // given: 6 days of a daily peak (10:00-12:00 at 560, otherwise 140), members joining in 10 min
+    int days = 6;
+    long[] t = new long[days * 1440];
+    double[] v = new double[t.length];
+    for (int i = 0; i < t.length; i++) {
+      int minuteOfDay = i % 1440;
+      t[i] = 1_700_006_400L + 60L * i;
+      v[i] = minuteOfDay >= 600 && minuteOfDay < 720 ? 560 : 140;
+    }
+    Trace trace = new Trace("daily", t, v);
+    WorkloadModel slow = model(Duration.ofMinutes(10));
+    SimPolicy reactive = policy(CPU70);
+    SimPolicy predictive = policy(CPU70 + "prediction: {enabled: true, defaultJoinTime: 10m}\n");
+
+    // when
+    Score r = simulator.run(trace, reactive, slow).score();
+    Score p = simulator.run(trace, predictive, slow).score();
+
+    // then: from the third day on the forecast sees the peak coming, so the predictive policy is
+    // over capacity far less, at a modest extra cost
+    assertThat(p.minutesOverCapacity()).isLessThan(0.5 * r.minutesOverCapacity());
+    assertThat(p.replicaHours()).isLessThan(1.15 * r.replicaHours());
+  }
+
+  @Test
+  void theFixedBaselineIsSizedForThePeakAtTheTarget() {
+    Trace trace = step(140, 30, 560, 120);
+    SimulationResult f = Simulator.fixed(trace, policy(CPU70), model(Duration.ofMinutes(2)));
+    // ceil(560 / 70) = 8 members for 2 hours
+    assertThat(f.score().peakReplicas()).isEqualTo(8);
+    assertThat(f.score().replicaHours()).isCloseTo(16, within(1e-9));
+    assertThat(f.score().minutesOverCapacity()).isZero();
+    assertThat(f.score().operations()).isZero();
+  }
+
+  @Test
+  void aGapInTheTraceCountsInNoScore() {
+    // given: one hour, a 5-hour gap, one hour; constant demand
+    long[] t = new long[120];
+    double[] v = new double[120];
+    for (int i = 0; i < 120; i++) {
+      t[i] = 1_700_000_000L + 60L * i + (i >= 60 ? 5 * 3600 : 0);
+      v[i] = 140;
+    }
+    Trace trace = new Trace("gap", t, v);
+    // when
+    SimulationResult r = simulator.run(trace, policy(CPU70), model(Duration.ofMinutes(2)));
+    // then: 2 members for the 2 hours with data only
+    assertThat(r.score().replicaHours()).isCloseTo(4, within(1e-9));
+  }
+}
