@@ -1,0 +1,209 @@
+package dev.ballast.core.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ballast.core.port.ClusterView;
+import dev.ballast.core.port.Member;
+import dev.ballast.core.port.Membership;
+import dev.ballast.core.port.ReplicaRuntime;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link Membership} adapter must have, checked against a real running cluster
+ * of {@link #initialSize()} members: the view of a healthy cluster, adding a member through
+ * announce → start → ready → join, removing one through drain → leave, and idempotence of every
+ * change. Extend it and implement {@link #startCluster(int)}, which starts the members (ordinals
+ * 0..size-1) through a runtime that can also start the members the tests add.
+ */
+public abstract class MembershipContract {
+
+  /**
+   * A running cluster for one test: the runtime that runs its members, the adapter under test, and
+   * what stops everything afterwards.
+   */
+  protected record Cluster(ReplicaRuntime runtime, Membership membership, AutoCloseable closer) {}
+
+  private Cluster cluster;
+  private ReplicaRuntime runtime;
+  private Membership membership;
+
+  /** Starts {@code size} members (ordinals 0..size-1) that form a healthy cluster. */
+  protected abstract Cluster startCluster(int size) throws Exception;
+
+  /** The size of the cluster each test starts with; at least 3 so that one can leave. */
+  protected int initialSize() {
+    return 3;
+  }
+
+  /** How long a membership change or a start may take to show. */
+  protected Duration settleTimeout() {
+    return Duration.ofSeconds(60);
+  }
+
+  @BeforeEach
+  final void start() throws Exception {
+    cluster = startCluster(initialSize());
+    runtime = cluster.runtime();
+    membership = cluster.membership();
+    awaitView(members(initialSize()), ordinals(initialSize()));
+  }
+
+  @AfterEach
+  final void stop() throws Exception {
+    if (cluster != null) {
+      cluster.closer().close();
+    }
+  }
+
+  private List<Member> members(int size) {
+    return IntStream.range(0, size).mapToObj(i -> runtime.member(i).orElseThrow()).toList();
+  }
+
+  private static Set<Integer> ordinals(int size) {
+    return IntStream.range(0, size).boxed().collect(Collectors.toSet());
+  }
+
+  private void awaitView(List<Member> members, Set<Integer> voting) {
+    await()
+        .atMost(settleTimeout())
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              ClusterView view = membership.view(members);
+              assertThat(view.votingMembers()).isEqualTo(voting);
+              assertThat(view.healthy()).as("healthy: %s", view).isTrue();
+            });
+  }
+
+  private Member addMember() {
+    int n = initialSize();
+    List<Member> current = members(n);
+    Member joining = runtime.prepare(n);
+    Map<String, String> settings = membership.announce(joining, current);
+    runtime.start(joining, settings);
+    await()
+        .atMost(settleTimeout())
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(() -> membership.isReady(joining, current));
+    membership.join(joining, current);
+    return joining;
+  }
+
+  @Test
+  void theViewOfAFreshClusterShowsEveryMemberVotingAndHealthy() {
+    // when
+    ClusterView view = membership.view(members(initialSize()));
+
+    // then
+    assertThat(view.votingMembers()).isEqualTo(ordinals(initialSize()));
+    assertThat(view.consistent()).isTrue();
+    assertThat(view.healthy()).isTrue();
+    assertThat(view.members())
+        .extracting(ClusterView.MemberStatus::ordinal)
+        .containsExactlyInAnyOrderElementsOf(ordinals(initialSize()));
+  }
+
+  @Test
+  void addsAMemberThroughAnnounceStartReadyAndJoin() {
+    // when
+    addMember();
+
+    // then
+    awaitView(members(initialSize() + 1), ordinals(initialSize() + 1));
+  }
+
+  @Test
+  void joiningTwiceHasTheEffectOfJoiningOnce() {
+    // given
+    Member joined = addMember();
+
+    // when
+    membership.join(joined, members(initialSize()));
+
+    // then
+    awaitView(members(initialSize() + 1), ordinals(initialSize() + 1));
+  }
+
+  @Test
+  void aMemberThatIsNotRunningIsNotReady() {
+    // given
+    int n = initialSize();
+    Member joining = runtime.prepare(n);
+    membership.announce(joining, members(n));
+
+    // then
+    assertThat(membership.isReady(joining, members(n))).isFalse();
+  }
+
+  @Test
+  void removesTheHighestMemberThroughDrainAndLeaveAndLeavingTwiceIsHarmless() {
+    // given
+    int n = initialSize();
+    Member leaving = runtime.member(n - 1).orElseThrow();
+    List<Member> remaining = members(n - 1);
+
+    // when
+    membership.drain(leaving, remaining);
+    await()
+        .atMost(settleTimeout())
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> membership.drainProgress(leaving, remaining).done());
+    membership.leave(leaving, remaining);
+    membership.leave(leaving, remaining);
+
+    // then
+    awaitView(remaining, ordinals(n - 1));
+  }
+
+  @Test
+  void leavingAMemberThatNeverJoinedChangesNothing() {
+    // given
+    int n = initialSize();
+    Member stranger = runtime.prepare(n);
+
+    // when
+    membership.leave(stranger, members(n));
+
+    // then
+    awaitView(members(n), ordinals(n));
+  }
+
+  @Test
+  void cancellingADrainThatNeverStartedChangesNothing() {
+    // given
+    int n = initialSize();
+    Member last = runtime.member(n - 1).orElseThrow();
+
+    // when
+    membership.cancelDrain(last, members(n - 1));
+
+    // then
+    awaitView(members(n), ordinals(n));
+  }
+
+  @Test
+  void reportsAStoppedMemberAsUnhealthy() {
+    // given
+    int n = initialSize();
+
+    // when
+    runtime.stop(n - 1);
+
+    // then
+    await()
+        .atMost(settleTimeout())
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> !membership.view(members(n)).healthy());
+  }
+}
