@@ -166,13 +166,6 @@ final class ReplicaCalculator {
   private int resource(String resource, String container, MetricTarget target) {
     Map<String, Sample> metrics = resourceSamples(resource, container);
     if (target.type() == MetricTarget.Type.AVERAGE_VALUE) {
-      steps.add(
-          "target: average "
-              + resource
-              + " usage of "
-              + Fmt.q(target.amount())
-              + " per pod"
-              + (container.isEmpty() ? "" : " (container " + container + ")"));
       return plain(metrics, target.amount(), resource);
     }
     return utilization(metrics, (int) target.amount(), resource, container);
@@ -244,9 +237,9 @@ final class ReplicaCalculator {
         "utilization = 100 × Σusage / Σrequests over "
             + r.entries
             + " pods with samples = 100 × "
-            + Fmt.q(r.usageTotal)
+            + Fmt.m(r.usageTotal)
             + " / "
-            + Fmt.q(r.requestTotal)
+            + Fmt.m(r.requestTotal)
             + " = "
             + r.utilization
             + "% (whole percent, rounded down); average usage "
@@ -294,9 +287,9 @@ final class ReplicaCalculator {
     UtilizationRatio nr = utilizationRatio(metrics, requests, targetUtilization);
     steps.add(
         "rebalanced utilization = 100 × "
-            + Fmt.q(nr.usageTotal)
+            + Fmt.m(nr.usageTotal)
             + " / "
-            + Fmt.q(nr.requestTotal)
+            + Fmt.m(nr.requestTotal)
             + " = "
             + nr.utilization
             + "%; rebalanced ratio = "
@@ -509,15 +502,18 @@ final class ReplicaCalculator {
               + " → keep "
               + specReplicas
               + " replicas");
-      rules.add(
-          new RuleApplication(
-              "tolerance",
-              ceilToInt(newRatio * counted),
-              specReplicas,
-              "rebalanced usage ratio "
-                  + Fmt.num(newRatio)
-                  + " within tolerance "
-                  + tolerances.band()));
+      int raw = ceilToInt(newRatio * counted);
+      if (raw != specReplicas) {
+        rules.add(
+            new RuleApplication(
+                "tolerance",
+                raw,
+                specReplicas,
+                "rebalanced usage ratio "
+                    + Fmt.num(newRatio)
+                    + " within tolerance "
+                    + tolerances.band()));
+      }
       return specReplicas;
     }
     if ((ratio < 1.0 && newRatio > 1.0) || (ratio > 1.0 && newRatio < 1.0)) {
@@ -529,12 +525,14 @@ final class ReplicaCalculator {
               + ") → keep "
               + specReplicas
               + " replicas");
-      rules.add(
-          new RuleApplication(
-              "rebalanceDirection",
-              ceilToInt(newRatio * counted),
-              specReplicas,
-              "missing/unready pods would flip the scaling direction"));
+      if (ceilToInt(newRatio * counted) != specReplicas) {
+        rules.add(
+            new RuleApplication(
+                "rebalanceDirection",
+                ceilToInt(newRatio * counted),
+                specReplicas,
+                "missing/unready pods would flip the scaling direction"));
+      }
       return specReplicas;
     }
     int replicas = ceilToInt(newRatio * counted);

@@ -36,4 +36,29 @@ public record MetricValue(Long valueMilli, Long averageValueMilli, Integer avera
     }
     return v + DECIMAL_SUFFIXES[i];
   }
+
+  /**
+   * {@link #formatMilli} plus a binary reading for byte-sized values, for people: {@code 576716800
+   * (550Mi)}.
+   */
+  public static String describeMilli(long milli) {
+    String plain = formatMilli(milli);
+    long mi = 1024L * 1024L * 1000L;
+    if (milli % 1000 != 0 || Math.abs(milli) < mi) {
+      return plain;
+    }
+    String[] units = {"Mi", "Gi", "Ti", "Pi"};
+    double v = milli / (double) mi;
+    int i = 0;
+    while (Math.abs(v) >= 1024 && i < units.length - 1) {
+      v /= 1024;
+      i++;
+    }
+    String num =
+        java.math.BigDecimal.valueOf(v)
+            .setScale(2, java.math.RoundingMode.HALF_EVEN)
+            .stripTrailingZeros()
+            .toPlainString();
+    return plain + " (" + num + units[i] + ")";
+  }
 }

@@ -1,0 +1,156 @@
+package dev.ballast.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.api.DecisionWriter;
+import dev.ballast.api.InvalidDocumentException;
+import dev.ballast.api.SnapshotReader;
+import dev.ballast.cli.recommend.DecisionText;
+import dev.ballast.core.decide.DecisionEngine;
+import dev.ballast.core.decide.model.Decision;
+import dev.ballast.core.decide.model.Snapshot;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ballast recommend}: what the Kubernetes HPA decides for a snapshot (or a directory of
+ * them), as a summary, JSON, or a step-by-step explanation.
+ */
+@Command(
+    name = "recommend",
+    mixinStandardHelpOptions = true,
+    description = {
+      "What the Kubernetes HPA (autoscaling/v2) decides for a snapshot, and why.",
+      "A snapshot is a JSON or YAML document of the autoscaler, its target's scale, the pods and"
+          + " their metric samples (see docs: the decision snapshot).",
+      "With a directory, every *.json/*.yaml file is evaluated and one JSON line is printed per"
+          + " file; a bad file gives an \"error\" line and exit code 2, the others still run."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:decided", "2:bad usage or a bad snapshot (one line names the field)"})
+public final class RecommendCommand implements Callable<Integer> {
+
+  /** Output formats of {@code -o}. */
+  enum Format {
+    text,
+    json
+  }
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--snapshot",
+      required = true,
+      paramLabel = "FILE|DIR",
+      description = "A snapshot file (.json, .yaml) or a directory of them.")
+  Path snapshot;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description = "text (default) or json. A directory always prints JSON lines.")
+  Format output;
+
+  @Option(
+      names = "--explain",
+      description =
+          "Print every number: each metric's formula, each pod's class, each rule that changed the"
+              + " value, the conditions.")
+  boolean explain;
+
+  private final SnapshotReader reader = new SnapshotReader();
+  private final DecisionEngine engine = new DecisionEngine();
+  private final DecisionWriter writer = new DecisionWriter();
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    if (Files.isDirectory(snapshot)) {
+      return directory(out);
+    }
+    if (!Files.isRegularFile(snapshot)) {
+      throw CliException.usage("--snapshot: no such file or directory: " + snapshot);
+    }
+    Snapshot s = read(snapshot);
+    Decision d = engine.decide(s);
+    String source = snapshot.toString();
+    if (output == Format.json) {
+      ObjectNode tree = writer.toTree(d);
+      if (explain) {
+        ArrayNode lines = tree.putArray("explanation");
+        DecisionText.explain(source, s, d).lines().forEach(lines::add);
+      }
+      out.println(pretty(tree));
+    } else if (explain) {
+      out.print(DecisionText.explain(source, s, d));
+    } else {
+      out.print(DecisionText.summary(source, d));
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private static String pretty(ObjectNode tree) {
+    try {
+      return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(tree);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private int directory(PrintWriter out) {
+    List<Path> files;
+    try (Stream<Path> list = Files.list(snapshot)) {
+      files = list.filter(RecommendCommand::isSnapshotFile).sorted().toList();
+    } catch (IOException e) {
+      throw CliException.usage("--snapshot: cannot list " + snapshot + ": " + e.getMessage());
+    }
+    if (files.isEmpty()) {
+      throw CliException.usage(
+          "--snapshot: " + snapshot + " has no *.json or *.yaml files to evaluate");
+    }
+    boolean anyBad = false;
+    ObjectMapper mapper = new ObjectMapper();
+    for (Path f : files) {
+      ObjectNode line = mapper.createObjectNode();
+      line.put("file", f.toString());
+      try {
+        Snapshot s = read(f);
+        line.setAll(writer.toTree(engine.decide(s)));
+      } catch (CliException e) {
+        anyBad = true;
+        line.put("error", e.getMessage());
+      }
+      out.println(writer.toJsonLine(line));
+      out.flush();
+    }
+    return anyBad ? ExitCodes.USAGE : ExitCodes.OK;
+  }
+
+  private static boolean isSnapshotFile(Path p) {
+    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+    return Files.isRegularFile(p)
+        && (n.endsWith(".json") || n.endsWith(".yaml") || n.endsWith(".yml"));
+  }
+
+  private Snapshot read(Path file) {
+    try {
+      return reader.read(file);
+    } catch (InvalidDocumentException e) {
+      throw CliException.usage(file + ": " + e.getMessage());
+    } catch (IOException e) {
+      throw CliException.usage(file + ": cannot read: " + e.getMessage());
+    }
+  }
+}
