@@ -1,5 +1,6 @@
 package dev.ballast.local;
 
+import dev.ballast.core.execute.Operation;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +18,7 @@ public record ClusterStatus(
     boolean healthy,
     boolean consistent,
     String detail,
-    Object operation) {
+    Operation operation) {
 
   public ClusterStatus {
     members = List.copyOf(members);

@@ -1,6 +1,7 @@
 package dev.ballast.cli.local;
 
 import dev.ballast.local.ClusterStatus;
+import dev.ballast.local.LocalClusterControl;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,6 +37,14 @@ final class StatusText {
                 .stripTrailing());
       }
     }
+    out.add(
+        "operation: "
+            + (s.operation() == null
+                ? "none"
+                : LocalClusterControl.describe(s.operation())
+                    + (s.operation().lastError() == null
+                        ? ""
+                        : " (last error: " + s.operation().lastError() + ")")));
     return out;
   }
 }

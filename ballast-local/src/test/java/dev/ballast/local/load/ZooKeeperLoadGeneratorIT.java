@@ -15,6 +15,7 @@ import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.io.TempDir;
 
 class ZooKeeperLoadGeneratorIT {
@@ -34,7 +35,8 @@ class ZooKeeperLoadGeneratorIT {
   }
 
   @Test
-  void verifiesEveryAcknowledgedWriteWhileTheLeaderIsKilledAndRestarted() throws Exception {
+  void verifiesEveryAcknowledgedWriteWhileTheLeaderIsKilledAndRestarted(TestReporter report)
+      throws Exception {
     // given: a short idle → ramp → plateau → idle profile, half writes
     RateProfile profile =
         RateProfile.idleRampPlateauIdle(
@@ -51,10 +53,14 @@ class ZooKeeperLoadGeneratorIT {
       int leader = leader();
       zk.kill(leader);
       long beforeRecovery = load.stats().writesAcknowledged();
-      await().atMost(secs(15)).until(() -> load.stats().writesAcknowledged() >= beforeRecovery + 100);
+      await()
+          .atMost(secs(15))
+          .until(() -> load.stats().writesAcknowledged() >= beforeRecovery + 100);
       zk.restart(leader);
       assertThat(load.awaitFinished(secs(30))).isTrue();
       LoadResult result = load.verify(secs(30));
+      report.publishEntry("result", result.toString());
+      System.out.println("DEBUGRESULT " + result + " " + load.stats());
 
       // then
       assertThat(result.lost()).isZero();

@@ -1,0 +1,80 @@
+package dev.ballast.cli.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the real {@code ballast} command (the shaded jar the build just made) as a child process, as
+ * a user would, so that a test can kill it or let a test hook halt it; members it starts run from
+ * the same jar.
+ */
+final class BallastCli {
+  static final Path JAR = Path.of("target", "ballast.jar").toAbsolutePath();
+
+  record Result(int exitCode, String out, String err) {
+    List<String> outLines() {
+      return out.lines().toList();
+    }
+
+    @Override
+    public String toString() {
+      return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
+    }
+  }
+
+  private BallastCli() {}
+
+  static Result run(String... args) {
+    return run(List.of(), Duration.ofMinutes(3), args);
+  }
+
+  /** Runs {@code ballast args} with extra JVM options, failing the test after {@code timeout}. */
+  static Result run(List<String> jvmOptions, Duration timeout, String... args) {
+    assertThat(JAR).as("the shaded jar (built by the package phase)").exists();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of("-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
+    cmd.add("-Dfile.encoding=UTF-8");
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", JAR.toString()));
+    cmd.addAll(List.of(args));
+    try {
+      Path out = Files.createTempFile("ballast-out", ".txt");
+      Path err = Files.createTempFile("ballast-err", ".txt");
+      try {
+        Process p =
+            new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+          throw new AssertionError(
+              "ballast " + String.join(" ", args) + " did not finish within " + timeout);
+        }
+        return new Result(
+            p.exitValue(),
+            Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8));
+      } finally {
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package dev.ballast.cli.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ballast.core.history.HistoryRecord;
+import dev.ballast.local.ClusterStatus;
+import dev.ballast.local.LocalClusterControl;
+import dev.ballast.local.LocalWiring;
+import dev.ballast.local.config.ClusterFile;
+import dev.ballast.local.runtime.LocalProcessRuntime;
+import dev.ballast.local.runtime.ProcessIdentity;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * A local ZooKeeper cluster for the CLI tests: writes its cluster file, reads its state directly
+ * (status, history, processes) without the lock, and tears everything down, with a sweep of any
+ * process that still carries the cluster's marker.
+ */
+final class LocalZooKeeperCluster implements AutoCloseable {
+  final Path file;
+  private final ClusterFile cluster;
+
+  LocalZooKeeperCluster(Path dir, String name, String specExtra) {
+    this.file = dir.resolve(name + ".yaml");
+    String yaml =
+        """
+        apiVersion: ballast.dev/v1alpha1
+        kind: LocalCluster
+        metadata:
+          name: %s
+        spec:
+          stateDir: %s-state
+          replicas: 3
+          member:
+            kind: zookeeper
+            heap: 64m
+            tickTime: 200ms
+        %s
+        """
+            .formatted(name, name, specExtra.indent(2));
+    try {
+      Files.writeString(file, yaml);
+      this.cluster = ClusterFile.load(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (dev.ballast.local.config.ClusterFileException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  String path() {
+    return file.toString();
+  }
+
+  ClusterStatus status() {
+    try (LocalWiring w = LocalWiring.readOnly(cluster, Clock.systemUTC())) {
+      return new LocalClusterControl(w).status();
+    }
+  }
+
+  List<HistoryRecord> history() {
+    try (LocalWiring w = LocalWiring.readOnly(cluster, Clock.systemUTC())) {
+      return w.history().list();
+    }
+  }
+
+  /** Every live process started for this cluster, known to the member table or not. */
+  Set<Long> processes() {
+    try (LocalWiring w = LocalWiring.readOnly(cluster, Clock.systemUTC())) {
+      return w.runtime().clusterProcesses().stream()
+          .map(ProcessIdentity::pid)
+          .collect(Collectors.toSet());
+    }
+  }
+
+  /** The connect string of members 0..2, which every test keeps. */
+  String baseConnectString() {
+    ClusterStatus s = status();
+    return s.members().stream()
+        .filter(m -> m.ordinal() < 3)
+        .map(m -> m.host() + ":" + m.clientPort())
+        .collect(Collectors.joining(","));
+  }
+
+  /**
+   * Asserts the cluster is healthy at exactly {@code n} members: every server agrees on the voting
+   * members 0..n-1, one leader, the member table holds n members, and no other process runs.
+   */
+  void assertAt(int n) {
+    ClusterStatus s = status();
+    assertThat(s.healthy()).as("healthy: %s", s).isTrue();
+    assertThat(s.consistent()).as("every server reports the same membership").isTrue();
+    assertThat(s.replicas()).isEqualTo(n);
+    assertThat(s.members())
+        .extracting(ClusterStatus.MemberState::ordinal)
+        .containsExactlyElementsOf(IntStream.range(0, n).boxed().toList());
+    assertThat(s.members()).allSatisfy(m -> assertThat(m.voting()).isTrue());
+    assertThat(s.members().stream().filter(m -> m.role().equals("leader")).count()).isEqualTo(1);
+    assertThat(s.operation()).as("no operation left in the journal").isNull();
+    Set<Long> tablePids =
+        s.members().stream().map(ClusterStatus.MemberState::pid).collect(Collectors.toSet());
+    assertThat(processes()).as("no orphan process").isEqualTo(tablePids);
+  }
+
+  /** Stops and deletes everything, then kills whatever process of the cluster is left. */
+  @Override
+  public void close() {
+    try {
+      BallastCli.run("down", "-f", path(), "--purge");
+    } finally {
+      try (LocalWiring w = LocalWiring.readOnly(cluster, Clock.systemUTC())) {
+        LocalProcessRuntime runtime = w.runtime();
+        runtime
+            .clusterProcesses()
+            .forEach(p -> ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly));
+      }
+    }
+  }
+}
