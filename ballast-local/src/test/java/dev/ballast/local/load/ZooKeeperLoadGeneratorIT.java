@@ -60,7 +60,6 @@ class ZooKeeperLoadGeneratorIT {
       assertThat(load.awaitFinished(secs(30))).isTrue();
       LoadResult result = load.verify(secs(30));
       report.publishEntry("result", result.toString());
-      System.out.println("DEBUGRESULT " + result + " " + load.stats());
 
       // then
       assertThat(result.lost()).isZero();
