@@ -734,7 +734,8 @@ final class ReplicaCalculator {
   private Grouping group(List<PodInfo> pods, Map<String, Sample> metrics, String resource) {
     boolean cpu = "cpu".equals(resource);
     Instant now = snapshot.now();
-    Duration initPeriod = snapshot.controller().cpuInitializationPeriod();
+    // start + period > now, computed once: a pod that started after this is still initializing
+    Instant initializingSince = now.minus(snapshot.controller().cpuInitializationPeriod());
     Duration readinessDelay = snapshot.controller().initialReadinessDelay();
     int ready = 0;
     Set<String> unready = new LinkedHashSet<>();
@@ -764,7 +765,7 @@ final class ReplicaCalculator {
         PodInfo.ReadyCondition cond = pod.ready();
         if (cond == null || pod.startTime() == null) {
           why = WHY_NO_CONDITION;
-        } else if (pod.startTime().plus(initPeriod).isAfter(now)) {
+        } else if (pod.startTime().isAfter(initializingSince)) {
           if (cond.status() == PodInfo.ReadyCondition.Status.FALSE) {
             why = WHY_INIT_NOT_READY;
           } else if (sample.timestamp().isBefore(cond.lastTransitionTime().plus(sample.window()))) {
