@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.ballast.core.execute.ScaleResponse.Accepted;
 import dev.ballast.core.port.OperationStore;
+import dev.ballast.core.testing.FakeMembership.Call;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,48 @@ class CrashResumeTest {
     }
   }
 
-  record Case(String name, int from, int to, int crashAt, boolean afterWrite) {
+  /** What happens in the cluster while Ballast runs (and crashes). */
+  enum Scenario {
+    GROW_3_TO_5(3, 5),
+    SHRINK_5_TO_3(5, 3),
+    JOIN_REFUSED_ROLLS_BACK_3_TO_4(3, 4) {
+      @Override
+      void disturb(World world) {
+        world.membership.refuse(Call.JOIN);
+      }
+    },
+    NEW_MEMBER_NEVER_READY_ROLLS_BACK_3_TO_5(3, 5) {
+      @Override
+      void disturb(World world) {
+        world.runtime.neverStarts(4);
+      }
+    },
+    STUCK_DRAIN_IS_CANCELLED_5_TO_4(5, 4) {
+      @Override
+      void disturb(World world) {
+        world.membership.hang(Call.DRAIN_PROGRESS);
+      }
+    };
+
+    final int from;
+    final int to;
+
+    Scenario(int from, int to) {
+      this.from = from;
+      this.to = to;
+    }
+
+    void disturb(World world) {}
+
+    World world() {
+      World world =
+          World.ofSize(from, World.defaultPolicy().drainTimeout(Duration.ofMinutes(1)).build());
+      disturb(world);
+      return world;
+    }
+  }
+
+  record Case(String name, Scenario scenario, int crashAt, boolean afterWrite) {
     @Override
     public String toString() {
       return name;
@@ -75,57 +117,36 @@ class CrashResumeTest {
 
   static Stream<Case> crashes() {
     List<Case> cases = new ArrayList<>();
-    for (int[] change : new int[][] {{3, 5}, {5, 3}}) {
-      int saves = savesOfACleanRun(change[0], change[1]);
+    for (Scenario scenario : Scenario.values()) {
+      int saves = cleanRun(scenario).operations.saves();
       for (int n = 1; n <= saves; n++) {
         for (boolean after : new boolean[] {false, true}) {
-          cases.add(
-              new Case(
-                  change[0]
-                      + "->"
-                      + change[1]
-                      + " crash "
-                      + (after ? "after" : "before")
-                      + " journal write "
-                      + n
-                      + "/"
-                      + saves,
-                  change[0],
-                  change[1],
-                  n,
-                  after));
+          String when = (after ? "after" : "before") + " journal write " + n + "/" + saves;
+          cases.add(new Case(scenario + ": crash " + when, scenario, n, after));
         }
       }
     }
     return cases.stream();
   }
 
-  private static int savesOfACleanRun(int from, int to) {
-    World world = World.ofSize(from);
+  private static World cleanRun(Scenario scenario) {
+    World world = scenario.world();
     ScalingController controller = world.controller();
-    controller.request(ScaleRequest.manual(to));
+    controller.request(ScaleRequest.manual(scenario.to));
     world.runToEnd(controller);
-    return world.operations.saves();
-  }
-
-  private static World.State cleanRun(int from, int to) {
-    World world = World.ofSize(from);
-    ScalingController controller = world.controller();
-    controller.request(ScaleRequest.manual(to));
-    world.runToEnd(controller);
-    return world.state();
+    return world;
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("crashes")
   void resumesAfterACrashAtEveryJournalWriteAndEndsLikeARunWithoutOne(Case c) {
     // given a run that dies at one journal write
-    World world = World.ofSize(c.from());
+    World world = c.scenario().world();
     ScalingController doomed =
         world.controller(new CrashingStore(world.operations, c.crashAt(), c.afterWrite()));
     boolean crashed = false;
     try {
-      doomed.request(ScaleRequest.manual(c.to()));
+      doomed.request(ScaleRequest.manual(c.scenario().to));
       for (int i = 0; i < 1000 && doomed.inFlight().isPresent(); i++) {
         doomed.tick();
         world.clock.advance(Duration.ofSeconds(1));
@@ -139,7 +160,7 @@ class CrashResumeTest {
     world.clock.advance(Duration.ofSeconds(5));
     ScalingController restarted = world.controller();
     if (restarted.resume().isEmpty() && world.lastOperation().isEmpty()) {
-      ScaleResponse again = restarted.request(ScaleRequest.manual(c.to()));
+      ScaleResponse again = restarted.request(ScaleRequest.manual(c.scenario().to));
       if (!(again instanceof Accepted)) {
         fail("the repeated request was not accepted: " + again);
       }
@@ -147,7 +168,7 @@ class CrashResumeTest {
     world.runToEnd(restarted);
 
     // then
-    assertThat(world.state()).isEqualTo(cleanRun(c.from(), c.to()));
+    assertThat(world.state()).isEqualTo(cleanRun(c.scenario()).state());
     assertThat(world.operations.load()).isEmpty();
     assertThat(world.membership.maxConcurrentRemovals()).isLessThanOrEqualTo(1);
     assertThat(world.history.ofKind(dev.ballast.core.history.RecordKind.OPERATION)).hasSize(1);
