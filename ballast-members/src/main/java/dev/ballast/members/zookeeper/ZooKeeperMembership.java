@@ -46,6 +46,7 @@ public final class ZooKeeperMembership implements Membership {
   private static final int RECONFIG_ATTEMPTS = 3;
 
   private final Duration timeout;
+  private final Optional<String> superUser;
   private final ZooKeeperFourLetterWords words;
 
   /** A membership whose network calls each take at most 5 seconds. */
@@ -62,7 +63,23 @@ public final class ZooKeeperMembership implements Membership {
       throw new IllegalArgumentException("requestTimeout must be positive, was " + requestTimeout);
     }
     this.timeout = requestTimeout;
+    this.superUser = Optional.empty();
     this.words = new ZooKeeperFourLetterWords(requestTimeout);
+  }
+
+  private ZooKeeperMembership(Duration requestTimeout, String superUser) {
+    this.timeout = requestTimeout;
+    this.superUser = Optional.of(superUser);
+    this.words = new ZooKeeperFourLetterWords(requestTimeout);
+  }
+
+  /**
+   * The same membership authenticating every session as a digest super user ({@code addauth digest
+   * user:password}), for servers that enforce ACLs (see {@link
+   * ZooKeeperServerConfig#withSuperUser}).
+   */
+  public ZooKeeperMembership withSuperUser(String user, String password) {
+    return new ZooKeeperMembership(timeout, user + ":" + password);
   }
 
   /**
@@ -585,7 +602,7 @@ public final class ZooKeeperMembership implements Membership {
   private Session connect(List<Member> members) {
     String connectString =
         members.stream().map(ZooKeeperMembership::address).collect(Collectors.joining(","));
-    return Session.open(connectString, timeout);
+    return Session.open(connectString, timeout, superUser);
   }
 
   /** A short-lived admin session; every request on it is bounded by the timeout. */
@@ -601,6 +618,10 @@ public final class ZooKeeperMembership implements Membership {
     }
 
     static Session open(String connectString, Duration timeout) {
+      return open(connectString, timeout, Optional.empty());
+    }
+
+    static Session open(String connectString, Duration timeout, Optional<String> digestAuth) {
       CountDownLatch connected = new CountDownLatch(1);
       ZKClientConfig conf = new ZKClientConfig();
       conf.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
@@ -619,6 +640,8 @@ public final class ZooKeeperMembership implements Membership {
       } catch (IOException e) {
         throw new MembershipException("cannot create a ZooKeeper client for " + connectString, e);
       }
+      digestAuth.ifPresent(
+          auth -> admin.addAuthInfo("digest", auth.getBytes(StandardCharsets.UTF_8)));
       Session session = new Session(admin, connectString, timeout);
       try {
         if (!connected.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -699,6 +722,9 @@ public final class ZooKeeperMembership implements Membership {
 
   @Override
   public String toString() {
-    return "ZooKeeperMembership[timeout=" + timeout + "]";
+    return "ZooKeeperMembership[timeout="
+        + timeout
+        + (superUser.isPresent() ? ", super user" : ", no authentication")
+        + "]";
   }
 }

@@ -6,12 +6,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 
 /**
  * The files and the command line that run one ZooKeeper 3.9 server ({@code QuorumPeerMain}) for a
@@ -19,14 +22,19 @@ import java.util.Objects;
  * election}. The server runs in quorum mode even alone ({@code standaloneEnabled=false}) with
  * dynamic reconfiguration on, so that the ensemble can grow from and shrink to any size.
  *
- * <p>Reconfiguration needs either a super user or {@code skipACL=yes}. This local setup uses {@code
- * skipACL=yes}: every port is bound to the member's host (127.0.0.1 for local clusters), so only
- * processes on this machine reach the servers, and no secret has to be generated, stored and handed
- * to every client. It also means znode ACLs are not enforced: do not use this file for a server
- * reachable from other machines.
+ * <p>Reconfiguration needs either a super user or {@code skipACL=yes}. By default this local setup
+ * uses {@code skipACL=yes}: every port is bound to the member's host (127.0.0.1 for local
+ * clusters), so only processes on this machine reach the servers, and no secret has to be
+ * generated, stored and handed to every client. It also means znode ACLs are not enforced: for a
+ * server reachable from other machines, set {@code superDigest} (see {@link #withSuperUser}) and
+ * give the same credentials to {@link ZooKeeperMembership#withSuperUser}.
  */
 public record ZooKeeperServerConfig(
-    Duration tickTime, int initLimit, int syncLimit, int maxHeapMegabytes) {
+    Duration tickTime,
+    int initLimit,
+    int syncLimit,
+    int maxHeapMegabytes,
+    Optional<String> superDigest) {
 
   /** Name of the member port clients connect to (and four-letter words are sent to). */
   public static final String CLIENT_PORT = "client";
@@ -76,6 +84,34 @@ public record ZooKeeperServerConfig(
     }
     if (maxHeapMegabytes < 32) {
       throw new IllegalArgumentException("maxHeapMegabytes must be >= 32, was " + maxHeapMegabytes);
+    }
+    Objects.requireNonNull(superDigest, "superDigest");
+  }
+
+  /** Settings with {@code skipACL=yes} (no super user). */
+  public ZooKeeperServerConfig(
+      Duration tickTime, int initLimit, int syncLimit, int maxHeapMegabytes) {
+    this(tickTime, initLimit, syncLimit, maxHeapMegabytes, Optional.empty());
+  }
+
+  /**
+   * The same settings with ACLs enforced and a digest super user {@code user} (password {@code
+   * password}) who may reconfigure, instead of {@code skipACL=yes}.
+   */
+  public ZooKeeperServerConfig withSuperUser(String user, String password) {
+    if (user.isBlank() || user.contains(":") || password.isEmpty()) {
+      throw new IllegalArgumentException(
+          "super user must be a non-blank name without ':' and a password");
+    }
+    try {
+      return new ZooKeeperServerConfig(
+          tickTime,
+          initLimit,
+          syncLimit,
+          maxHeapMegabytes,
+          Optional.of(DigestAuthenticationProvider.generateDigest(user + ":" + password)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM cannot compute ZooKeeper digests", e);
     }
   }
 
@@ -182,8 +218,8 @@ public record ZooKeeperServerConfig(
         "standaloneEnabled=false",
         "reconfigEnabled=true",
         "dynamicConfigFile=" + dir.resolve(DYNAMIC_CONFIG_FILE),
-        // Reconfiguration otherwise requires a super user; see the class comment.
-        "skipACL=yes",
+        // Reconfiguration needs a super user or no ACL checks at all; see the class comment.
+        superDigest.map(d -> "DigestAuthenticationProvider.superDigest=" + d).orElse("skipACL=yes"),
         "4lw.commands.whitelist=" + FOUR_LETTER_WORDS,
         "admin.enableServer=false",
         "autopurge.snapRetainCount=3",

@@ -94,6 +94,23 @@ class ZooKeeperServerConfigTest {
   }
 
   @Test
+  void superUserReplacesSkipAclWithADigestAndNeverWritesThePassword() {
+    // given
+    ZooKeeperServerConfig secured = config.withSuperUser("ballast", "pw");
+
+    // when
+    String zooCfg = secured.files(member(0), DIR, List.of(member(0))).get("zoo.cfg");
+
+    // then
+    assertThat(zooCfg.lines())
+        .noneMatch(l -> l.startsWith("skipACL"))
+        .anyMatch(
+            l -> l.matches("DigestAuthenticationProvider\\.superDigest=ballast:[A-Za-z0-9+/=]+"));
+    assertThat(zooCfg).doesNotContain("ballast:pw");
+    assertThatThrownBy(() -> config.withSuperUser("a:b", "pw")).hasMessageContaining("without ':'");
+  }
+
+  @Test
   void commandRunsQuorumPeerMainWithSmallHeapAndFastStartFlags() {
     // given
     Path cfg = DIR.resolve("zoo.cfg");

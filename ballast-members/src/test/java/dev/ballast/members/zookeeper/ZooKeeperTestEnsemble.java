@@ -25,13 +25,18 @@ import java.util.stream.Stream;
 final class ZooKeeperTestEnsemble implements AutoCloseable {
 
   private final Path root;
-  private final ZooKeeperServerConfig config = ZooKeeperServerConfig.defaults();
+  private final ZooKeeperServerConfig config;
   private final Map<Integer, ZooKeeperServerProcess> processes = new TreeMap<>();
   private final Map<Integer, Member> members = new TreeMap<>();
   private final Thread shutdownHook = new Thread(this::killAll, "zk-test-ensemble-cleanup");
 
   ZooKeeperTestEnsemble(Path root) {
+    this(root, ZooKeeperServerConfig.defaults());
+  }
+
+  ZooKeeperTestEnsemble(Path root, ZooKeeperServerConfig config) {
     this.root = root;
+    this.config = config;
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
