@@ -115,7 +115,7 @@ public record Operation(
     return "member "
         + step.ordinal()
         + " ("
-        + step.kind().name().toLowerCase().replace('_', ' ')
+        + step.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
         + " "
         + (stepIndex + 1)
         + "/"

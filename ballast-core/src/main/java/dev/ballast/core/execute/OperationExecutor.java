@@ -118,7 +118,7 @@ public final class OperationExecutor {
             + " to "
             + operation.to()
             + " members ("
-            + operation.trigger().name().toLowerCase()
+            + operation.trigger().name().toLowerCase(java.util.Locale.ROOT)
             + "), one member at a time");
     return operation;
   }
@@ -131,6 +131,8 @@ public final class OperationExecutor {
   /**
    * Advances the in-flight operation by at most one stage. Returns at once when nothing is in
    * flight, when a retry is backing off, or when a polling stage's condition does not hold yet.
+   * Failures of the ports are handled (retried, rolled back); a failure of the operation or history
+   * store propagates, and the next tick re-runs the interrupted stage.
    */
   public Progress tick() {
     ensureLoaded();
@@ -741,7 +743,7 @@ public final class OperationExecutor {
 
   private void emit(
       Operation op, EventReason reason, Integer ordinal, Stage stage, String message) {
-    listener.onEvent(
+    ScalingEvent event =
         new ScalingEvent(
             clock.instant(),
             reason,
@@ -751,7 +753,13 @@ public final class OperationExecutor {
             op.to(),
             ordinal,
             stage,
-            message));
+            message);
+    try {
+      listener.onEvent(event);
+    } catch (RuntimeException e) {
+      // Reporting must never stop a scaling operation half-way: the journal and history have it.
+      log.warn("operation={} event={} listener failed", op.id(), reason.code(), e);
+    }
   }
 
   private void save(Operation op) {
@@ -764,6 +772,11 @@ public final class OperationExecutor {
     if (!loaded) {
       current = operations.load().orElse(null);
       loaded = true;
+      if (current != null && current.finished()) {
+        // A crash hit between saving the end and clearing the journal: finish the bookkeeping
+        // before anything else reads or replaces the journal.
+        complete(current);
+      }
     }
   }
 

@@ -137,7 +137,10 @@ public record ScalingPolicy(
     } else {
       requirePositive(problems, timeouts.defaultTimeout(), "timeouts.default");
       for (Map.Entry<Stage, Duration> e : new java.util.TreeMap<>(timeouts.byStage()).entrySet()) {
-        requirePositive(problems, e.getValue(), "timeouts." + e.getKey().name().toLowerCase());
+        requirePositive(
+            problems,
+            e.getValue(),
+            "timeouts." + e.getKey().name().toLowerCase(java.util.Locale.ROOT));
       }
     }
     requirePositive(problems, drainTimeout, "drainTimeout");

@@ -354,4 +354,49 @@ class ScalingControllerTest {
     assertThat(world.runtime.starts(3)).isEqualTo(1);
     assertThat(second.inFlight()).isEmpty();
   }
+
+  @Test
+  void recordsAnOperationThatEndedJustBeforeACrashBeforeStartingTheNext() {
+    // given a journal that holds an ended operation, never recorded nor cleared
+    World world = World.ofSize(3);
+    world.operations.save(dev.ballast.core.testing.Journals.cancelled());
+
+    // when a new process takes a request
+    ScaleResponse response = world.controller().request(ScaleRequest.manual(4));
+
+    // then
+    assertThat(response).isInstanceOf(ScaleResponse.Accepted.class);
+    assertThat(world.history.ofKind(RecordKind.OPERATION))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.operationId()).isEqualTo("op-3-5to3");
+              assertThat(r.outcome()).isEqualTo(Outcome.CANCELLED);
+            });
+  }
+
+  @Test
+  void aFailingListenerDoesNotStopTheOperation() {
+    // given
+    World world = World.ofSize(3);
+    ScalingController controller =
+        new ScalingController(
+            world.policy,
+            world.runtime,
+            world.membership,
+            world.operations,
+            world.history,
+            world.clock,
+            event -> {
+              throw new IllegalStateException("events API down");
+            });
+
+    // when
+    controller.request(ScaleRequest.manual(4));
+    Progress end = world.runToEnd(controller);
+
+    // then
+    assertThat(end.operation().orElseThrow().outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(world.membership.voting()).hasSize(4);
+  }
 }
