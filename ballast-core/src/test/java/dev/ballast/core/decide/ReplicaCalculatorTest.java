@@ -333,6 +333,91 @@ class ReplicaCalculatorTest {
             92,
             new PodCounts(20, 0, 0, 0),
             null));
+    c.add(
+        new Case(
+            "samples of pods outside the selection are skipped in the ratio: 587% → 24",
+            () -> {
+              TestPods pods = TestPods.cpu(1000, 4000L, 9500L, 3000L, 7000L);
+              List<PodUsage> usages = new ArrayList<>(pods.usages());
+              usages.add(PodUsage.of("old-pod-4", NOW, Duration.ofMinutes(1), "cpu", 3200));
+              usages.add(PodUsage.of("old-pod-5", NOW, Duration.ofMinutes(1), "cpu", 2000));
+              return new Snapshot(
+                  NOW,
+                  K8S_TEST_CONTROLLER,
+                  Autoscaler.of(1, 1000, MetricSpec.cpuUtilization(100)),
+                  ScaleTarget.of(4),
+                  pods.pods(),
+                  usages,
+                  List.of(),
+                  List.of(),
+                  null);
+            },
+            24,
+            587,
+            new PodCounts(4, 0, 0, 0),
+            null));
+    c.add(
+        new Case(
+            "two of four pods missing on a scale-down count 100%: 24% → 62% → 3",
+            () -> cpuSnapshot(4, 100, TestPods.cpu(1000, 400L, 95L, null, null)),
+            3,
+            24,
+            new PodCounts(2, 0, 2, 0),
+            null));
+    c.add(
+        new Case(
+            "a missing pod counts as the 300% target on a scale-down: → 2",
+            () -> {
+              TestPods pods =
+                  TestPods.cpu(1000, 200L, 100L, 100L, null).readiness(false, true, true, true);
+              for (int i = 2; i < 4; i++) {
+                pods.pods()
+                    .set(
+                        i,
+                        pods.pods()
+                            .get(i)
+                            .withContainers(
+                                List.of(
+                                    new PodInfo.ContainerRequests("app", Map.of("cpu", 2000L)))));
+              }
+              return cpuSnapshot(4, 300, pods);
+            },
+            2,
+            6,
+            new PodCounts(2, 1, 1, 0),
+            null));
+    c.add(
+        new Case(
+            "a surge pod without a sample during a rolling update holds 2 (count would flip)",
+            () -> cpuSnapshot(2, 50, TestPods.cpu(1000, 100L, 100L, null)),
+            2,
+            10,
+            new PodCounts(2, 0, 1, 0),
+            null));
+    c.add(
+        new Case(
+            "Pods metric: a surge pod without a sample holds 2 (count would flip)",
+            () -> podsMetric(2, 17000, java.util.Arrays.asList(10000L, 10000L, null)),
+            2,
+            null,
+            new PodCounts(2, 0, 1, 0),
+            null));
+    c.add(
+        new Case(
+            "Object AverageValue within tolerance: 20.166 over 4 × 5 holds 4",
+            () -> objectSnapshot(MetricTarget.averageValueMilli(5000), 20166, 4, 4),
+            4,
+            null,
+            PodCounts.NONE,
+            null));
+    c.add(
+        new Case(
+            "External AverageValue within tolerance: 8.6 over 3 × 2.9 holds 3",
+            () -> externalSnapshot(MetricTarget.averageValueMilli(2900), 3, 8600),
+            3,
+            null,
+            PodCounts.NONE,
+            null));
     // ---- ContainerResource and Resource AverageValue
     c.add(
         new Case(
