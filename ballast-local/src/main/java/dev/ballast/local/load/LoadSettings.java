@@ -114,4 +114,34 @@ public record LoadSettings(
         retryFor,
         seed);
   }
+
+  /** A copy that retries each write for {@code duration} after a lost connection. */
+  public LoadSettings withRetryFor(Duration duration) {
+    return new LoadSettings(
+        connectString,
+        profile,
+        writeFraction,
+        payloadBytes,
+        maxOperations,
+        maxInFlight,
+        basePath,
+        sessionTimeout,
+        duration,
+        seed);
+  }
+
+  /** A copy with another cap on operations in flight. */
+  public LoadSettings withMaxInFlight(int max) {
+    return new LoadSettings(
+        connectString,
+        profile,
+        writeFraction,
+        payloadBytes,
+        maxOperations,
+        max,
+        basePath,
+        sessionTimeout,
+        retryFor,
+        seed);
+  }
 }

@@ -14,6 +14,7 @@ public record LoadStats(
     long writesAcknowledged,
     long writesFailed,
     long writesInDoubt,
+    long writeRetries,
     long reads,
     long readFailures,
     long skipped,

@@ -23,13 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.zookeeper.AsyncCallback;
-import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.ZooDefs;
-import org.apache.zookeeper.ZooKeeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +79,9 @@ public final class ZooKeeperLoadGenerator implements AutoCloseable {
   private final Object settled = new Object();
 
   private volatile String connectString;
-  private volatile ZooKeeper zk;
+  private final LoadClient.Factory clients;
+  private final AtomicLong retries = new AtomicLong();
+  private volatile LoadClient zk;
   private volatile Instant startedAt;
   private volatile boolean issuing;
   private volatile boolean closed;
@@ -94,6 +93,11 @@ public final class ZooKeeperLoadGenerator implements AutoCloseable {
   private long writeSeq;
 
   public ZooKeeperLoadGenerator(LoadSettings settings, Clock clock) {
+    this(settings, clock, LoadClient::open);
+  }
+
+  ZooKeeperLoadGenerator(LoadSettings settings, Clock clock, LoadClient.Factory clients) {
+    this.clients = Objects.requireNonNull(clients, "clients");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.connectString = settings.connectString();
@@ -147,8 +151,8 @@ public final class ZooKeeperLoadGenerator implements AutoCloseable {
   public void updateConnectString(String newConnectString) {
     ConnectStrings.requireLoopback(newConnectString);
     this.connectString = newConnectString;
-    ZooKeeper current = zk;
-    if (current != null && current.getState().isAlive()) {
+    LoadClient current = zk;
+    if (current != null && current.isAlive()) {
       try {
         current.updateServerList(newConnectString);
       } catch (IOException | IllegalArgumentException e) {
@@ -176,6 +180,7 @@ public final class ZooKeeperLoadGenerator implements AutoCloseable {
         acknowledged.size(),
         failed.get(),
         inDoubt.size(),
+        retries.get(),
         reads.get(),
         readFailures.get(),
         skipped.get(),
@@ -287,7 +292,7 @@ public final class ZooKeeperLoadGenerator implements AutoCloseable {
     closed = true;
     issuing = false;
     scheduler.shutdownNow();
-    ZooKeeper current = zk;
+    LoadClient current = zk;
     if (current != null) {
       try {
         current.close(2000);
@@ -309,6 +314,12 @@ public final class ZooKeeperLoadGenerator implements AutoCloseable {
       Duration elapsed = Duration.between(startedAt, clock.instant());
       RateProfile profile = settings.profile();
       if (elapsed.compareTo(profile.total()) >= 0 || issued >= settings.maxOperations()) {
+        if (issued < settings.maxOperations()) {
+          // What the cap still held back when the profile ended was never sent.
+          skipped.addAndGet(
+              (long) Math.max(0, Math.floor(profile.operationsBy(elapsed) - accounted)));
+          accounted = profile.operationsBy(elapsed);
+        }
         finishIssuing();
         return;
       }
@@ -367,7 +378,7 @@ public final class ZooKeeperLoadGenerator implements AutoCloseable {
   private void submitCreate(Write w) {
     w.attempts++;
     try {
-      zk.create(w.path, w.value, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, onCreate, w);
+      zk.create(w.path, w.value, onCreate, w);
     } catch (RuntimeException e) {
       // For example a client closed under us: the request was never sent.
       LOG.debug("create not submitted path={} error={}", w.path, e.toString());
@@ -413,7 +424,6 @@ public final class ZooKeeperLoadGenerator implements AutoCloseable {
     try {
       zk.getData(
           w.path,
-          false,
           (rc, path, ctx, data, stat) -> {
             Code code = Code.get(rc);
             if (code == Code.OK) {
@@ -446,6 +456,7 @@ public final class ZooKeeperLoadGenerator implements AutoCloseable {
       }
       return;
     }
+    retries.incrementAndGet();
     long backoffMs = Math.min(1000, 50L << Math.min(5, w.attempts - 1));
     try {
       scheduler.schedule(() -> submitCreate(w), backoffMs, TimeUnit.MILLISECONDS);
@@ -482,7 +493,6 @@ public final class ZooKeeperLoadGenerator implements AutoCloseable {
     try {
       zk.getData(
           path,
-          false,
           (rc, p, ctx, data, stat) -> {
             if (rc == Code.OK.intValue()) {
               reads.incrementAndGet();
@@ -515,11 +525,9 @@ public final class ZooKeeperLoadGenerator implements AutoCloseable {
 
   // ---- sessions ----
 
-  private ZooKeeper newSession(CountDownLatch connected) throws IOException {
-    return new ZooKeeper(
-        connectString,
-        (int) settings.sessionTimeout().toMillis(),
-        event -> onSessionEvent(event, connected));
+  private LoadClient newSession(CountDownLatch connected) throws IOException {
+    return clients.open(
+        connectString, settings.sessionTimeout(), event -> onSessionEvent(event, connected));
   }
 
   private void onSessionEvent(WatchedEvent event, CountDownLatch connected) {
@@ -549,8 +557,8 @@ public final class ZooKeeperLoadGenerator implements AutoCloseable {
   }
 
   private synchronized void renewSessionIfDead() {
-    ZooKeeper current = zk;
-    if (closed || (current != null && current.getState().isAlive())) {
+    LoadClient current = zk;
+    if (closed || (current != null && current.isAlive())) {
       return;
     }
     try {
@@ -576,7 +584,7 @@ public final class ZooKeeperLoadGenerator implements AutoCloseable {
       String path = prefix.toString();
       while (true) {
         try {
-          zk.create(path, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+          zk.createNow(path);
           break;
         } catch (KeeperException.NodeExistsException e) {
           break;
@@ -606,8 +614,7 @@ public final class ZooKeeperLoadGenerator implements AutoCloseable {
             (rc, path, ctx) -> {
               result.set(Code.get(rc));
               done.countDown();
-            },
-            null);
+            });
       } catch (RuntimeException e) {
         done.countDown();
       }
@@ -646,7 +653,6 @@ public final class ZooKeeperLoadGenerator implements AutoCloseable {
           try {
             zk.getData(
                 w.path,
-                false,
                 (rc, path, ctx, data, stat) -> {
                   Code code = Code.get(rc);
                   if (code == Code.OK) {
