@@ -30,7 +30,7 @@ public abstract class MembershipContract {
    * A running cluster for one test: the runtime that runs its members, the adapter under test, and
    * what stops everything afterwards.
    */
-  protected record Cluster(ReplicaRuntime runtime, Membership membership, AutoCloseable closer) {}
+  public record Cluster(ReplicaRuntime runtime, Membership membership, AutoCloseable closer) {}
 
   private Cluster cluster;
   private ReplicaRuntime runtime;
