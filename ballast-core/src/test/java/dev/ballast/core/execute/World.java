@@ -91,6 +91,7 @@ final class World {
       List<Integer> reserved,
       Set<Integer> withData,
       List<Integer> published,
+      java.util.Map<Integer, java.util.Map<String, String>> launchSettings,
       String outcome,
       int from,
       int to) {}
@@ -106,6 +107,10 @@ final class World {
             .boxed()
             .collect(java.util.stream.Collectors.toSet()),
         runtime.published().stream().map(m -> m.ordinal()).toList(),
+        runtime.running().stream()
+            .collect(
+                java.util.stream.Collectors.toMap(
+                    o -> o, o -> runtime.launchSettings(o).orElse(java.util.Map.of()))),
         op.outcome().name(),
         op.from(),
         op.to());
