@@ -34,10 +34,14 @@ public final class ZooKeeperTestEnsemble implements AutoCloseable {
   private final List<Node> nodes;
   private final Process[] processes;
 
+  private final Thread killOnExit = new Thread(this::killAll, "zookeeper-test-ensemble-cleanup");
+
   private ZooKeeperTestEnsemble(Path dir, List<Node> nodes) {
     this.dir = dir;
     this.nodes = nodes;
     this.processes = new Process[nodes.size()];
+    // Should the test JVM end without close() (a crash, a kill), its servers must not outlive it.
+    Runtime.getRuntime().addShutdownHook(killOnExit);
   }
 
   /** Starts {@code size} members under {@code dir} and waits until each serves clients. */
@@ -122,6 +126,15 @@ public final class ZooKeeperTestEnsemble implements AutoCloseable {
 
   @Override
   public void close() {
+    killAll();
+    try {
+      Runtime.getRuntime().removeShutdownHook(killOnExit);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or has run: nothing left to remove
+    }
+  }
+
+  private void killAll() {
     for (int i = 0; i < processes.length; i++) {
       kill(i);
     }
