@@ -328,25 +328,23 @@ public final class OperationExecutor {
 
   private StageResult stopOnceLeft(Step step) {
     int k = step.ordinal();
-    if (runtime.member(k).isPresent()) {
-      // Never stop a member that may still vote: prove from the remaining members that it left.
-      ClusterView view = membership.view(members(step.sizeAfter()));
-      if (view.votingMembers().contains(k)) {
-        return StageResult.failed(
-            "member "
-                + k
-                + " is still a voting member after leaving (voting members "
-                + new TreeSet<>(view.votingMembers())
-                + "); not stopping it");
-      }
-      if (!view.consistent()) {
-        return StageResult.failed(
-            "cannot prove member "
-                + k
-                + " left: the remaining members disagree about the membership ("
-                + view.detail()
-                + "); not stopping it");
-      }
+    // Never stop a member that may still vote: prove from the remaining members that it left.
+    ClusterView view = membership.view(members(step.sizeAfter()));
+    if (view.votingMembers().contains(k)) {
+      return StageResult.failed(
+          "member "
+              + k
+              + " is still a voting member after leaving (voting members "
+              + new TreeSet<>(view.votingMembers())
+              + "); not stopping it");
+    }
+    if (!view.consistent()) {
+      return StageResult.failed(
+          "cannot prove member "
+              + k
+              + " left: the remaining members disagree about the membership ("
+              + view.detail()
+              + "); not stopping it");
     }
     runtime.stop(k);
     return StageResult.done();
