@@ -61,9 +61,24 @@ public final class SnapshotReader {
                   + ", column "
                   + e.getLocation().getColumnNr();
       throw new InvalidDocumentException(
-          ROOT, "not valid " + (json ? "JSON" : "YAML") + where + ": " + e.getOriginalMessage());
+          ROOT,
+          "not valid " + (json ? "JSON" : "YAML") + where + ": " + oneLine(e.getOriginalMessage()));
     }
     return read(root);
+  }
+
+  /** The parser's message on one line: its unindented lines, without the source excerpts. */
+  private static String oneLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    List<String> parts = new ArrayList<>();
+    for (String line : message.split("\\R")) {
+      if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
+        parts.add(line.strip());
+      }
+    }
+    return parts.isEmpty() ? message.strip() : String.join("; ", parts);
   }
 
   /** Reads a parsed tree. */

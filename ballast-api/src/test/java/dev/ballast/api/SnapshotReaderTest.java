@@ -302,4 +302,12 @@ class SnapshotReaderTest {
     assertEquals("snapshot", e.path());
     assertTrue(e.getMessage().startsWith("snapshot: not valid JSON at line 1"), e.getMessage());
   }
+
+  @Test
+  void reportsBrokenYamlOnOneLine() {
+    InvalidDocumentException e =
+        assertThrows(InvalidDocumentException.class, () -> reader.read("now: [\n", false));
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    assertTrue(e.getMessage().startsWith("snapshot: not valid YAML at line 1"), e.getMessage());
+  }
 }
