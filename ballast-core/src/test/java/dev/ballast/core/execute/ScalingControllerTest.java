@@ -399,4 +399,40 @@ class ScalingControllerTest {
     assertThat(end.operation().orElseThrow().outcome()).isEqualTo(Outcome.SUCCEEDED);
     assertThat(world.membership.voting()).hasSize(4);
   }
+
+  @Test
+  void cancelsARemovalBeforeItsDrainStarted() {
+    // given a removal whose preflight has not run yet
+    World world = World.ofSize(5);
+    ScalingController controller = world.controller();
+    controller.request(ScaleRequest.manual(3));
+
+    // when the target goes back up
+    ScaleResponse response = controller.request(ScaleRequest.manual(5));
+    Progress end = world.runToEnd(controller);
+
+    // then
+    assertThat(response).isInstanceOf(ScaleResponse.Retargeted.class);
+    assertThat(end.operation().orElseThrow().outcome()).isEqualTo(Outcome.CANCELLED);
+    assertThat(world.membership.count(FakeMembership.Call.DRAIN, 4)).isZero();
+    assertThat(world.runtime.running()).hasSize(5);
+  }
+
+  @Test
+  void refusesToCancelTowardsASizeThePolicyDoesNotAllow() {
+    // given 7 -> 3 with odd sizes only, removing member 6
+    World world =
+        World.ofSize(
+            7, World.defaultPolicy().minReplicas(3).allowedReplicas(List.of(3, 5, 7)).build());
+    ScalingController controller = world.controller();
+    controller.request(ScaleRequest.manual(3));
+
+    // when
+    ScaleResponse response = controller.request(ScaleRequest.manual(6));
+
+    // then
+    assertThat(((ScaleResponse.Refused) response).refusal().reason())
+        .isEqualTo(RefusalReason.NOT_ALLOWED_SIZE);
+    assertThat(controller.inFlight().orElseThrow().to()).isEqualTo(3);
+  }
 }

@@ -136,6 +136,28 @@ public abstract class MembershipContract {
   }
 
   @Test
+  void announcingTwiceThenAddingTheMemberWorksAsAnnouncingOnce() {
+    // given
+    int n = initialSize();
+    List<Member> current = members(n);
+    Member joining = runtime.prepare(n);
+    membership.announce(joining, current);
+
+    // when announced again (a crash re-ran the stage) and started with the second settings
+    Map<String, String> settings = membership.announce(joining, current);
+    runtime.start(joining, settings);
+    await()
+        .atMost(settleTimeout())
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(() -> membership.isReady(joining, current));
+    membership.join(joining, current);
+
+    // then
+    awaitView(members(n + 1), ordinals(n + 1));
+  }
+
+  @Test
   void aMemberThatIsNotRunningIsNotReady() {
     // given
     int n = initialSize();
