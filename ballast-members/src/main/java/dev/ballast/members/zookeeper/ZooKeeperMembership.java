@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class ZooKeeperMembership implements Membership {
 
   private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperMembership.class);
-  private static final int RECONFIG_ATTEMPTS = 3;
+  private static final int RECONFIG_ATTEMPTS = 5;
 
   private final Duration timeout;
   private final Optional<String> superUser;
@@ -186,41 +186,43 @@ public final class ZooKeeperMembership implements Membership {
   public void join(Member joining, List<Member> current) {
     requireSome(current, "join member " + joining.ordinal());
     ZooKeeperDynamicConfig.Server own = ZooKeeperServerConfig.server(joining);
-    try (Session session = connect(current)) {
-      for (int attempt = 1; attempt <= RECONFIG_ATTEMPTS; attempt++) {
-        ZooKeeperDynamicConfig live = session.getConfig();
-        Optional<ZooKeeperDynamicConfig.Server> existing = live.server(own.id());
-        if (existing.isPresent() && !existing.get().sameAs(own)) {
-          throw new MembershipException(
-              "cannot add member "
-                  + joining.ordinal()
-                  + ": the ensemble already has "
-                  + existing.get().line()
-                  + " with other addresses or role than "
-                  + own.line()
-                  + "; remove it first");
-        }
-        if (existing.isPresent()) {
-          LOG.info(
-              "stage=join member={} server={} outcome=already-member configVersion=0x{}",
-              joining.ordinal(),
-              own.id(),
-              live.versionHex());
-          return;
-        }
-        Optional<String> notReady = notReadyReason(joining, current);
-        if (notReady.isPresent()) {
-          throw new MembershipException(
-              "member "
-                  + joining.ordinal()
-                  + " (server."
-                  + own.id()
-                  + ") is not ready to join: "
-                  + notReady.get());
-        }
-        try {
+    reconfigureWithRetries(
+        "add " + own.line(),
+        joining,
+        current,
+        session -> {
+          ZooKeeperDynamicConfig live = session.getConfig();
+          Optional<ZooKeeperDynamicConfig.Server> existing = live.server(own.id());
+          if (existing.isPresent() && !existing.get().sameAs(own)) {
+            throw new MembershipException(
+                "cannot add member "
+                    + joining.ordinal()
+                    + ": the ensemble already has "
+                    + existing.get().line()
+                    + " with other addresses or role than "
+                    + own.line()
+                    + "; remove it first");
+          }
+          if (existing.isPresent()) {
+            LOG.info(
+                "stage=join member={} server={} outcome=already-member configVersion=0x{}",
+                joining.ordinal(),
+                own.id(),
+                live.versionHex());
+            return true;
+          }
+          Optional<String> notReady = notReadyReason(joining, current);
+          if (notReady.isPresent()) {
+            throw new MembershipException(
+                "member "
+                    + joining.ordinal()
+                    + " (server."
+                    + own.id()
+                    + ") is not ready to join: "
+                    + notReady.get());
+          }
           ZooKeeperDynamicConfig after = session.reconfigure(own.line(), null, live.version());
-          if (after.server(own.id()).filter(s -> s.sameAs(own)).isEmpty()) {
+          if (after.server(own.id()).filter(x -> x.sameAs(own)).isEmpty()) {
             throw new MembershipException(
                 "ZooKeeper accepted adding "
                     + own.line()
@@ -234,23 +236,8 @@ public final class ZooKeeperMembership implements Membership {
               own.id(),
               after.versionHex(),
               after.votingOrdinals());
-          return;
-        } catch (KeeperException.BadVersionException e) {
-          LOG.info(
-              "stage=join member={} configuration changed since 0x{}, reading it again",
-              joining.ordinal(),
-              live.versionHex());
-        } catch (KeeperException e) {
-          throw refused("add " + own.line(), joining, e);
-        }
-      }
-    }
-    throw new MembershipException(
-        "could not add member "
-            + joining.ordinal()
-            + ": the ZooKeeper configuration changed during each of "
-            + RECONFIG_ATTEMPTS
-            + " attempts");
+          return true;
+        });
   }
 
   /**
@@ -466,28 +453,30 @@ public final class ZooKeeperMembership implements Membership {
   public void leave(Member leaving, List<Member> remaining) {
     requireSome(remaining, "remove member " + leaving.ordinal());
     int id = serverId(leaving);
-    try (Session session = connect(remaining)) {
-      for (int attempt = 1; attempt <= RECONFIG_ATTEMPTS; attempt++) {
-        ZooKeeperDynamicConfig live = session.getConfig();
-        if (live.server(id).isEmpty()) {
-          LOG.info(
-              "stage=leave member={} server={} outcome=not-a-member configVersion=0x{}",
-              leaving.ordinal(),
-              id,
-              live.versionHex());
-          return;
-        }
-        ZooKeeperDynamicConfig after = live.without(id);
-        if (after.votingOrdinals().isEmpty()) {
-          throw new MembershipException(
-              "refusing to remove member "
-                  + leaving.ordinal()
-                  + " (server."
-                  + id
-                  + "): it is the last voting member");
-        }
-        requireQuorum(after, leaving);
-        try {
+    reconfigureWithRetries(
+        "remove server." + id,
+        leaving,
+        remaining,
+        session -> {
+          ZooKeeperDynamicConfig live = session.getConfig();
+          if (live.server(id).isEmpty()) {
+            LOG.info(
+                "stage=leave member={} server={} outcome=not-a-member configVersion=0x{}",
+                leaving.ordinal(),
+                id,
+                live.versionHex());
+            return true;
+          }
+          ZooKeeperDynamicConfig after = live.without(id);
+          if (after.votingOrdinals().isEmpty()) {
+            throw new MembershipException(
+                "refusing to remove member "
+                    + leaving.ordinal()
+                    + " (server."
+                    + id
+                    + "): it is the last voting member");
+          }
+          requireQuorum(after, leaving);
           ZooKeeperDynamicConfig result =
               session.reconfigure(null, String.valueOf(id), live.version());
           if (result.server(id).isPresent()) {
@@ -504,23 +493,81 @@ public final class ZooKeeperMembership implements Membership {
               id,
               result.versionHex(),
               result.votingOrdinals());
+          return true;
+        });
+  }
+
+  /** One read-check-reconfigure attempt on a fresh session; true when the change is in place. */
+  @FunctionalInterface
+  private interface ReconfigAttempt {
+    boolean run(Session session) throws KeeperException;
+  }
+
+  /**
+   * Runs {@code attempt} on a fresh session until it is done. A version race, or a lost connection
+   * or timeout (the outcome is then unknown: for example the removed server was the leader and the
+   * servers reconnect to its successor), leads to a new attempt, which reads the configuration
+   * again and so sees whether the change was applied. ZooKeeper's refusals are final.
+   */
+  private void reconfigureWithRetries(
+      String what, Member member, List<Member> ask, ReconfigAttempt attempt) {
+    String lastProblem = "";
+    for (int i = 1; i <= RECONFIG_ATTEMPTS; i++) {
+      if (i > 1) {
+        pause(Duration.ofMillis(250L * (i - 1)));
+      }
+      try (Session session = connect(ask)) {
+        if (attempt.run(session)) {
           return;
-        } catch (KeeperException.BadVersionException e) {
-          LOG.info(
-              "stage=leave member={} configuration changed since 0x{}, reading it again",
-              leaving.ordinal(),
-              live.versionHex());
-        } catch (KeeperException e) {
-          throw refused("remove server." + id, leaving, e);
         }
+        lastProblem = "no attempt finished";
+      } catch (KeeperException.BadVersionException e) {
+        lastProblem = "the configuration changed while it was being changed";
+        LOG.info(
+            "member={} {}: configuration changed meanwhile, reading it again",
+            member.ordinal(),
+            what);
+      } catch (KeeperException.ConnectionLossException
+          | KeeperException.SessionExpiredException e) {
+        lastProblem = "the connection was lost (" + e.code() + ")";
+        LOG.info(
+            "member={} {}: connection lost, outcome unknown, reading again",
+            member.ordinal(),
+            what);
+      } catch (Unreachable e) {
+        lastProblem = e.getMessage();
+        LOG.info("member={} {}: {}, trying again", member.ordinal(), what, e.getMessage());
+      } catch (KeeperException e) {
+        throw refused(what, member, e);
       }
     }
     throw new MembershipException(
-        "could not remove member "
-            + leaving.ordinal()
-            + ": the ZooKeeper configuration changed during each of "
+        "could not "
+            + what
+            + " for member "
+            + member.ordinal()
+            + " in "
             + RECONFIG_ATTEMPTS
-            + " attempts");
+            + " attempts; last: "
+            + lastProblem);
+  }
+
+  private static void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MembershipException("interrupted", e);
+    }
+  }
+
+  /** ZooKeeper could not be reached or did not answer in time: the outcome is unknown. */
+  static final class Unreachable extends MembershipException {
+    private static final long serialVersionUID = 1L;
+
+    Unreachable(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   /** The remaining voting servers (addressed through the live configuration) must have a quorum. */
@@ -646,8 +693,9 @@ public final class ZooKeeperMembership implements Membership {
       try {
         if (!connected.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           session.close();
-          throw new MembershipException(
-              "no ZooKeeper server at " + connectString + " accepted a session within " + timeout);
+          throw new Unreachable(
+              "no ZooKeeper server at " + connectString + " accepted a session within " + timeout,
+              null);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -662,6 +710,10 @@ public final class ZooKeeperMembership implements Membership {
       admin.getConfig(false, (rc, path, ctx, data, stat) -> complete(result, rc, data), null);
       try {
         return parse(await(result, "getConfig"));
+      } catch (KeeperException.ConnectionLossException
+          | KeeperException.SessionExpiredException e) {
+        throw new Unreachable(
+            "ZooKeeper at " + connectString + " lost the connection during getConfig", e);
       } catch (KeeperException e) {
         throw new MembershipException(
             "ZooKeeper at " + connectString + " failed getConfig: " + e.code(), e);
@@ -697,7 +749,7 @@ public final class ZooKeeperMembership implements Membership {
       try {
         return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
-        throw new MembershipException(
+        throw new Unreachable(
             "ZooKeeper at " + connectString + " did not answer " + what + " within " + timeout, e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -91,12 +91,33 @@ final class ZooKeeperTestEnsemble implements AutoCloseable {
 
   /** Stops the member gracefully and deletes its data, as a remove step's cleanup does. */
   void stopAndDelete(int ordinal) {
-    ZooKeeperServerProcess p = processes.remove(ordinal);
+    stop(ordinal);
+    deleteData(ordinal);
+  }
+
+  /** Stops the member gracefully (SIGTERM), keeping its directory. */
+  void stop(int ordinal) {
+    ZooKeeperServerProcess p = processes.get(ordinal);
     if (p != null) {
       p.stop();
-      deleteTree(p.serverDir());
     }
-    members.remove(ordinal);
+  }
+
+  /** Deletes a stopped member's directory and releases its reservation. */
+  void deleteData(int ordinal) {
+    ZooKeeperServerProcess p = processes.remove(ordinal);
+    Member m = members.remove(ordinal);
+    if (p != null && p.isAlive()) {
+      throw new IllegalStateException("member " + ordinal + " is still running");
+    }
+    if (m != null) {
+      deleteTree(dirOf(m));
+    }
+  }
+
+  /** The reserved members, in ordinal order. */
+  List<Member> members() {
+    return List.copyOf(members.values());
   }
 
   /** Kills the member (SIGKILL), leaving its directory for inspection. */
@@ -151,7 +172,7 @@ final class ZooKeeperTestEnsemble implements AutoCloseable {
     }
   }
 
-  private static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }
