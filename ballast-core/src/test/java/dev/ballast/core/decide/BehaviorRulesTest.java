@@ -316,6 +316,136 @@ class BehaviorRulesTest {
             5,
             5,
             "DesiredWithinRange"));
+    c.add(
+        new Case(
+            "scale-down to minReplicas 1 past a large pods policy after scale-downs",
+            1,
+            1000,
+            null,
+            rules(115, 120, 0, 0, 300),
+            List.of(),
+            events,
+            100,
+            0,
+            1,
+            "TooFewReplicas"));
+    c.add(
+        new Case(
+            "scale-down to minReplicas 5 past a large pods policy after scale-downs",
+            5,
+            1000,
+            null,
+            rules(130, 120, 0, 0, 300),
+            List.of(),
+            events,
+            100,
+            0,
+            5,
+            "TooFewReplicas"));
+    c.add(
+        new Case(
+            "scale-down: 100% removal is limited by minReplicas",
+            5,
+            1000,
+            null,
+            rules(0, 0, 100, 120, 300),
+            List.of(),
+            events,
+            100,
+            2,
+            5,
+            "TooFewReplicas"));
+    c.add(
+        new Case(
+            "scale-down: recent removals use up a pods policy (100 + 15 − 5 > 100)",
+            1,
+            1000,
+            null,
+            rules(5, 120, 0, 0, 300),
+            List.of(),
+            events,
+            100,
+            2,
+            100,
+            "ScaleDownLimit"));
+    c.add(
+        new Case(
+            "scale-down: percent from the period start (100 + 12) × 50%",
+            1,
+            1000,
+            null,
+            rules(0, 0, 50, 120, 300),
+            List.of(),
+            spread(120, 2, 4, 6),
+            100,
+            0,
+            56,
+            "ScaleDownLimit"));
+    c.add(
+        new Case(
+            "scale-down: percent after both directions moved (10 − 2 + 4) × 50%",
+            1,
+            1000,
+            null,
+            rules(0, 0, 50, 180, 0),
+            spread(120, 2),
+            spread(120, 4),
+            10,
+            1,
+            6,
+            "ScaleDownLimit"));
+    c.add(
+        new Case(
+            "scale-down: recent removals allow none now ((100 + 30) × 90% > 100)",
+            1,
+            1000,
+            null,
+            rules(0, 0, 10, 120, 300),
+            List.of(),
+            spread(120, 10, 10, 10),
+            100,
+            0,
+            100,
+            "ScaleDownLimit"));
+    c.add(
+        new Case(
+            "scale-down: a limit below zero leaves the proposal",
+            1,
+            1000,
+            null,
+            rules(0, 0, 1000, 120, 300),
+            List.of(),
+            spread(120, 10, 10, 10),
+            10,
+            5,
+            5,
+            "DesiredWithinRange"));
+    c.add(
+        new Case(
+            "scale-up: only events inside the policy period count",
+            1,
+            1000,
+            rules(1000, 60, 0, 0, 0),
+            null,
+            spread(120, 8, 12, 9, 11),
+            List.of(),
+            100,
+            200,
+            200,
+            "DesiredWithinRange"));
+    c.add(
+        new Case(
+            "scale-down: only events inside the policy period count",
+            1,
+            1000,
+            null,
+            rules(1000, 60, 0, 0, 300),
+            List.of(),
+            spread(120, 8, 12, 9, 11),
+            100,
+            5,
+            5,
+            "DesiredWithinRange"));
     return c.stream();
   }
 
