@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       dev.ballast.cli.local.RollbackCommand.class,
       dev.ballast.cli.local.ResumeCommand.class,
       dev.ballast.cli.local.DownCommand.class,
+      dev.ballast.cli.local.BenchCommand.class,
     })
 public final class BallastCommand implements Runnable {
 

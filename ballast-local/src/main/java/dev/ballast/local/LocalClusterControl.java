@@ -163,7 +163,7 @@ public final class LocalClusterControl {
         !members.isEmpty() && view.healthy(),
         view.consistent(),
         view.detail(),
-        wiring.operations().load().orElse(null));
+        interrupted().orElse(null));
   }
 
   /**

@@ -34,20 +34,21 @@ public final class ResumeCommand implements Callable<Integer> {
     ScaleResult result;
     try (LocalWiring wiring = cluster.exclusive()) {
       LocalClusterControl control = new LocalClusterControl(wiring);
-      var interrupted = control.interrupted();
-      if (interrupted.isEmpty()) {
-        out.println("nothing to resume: no operation is in flight");
-        return ExitCodes.OK;
-      }
-      out.println(
-          Output.stamped(
-              wiring.clock(), "resuming " + LocalClusterControl.describe(interrupted.get())));
+      control
+          .interrupted()
+          .ifPresent(
+              op ->
+                  out.println(
+                      Output.stamped(
+                          wiring.clock(), "resuming " + LocalClusterControl.describe(op))));
+      // Always through the engine: a journal holding an ended operation (killed before clearing
+      // it) gets its bookkeeping finished there.
       result = control.resume(new ProgressPrinter(out, wiring.clock().instant()));
     } catch (ClusterOperationException e) {
       throw ScaleOutcomes.toCli(e);
     }
     if (result == null) {
-      out.println("nothing to resume: the operation had already ended");
+      out.println("nothing to resume: no operation is in flight");
       return ExitCodes.OK;
     }
     return ScaleOutcomes.report(result, out);

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrashResumeIT {
-  @TempDir Path dir;
+  @TempDir static Path dir;
   private LocalZooKeeperCluster cluster;
   private ContinuousWriter writer;
 

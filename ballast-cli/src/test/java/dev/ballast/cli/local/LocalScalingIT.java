@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalScalingIT {
-  @TempDir Path dir;
+  @TempDir static Path dir;
   private LocalZooKeeperCluster cluster;
 
   @BeforeAll

@@ -104,7 +104,10 @@ final class LocalZooKeeperCluster implements AutoCloseable {
         .containsExactlyElementsOf(IntStream.range(0, n).boxed().toList());
     assertThat(s.members()).allSatisfy(m -> assertThat(m.voting()).isTrue());
     assertThat(s.members().stream().filter(m -> m.role().equals("leader")).count()).isEqualTo(1);
-    assertThat(s.operation()).as("no operation left in the journal").isNull();
+    assertThat(s.operation()).as("no operation in flight").isNull();
+    assertThat(cluster.stateDir().resolve(LocalWiring.OPERATION_FILE))
+        .as("the journal is cleared")
+        .doesNotExist();
     Set<Long> tablePids =
         s.members().stream().map(ClusterStatus.MemberState::pid).collect(Collectors.toSet());
     assertThat(processes()).as("no orphan process").isEqualTo(tablePids);

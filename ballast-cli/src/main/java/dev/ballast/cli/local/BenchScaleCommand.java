@@ -1,0 +1,118 @@
+package dev.ballast.cli.local;
+
+import dev.ballast.cli.ExitCodes;
+import dev.ballast.local.ClusterOperationException;
+import dev.ballast.local.bench.ScaleBench;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ballast bench scale}: wall time of 3 → 5 → 3 through Ballast next to the floor. */
+@Command(
+    name = "scale",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Time a local ZooKeeper ensemble going 3 -> 5 and 5 -> 3 through Ballast (engine, journal,"
+          + " verification: what 'ballast scale' does) next to the floor: the same steps by hand"
+          + " with plain ZooKeeper commands (getConfig, start, wait until following, reconfig"
+          + " -add; reconfig -remove, stop). Both use the same server settings (tick 500ms, 96m"
+          + " heap) on 127.0.0.1 and start from a formed 3-server ensemble.",
+      "Takes about a minute per run; every process started is stopped. Not a test: the figures"
+          + " depend on the machine."
+    })
+public final class BenchScaleCommand implements Callable<Integer> {
+  @Option(
+      names = "--runs",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "Runs of each side; the medians are printed (default: ${DEFAULT-VALUE}).")
+  int runs;
+
+  @Option(
+      names = "--work-dir",
+      paramLabel = "DIR",
+      description = "Where the servers' files go (default: a new temporary directory, deleted).")
+  Path workDir;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (runs < 1) {
+      throw dev.ballast.cli.CliException.usage("--runs must be at least 1, was " + runs);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    Path root = workDir != null ? workDir : Files.createTempDirectory("ballast-bench");
+    Clock clock = Clock.systemDefaultZone();
+    List<ScaleBench.Figures> all = new ArrayList<>();
+    try {
+      for (int i = 1; i <= runs; i++) {
+        int run = i;
+        all.add(
+            ScaleBench.run(
+                root.resolve("run-" + i),
+                System.getProperty("java.class.path"),
+                line -> {
+                  out.println(Output.stamped(clock, "run " + run + ": " + line));
+                  out.flush();
+                }));
+      }
+    } catch (ClusterOperationException e) {
+      throw ScaleOutcomes.toCli(e);
+    } finally {
+      if (workDir == null) {
+        deleteQuietly(root);
+      }
+    }
+    Duration bUp = median(all, ScaleBench.Figures::ballastThreeToFive);
+    Duration bDown = median(all, ScaleBench.Figures::ballastFiveToThree);
+    Duration fUp = median(all, ScaleBench.Figures::floorThreeToFive);
+    Duration fDown = median(all, ScaleBench.Figures::floorFiveToThree);
+    out.println();
+    out.printf(Locale.ROOT, "%-8s %12s %12s %8s%n", "change", "ballast", "floor", "ratio");
+    out.printf(
+        Locale.ROOT,
+        "%-8s %10d ms %10d ms %7.2fx%n",
+        "3 -> 5",
+        bUp.toMillis(),
+        fUp.toMillis(),
+        (double) bUp.toNanos() / fUp.toNanos());
+    out.printf(
+        Locale.ROOT,
+        "%-8s %10d ms %10d ms %7.2fx%n",
+        "5 -> 3",
+        bDown.toMillis(),
+        fDown.toMillis(),
+        (double) bDown.toNanos() / fDown.toNanos());
+    out.printf(Locale.ROOT, "(median of %d run%s)%n", runs, runs == 1 ? "" : "s");
+    return ExitCodes.OK;
+  }
+
+  private static Duration median(
+      List<ScaleBench.Figures> all, Function<ScaleBench.Figures, Duration> f) {
+    List<Duration> sorted = all.stream().map(f).sorted().toList();
+    return sorted.get(sorted.size() / 2);
+  }
+
+  private static void deleteQuietly(Path root) {
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort: a temporary directory
+    }
+  }
+}
