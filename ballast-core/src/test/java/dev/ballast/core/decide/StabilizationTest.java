@@ -144,4 +144,122 @@ class StabilizationTest {
                 new Recommendation(NOW.minusSeconds(30), 5),
                 fresh)));
   }
+
+  /** A row of the HPA's behavior stabilization table, with the memory after recording. */
+  record Row(
+      String name,
+      List<Recommendation> recs,
+      int current,
+      int proposal,
+      int upWindow,
+      int downWindow,
+      int expected,
+      List<Integer> memoryAfter) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Row> hpaRows() {
+    return Stream.of(
+        new Row("empty memory, scale-down", List.of(), 100, 5, 0, 0, 5, List.of(5)),
+        new Row(
+            "simple scale-down stabilization",
+            recs(120, 4, 60, 5),
+            100,
+            3,
+            0,
+            180,
+            5,
+            List.of(4, 5, 3)),
+        new Row(
+            "simple scale-up stabilization",
+            recs(120, 4, 60, 5),
+            1,
+            7,
+            300,
+            0,
+            4,
+            List.of(4, 5, 7)),
+        new Row(
+            "no scale-down stabilization",
+            recs(120, 1, 60, 2),
+            100,
+            3,
+            300,
+            0,
+            3,
+            List.of(1, 2, 3)),
+        new Row(
+            "no scale-up stabilization", recs(120, 4, 60, 5), 1, 3, 0, 300, 3, List.of(4, 5, 3)),
+        new Row(
+            "scale-down reuses the last obsolete element",
+            recs(600, 10, 540, 9),
+            100,
+            3,
+            0,
+            0,
+            3,
+            List.of(10, 3)),
+        new Row(
+            "scale-up reuses the last obsolete element",
+            recs(600, 10, 540, 9),
+            1,
+            100,
+            0,
+            0,
+            100,
+            List.of(10, 100)),
+        new Row(
+            "scale-down stabilization reuses one of two obsolete elements",
+            recs(600, 10, 60, 4, 120, 5, 540, 9),
+            100,
+            3,
+            0,
+            180,
+            5,
+            List.of(10, 4, 5, 3)),
+        new Row(
+            "scale-up stabilization reuses the only element obsolete for both windows",
+            recs(6000, 10, 60, 6, 120, 5, 180, 9),
+            1,
+            100,
+            300,
+            0,
+            5,
+            List.of(100, 6, 5, 9)),
+        new Row(
+            "both windows: no scale-up when the proposal goes down",
+            recs(6000, 2, 180, 3),
+            2,
+            1,
+            300,
+            300,
+            2,
+            List.of(1, 3)),
+        new Row(
+            "both windows: no scale-down when the proposal goes up",
+            recs(6000, 2, 180, 1),
+            2,
+            3,
+            300,
+            300,
+            2,
+            List.of(3, 1)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hpaRows")
+  void matchesTheHpaStabilizationTable(Row r) {
+    // when
+    Stabilization.Result result =
+        Stabilization.withBehavior(
+            r.recs(), r.current(), r.proposal(), NOW, r.upWindow(), r.downWindow());
+
+    // then
+    assertEquals(r.expected(), result.recommendation());
+    assertEquals(
+        r.memoryAfter(), result.recommendations().stream().map(Recommendation::replicas).toList());
+  }
 }
