@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       dev.ballast.cli.local.ResumeCommand.class,
       dev.ballast.cli.local.DownCommand.class,
       dev.ballast.cli.local.BenchCommand.class,
+      dev.ballast.cli.local.DemoCommand.class,
     })
 public final class BallastCommand implements Runnable {
 

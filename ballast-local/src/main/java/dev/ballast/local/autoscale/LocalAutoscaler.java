@@ -6,6 +6,7 @@ import dev.ballast.core.autoscale.AutoscalePipeline;
 import dev.ballast.core.decide.model.History;
 import dev.ballast.core.decide.model.MetricSpec;
 import dev.ballast.core.decide.model.Snapshot;
+import dev.ballast.core.execute.ExecutionListener;
 import dev.ballast.core.execute.Operation;
 import dev.ballast.core.execute.Progress;
 import dev.ballast.core.execute.ScaleRequest;
@@ -24,6 +25,8 @@ import dev.ballast.core.port.MetricSample;
 import dev.ballast.core.port.MetricSource;
 import dev.ballast.core.port.MetricUnavailableException;
 import dev.ballast.core.port.ReplicaRuntime;
+import dev.ballast.local.LocalWiring;
+import dev.ballast.local.config.ClusterFileException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,6 +109,32 @@ public final class LocalAutoscaler {
     this.history = Objects.requireNonNull(history, "history");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
+   * The loop for a local cluster, wired from its cluster file: the members' metric sources, the
+   * scaling engine (reporting to {@code events}) and the file history.
+   *
+   * @throws ClusterFileException when the file's {@code metrics}/{@code behavior} are invalid
+   */
+  public static LocalAutoscaler forCluster(
+      LocalWiring wiring, ExecutionListener events, Listener listener) throws ClusterFileException {
+    AutoscaleSpec spec = AutoscaleSpec.from(wiring.cluster());
+    return new LocalAutoscaler(
+        spec,
+        wiring.cluster().policy(),
+        wiring.runtime(),
+        wiring.membership(),
+        LocalMetricSources.forRuntime(wiring.runtime(), wiring.clock()),
+        wiring.controller(events),
+        wiring.history(),
+        wiring.clock(),
+        listener);
+  }
+
+  /** The autoscaling settings this loop evaluates. */
+  public AutoscaleSpec spec() {
+    return spec;
   }
 
   /**
@@ -235,8 +264,11 @@ public final class LocalAutoscaler {
     Instant now = decision.time();
     int current = decision.currentReplicas();
     if (decision.metricsState() == MetricsState.UNAVAILABLE) {
-      String message =
-          "metrics unavailable, holding at " + current + " members: " + String.join("; ", errors);
+      String why =
+          errors.isEmpty()
+              ? "no member has reported a value yet (a rate needs two reads)"
+              : String.join("; ", errors);
+      String message = "metrics unavailable, holding at " + current + " members: " + why;
       LOG.warn("action=hold reason=MetricsUnavailable message=\"{}\"", message);
       history.append(
           HistoryRecord.metricsUnavailable(
