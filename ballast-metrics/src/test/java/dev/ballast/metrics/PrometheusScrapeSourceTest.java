@@ -81,6 +81,24 @@ class PrometheusScrapeSourceTest {
   }
 
   @Test
+  void readsZooKeepersOwnMetricsEndpoint() throws Exception {
+    // given: two scrapes of a real ZooKeeper 3.9.3 endpoint, 10 s apart, 500 packets later
+    String captured = TestResources.text("zookeeper-3.9.3-prometheus.prom");
+    bodies.put(0, captured);
+    source.read("rate(packets_received)", MEMBERS.subList(0, 1));
+    clock.advance(Duration.ofSeconds(10));
+    bodies.put(0, captured.replace("\npackets_received 1.0\n", "\npackets_received 501.0\n"));
+
+    // when
+    MetricSample rate = source.read("rate(packets_received)", MEMBERS.subList(0, 1));
+    MetricSample latency = source.read("avg_latency", MEMBERS.subList(0, 1));
+
+    // then
+    assertThat(rate.byOrdinal()).isEqualTo(Map.of(0, 50.0));
+    assertThat(latency.byOrdinal()).isEqualTo(Map.of(0, 0.0));
+  }
+
+  @Test
   void leavesOutAMemberWhoseEndpointFailsOrSendsGarbage() {
     // given
     bodies.put(0, scrape);

@@ -43,6 +43,36 @@ class PrometheusTextParserTest {
   }
 
   @Test
+  void parsesARealZooKeeperScrape() throws Exception {
+    // given: captured from ZooKeeper 3.9.3's PrometheusMetricsProvider (simpleclient 0.9.0)
+    String scrape = TestResources.text("zookeeper-3.9.3-prometheus.prom");
+
+    // when
+    List<PrometheusSample> samples = PrometheusTextParser.parse(scrape);
+
+    // then
+    assertThat(samples).hasSize(399);
+    assertThat(samples)
+        .filteredOn(s -> s.name().equals("packets_received"))
+        .singleElement()
+        .extracting(PrometheusSample::value)
+        .isEqualTo(1.0);
+    assertThat(samples)
+        .filteredOn(s -> s.name().equals("jvm_info"))
+        .singleElement()
+        .satisfies(s -> assertThat(s.labels()).containsEntry("vendor", "Debian"));
+    assertThat(samples)
+        .filteredOn(s -> s.name().startsWith("sync_processor_queue_size"))
+        .extracting(
+            PrometheusSample::name, s -> s.labels().get("quantile"), PrometheusSample::value)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("sync_processor_queue_size", "0.5", 0.0),
+            org.assertj.core.groups.Tuple.tuple("sync_processor_queue_size_count", null, 1.0),
+            org.assertj.core.groups.Tuple.tuple("sync_processor_queue_size_sum", null, 0.0));
+    assertThat(samples).filteredOn(s -> Double.isNaN(s.value())).hasSizeGreaterThan(50);
+  }
+
+  @Test
   void acceptsWindowsLineEndsAndOpenMetricsEndMarker() {
     // when
     List<PrometheusSample> samples =
