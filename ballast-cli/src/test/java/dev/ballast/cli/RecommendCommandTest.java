@@ -276,4 +276,33 @@ class RecommendCommandTest {
     assertThat(code).isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).contains("xml");
   }
+
+  @Test
+  void documentsItsOptionsInHelp() {
+    // when
+    int code = run("recommend", "--help");
+
+    // then
+    assertThat(code).isZero();
+    assertThat(out.toString()).contains("--snapshot=FILE|DIR").contains("--explain").contains("-o");
+  }
+
+  @Test
+  void addsTheExplanationLinesToJsonWhenAskedForBoth() throws Exception {
+    // when
+    int code =
+        run(
+            "recommend",
+            "--snapshot",
+            examples().resolve("stabilized-scale-down.json").toString(),
+            "-o",
+            "json",
+            "--explain");
+
+    // then
+    assertThat(code).isZero();
+    JsonNode json = JSON.readTree(out.toString());
+    assertThat(json.get("desiredReplicas").asInt()).isEqualTo(6);
+    assertThat(json.get("explanation").toString()).contains("scaleDownStabilization  3 → 6");
+  }
 }
