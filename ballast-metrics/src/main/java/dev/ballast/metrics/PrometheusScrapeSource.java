@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * Scrapes each member's own metrics endpoint in the Prometheus text format and reads one {@link
  * MetricQuery}: the samples with that name and labels are summed per member; {@code rate(...)}
  * turns the sum into a per-second rate between two scrapes of the same member (absent on the
- * first). A member that does not answer is absent from the sample; when none answers, or none
- * exposes the metric, the metric is unavailable.
+ * first). A member whose value is not a finite number (for example an empty summary's {@code NaN}
+ * quantile) is absent. A member that does not answer is absent from the sample; when none answers,
+ * or none exposes the metric, the metric is unavailable.
  */
 public final class PrometheusScrapeSource implements MetricSource {
   private static final Logger LOG = LoggerFactory.getLogger(PrometheusScrapeSource.class);
@@ -117,6 +118,10 @@ public final class PrometheusScrapeSource implements MetricSource {
         continue;
       }
       found = true;
+      if (!Double.isFinite(sum)) {
+        // NaN (an empty summary quantile) or an infinity says nothing about load: no value.
+        continue;
+      }
       if (query.rate()) {
         OptionalDouble rate = rates.perSecond(new Key(member.ordinal(), query.toString()), sum);
         if (rate.isPresent()) {

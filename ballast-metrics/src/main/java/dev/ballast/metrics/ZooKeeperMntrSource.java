@@ -83,6 +83,9 @@ public final class ZooKeeperMntrSource implements MetricSource {
       }
       keySeen = true;
       double value = number(query.name(), raw);
+      if (!Double.isFinite(value)) {
+        continue;
+      }
       if (query.rate()) {
         OptionalDouble rate = rates.perSecond(new Key(member.ordinal(), query.name()), value);
         if (rate.isPresent()) {

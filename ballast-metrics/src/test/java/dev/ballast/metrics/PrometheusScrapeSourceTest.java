@@ -99,6 +99,20 @@ class PrometheusScrapeSourceTest {
   }
 
   @Test
+  void leavesOutAMemberWhoseValueIsNotANumber() throws Exception {
+    // given: an empty summary's quantile is NaN in ZooKeeper's scrape
+    bodies.put(0, TestResources.text("zookeeper-3.9.3-prometheus.prom"));
+    bodies.put(1, scrape);
+
+    // when
+    MetricSample sample =
+        source.read("write_commit_proc_issued{quantile=\"0.5\"}", MEMBERS.subList(0, 1));
+
+    // then
+    assertThat(sample.byOrdinal()).isEmpty();
+  }
+
+  @Test
   void leavesOutAMemberWhoseEndpointFailsOrSendsGarbage() {
     // given
     bodies.put(0, scrape);
