@@ -230,7 +230,7 @@ class DecisionEngineTest {
 
   @Test
   void takesTheLargestProposalOfSeveralMetrics() {
-    // given: cpu proposes 5, the Pods metric proposes 6
+    // given: cpu proposes 5, the Pods metric (20 per pod at a target of 10) proposes 6
     Snapshot s =
         Snapshot.builder()
             .now(NOW)
@@ -241,14 +241,8 @@ class DecisionEngineTest {
                     MetricSpec.cpuUtilization(30),
                     MetricSpec.pods("qps", MetricTarget.averageValue(10))))
             .readyPodsWithCpu(List.of(300L, 500L, 700L), 1000)
+            .metricForPods("qps", List.of(20_000L, 20_000L, 20_000L))
             .build();
-    for (int i = 0; i < 3; i++) {
-      s =
-          withCustom(
-              s,
-              dev.ballast.core.decide.model.CustomMetricValue.forPod(
-                  "pod-" + i, "qps", NOW, 20_000));
-    }
 
     // when
     Decision d = engine.decide(s);
@@ -258,23 +252,6 @@ class DecisionEngineTest {
     assertEquals(6, d.metrics().get(1).proposedReplicas());
     assertEquals(6, d.desiredReplicas());
     assertEquals("pods metric qps above target", d.rescaleReason());
-  }
-
-  private static Snapshot withCustom(
-      Snapshot s, dev.ballast.core.decide.model.CustomMetricValue v) {
-    List<dev.ballast.core.decide.model.CustomMetricValue> all =
-        new java.util.ArrayList<>(s.customMetrics());
-    all.add(v);
-    return new Snapshot(
-        s.now(),
-        s.controller(),
-        s.autoscaler(),
-        s.scale(),
-        s.pods(),
-        s.podMetrics(),
-        all,
-        s.externalMetrics(),
-        s.history());
   }
 
   @Test

@@ -208,6 +208,29 @@ public record Snapshot(
       return this;
     }
 
+    /**
+     * Attaches values (milli-units) of the {@code Pods} metric {@code metricName} to the pods
+     * already added, in order; a null value leaves that pod without a sample. Use it to give the
+     * same pods several metrics, e.g. after {@link #readyPodsWithCpu}.
+     */
+    public Builder metricForPods(String metricName, List<Long> valuesMilli) {
+      if (valuesMilli.size() > pods.size()) {
+        throw new IllegalArgumentException(
+            valuesMilli.size() + " values for " + pods.size() + " pods");
+      }
+      for (int i = 0; i < valuesMilli.size(); i++) {
+        if (valuesMilli.get(i) != null) {
+          customMetrics.add(
+              CustomMetricValue.forPod(
+                  pods.get(i).name(),
+                  metricName,
+                  requireNow().minusSeconds(5),
+                  valuesMilli.get(i)));
+        }
+      }
+      return this;
+    }
+
     /** {@code count} running, ready pods without requests or samples. */
     public Builder readyPods(int count) {
       Instant start = requireNow().minus(Duration.ofMinutes(10));
