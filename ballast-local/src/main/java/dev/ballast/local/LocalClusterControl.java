@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class LocalClusterControl {
   private static final Logger LOG = LoggerFactory.getLogger(LocalClusterControl.class);
   private static final Duration POLL = Duration.ofMillis(250);
+  private static final Duration STAGE_POLL = Duration.ofMillis(100);
 
   private final LocalWiring wiring;
   private final LocalProcessRuntime runtime;
@@ -250,8 +251,10 @@ public final class LocalClusterControl {
         return last;
       }
       if (!p.advanced()) {
+        // Local checks are cheap: poll a waiting stage more often than the engine's default so
+        // that a ready member is noticed within a tenth of a second.
         Duration wait = p.nextTick();
-        sleep(wait.isZero() || wait.compareTo(POLL) > 0 ? POLL : wait);
+        sleep(wait.isZero() || wait.compareTo(STAGE_POLL) > 0 ? STAGE_POLL : wait);
       }
     }
   }

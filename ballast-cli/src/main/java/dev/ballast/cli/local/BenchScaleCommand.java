@@ -48,6 +48,11 @@ public final class BenchScaleCommand implements Callable<Integer> {
       description = "Where the servers' files go (default: a new temporary directory, deleted).")
   Path workDir;
 
+  @Option(
+      names = {"-v", "--stages"},
+      description = "Also print Ballast's progress line of every stage, with its time.")
+  boolean stages;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -69,7 +74,10 @@ public final class BenchScaleCommand implements Callable<Integer> {
                 line -> {
                   out.println(Output.stamped(clock, "run " + run + ": " + line));
                   out.flush();
-                }));
+                },
+                stages
+                    ? new ProgressPrinter(out, clock.instant())
+                    : dev.ballast.core.execute.ExecutionListener.NONE));
       }
     } catch (ClusterOperationException e) {
       throw ScaleOutcomes.toCli(e);

@@ -47,7 +47,9 @@ final class ProgressPrinter implements ExecutionListener {
           case SCALING_STARTED -> e.message();
           default -> e.reason().code() + ": " + e.message();
         };
-    if (e.reason() == EventReason.STAGE_COMPLETED || e.reason() == EventReason.STEP_FAILED) {
+    if (e.reason() == EventReason.STAGE_COMPLETED
+        || e.reason() == EventReason.STEP_FAILED
+        || e.reason() == EventReason.SCALING_STARTED) {
       stageStart = e.time();
     }
     out.println("[" + HMS.format(e.time()) + "] " + line);

@@ -52,9 +52,11 @@ public final class ScaleBench {
 
   /**
    * Runs the floor, then Ballast, in fresh directories under {@code workDir}; members run from
-   * {@code classPath}. Everything started is stopped before returning.
+   * {@code classPath}; {@code stages} hears Ballast's scaling events (for per-stage timings).
+   * Everything started is stopped before returning.
    */
-  public static Figures run(Path workDir, String classPath, Consumer<String> progress)
+  public static Figures run(
+      Path workDir, String classPath, Consumer<String> progress, ExecutionListener stages)
       throws ClusterOperationException {
     progress.accept("floor: plain ZooKeeper steps (getConfig, start, wait for follower, reconfig)");
     ZooKeeperManualFloor.Result floor =
@@ -73,10 +75,10 @@ public final class ScaleBench {
         progress.accept("ballast: forming a 3-server ensemble (not timed)");
         control.up(Duration.ofMinutes(2), line -> {});
         long t0 = System.nanoTime();
-        ScaleResult up = control.scale(5, ExecutionListener.NONE);
+        ScaleResult up = control.scale(5, stages);
         long t1 = System.nanoTime();
         require(up, 5);
-        ScaleResult down = control.scale(3, ExecutionListener.NONE);
+        ScaleResult down = control.scale(3, stages);
         long t2 = System.nanoTime();
         require(down, 3);
         Figures figures =
