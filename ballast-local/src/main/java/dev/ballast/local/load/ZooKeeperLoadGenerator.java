@@ -8,11 +8,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -70,6 +73,7 @@ public final class ZooKeeperLoadGenerator implements AutoCloseable {
 
   private final List<Write> acknowledged = Collections.synchronizedList(new ArrayList<>());
   private final Queue<Write> inDoubt = new ConcurrentLinkedQueue<>();
+  private final Set<Write> unsettled = ConcurrentHashMap.newKeySet();
   private final AtomicLong attempted = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong reads = new AtomicLong();
@@ -213,9 +217,10 @@ public final class ZooKeeperLoadGenerator implements AutoCloseable {
   }
 
   /**
-   * Stops issuing, lets writes under retry settle (within {@code timeout}), then reads back every
-   * acknowledged and in-doubt write and counts the outcome. Reads that fail for connection reasons
-   * are retried until {@code timeout}; what is still unread then is reported as unverified.
+   * Stops issuing, lets writes under retry settle (for at most half of {@code timeout}), then reads
+   * back every acknowledged and in-doubt write and counts the outcome; a write still unsettled then
+   * is read back like one in doubt. Reads that fail for connection reasons are retried until {@code
+   * timeout}; what is still unread then is reported as unverified.
    */
   public LoadResult verify(Duration timeout) throws InterruptedException {
     if (startedAt == null) {
@@ -223,14 +228,24 @@ public final class ZooKeeperLoadGenerator implements AutoCloseable {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     stop();
-    if (!awaitFinished(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+    if (!awaitFinished(timeout.dividedBy(2))) {
       LOG.warn("load verification started with operations in flight inFlight={}", inFlight.get());
     }
+    // Writes still unsettled at the deadline are read back like writes in doubt. Taken before
+    // the acknowledged ones, so that a write settling in between is read back, never skipped.
+    List<Write> doubtful = new ArrayList<>(unsettled);
     List<Write> acked;
     synchronized (acknowledged) {
       acked = new ArrayList<>(acknowledged);
     }
-    List<Write> doubtful = new ArrayList<>(inDoubt);
+    Set<Write> ackedSet = Collections.newSetFromMap(new IdentityHashMap<>());
+    ackedSet.addAll(acked);
+    doubtful.removeIf(ackedSet::contains);
+    for (Write w : inDoubt) {
+      if (!doubtful.contains(w)) {
+        doubtful.add(w);
+      }
+    }
     syncBasePath(deadline);
     Outcome[] ackedOutcomes = readBack(acked, deadline);
     Outcome[] doubtOutcomes = readBack(doubtful, deadline);
@@ -364,7 +379,9 @@ public final class ZooKeeperLoadGenerator implements AutoCloseable {
     String path = String.format("%s/%s-%010d", settings.basePath(), runId, seq);
     attempted.incrementAndGet();
     inFlight.incrementAndGet();
-    submitCreate(new Write(path, value(seq), clock.instant()));
+    Write w = new Write(path, value(seq), clock.instant());
+    unsettled.add(w);
+    submitCreate(w);
   }
 
   private byte[] value(long seq) {
@@ -467,17 +484,20 @@ public final class ZooKeeperLoadGenerator implements AutoCloseable {
 
   private void acknowledge(Write w) {
     acknowledged.add(w);
+    unsettled.remove(w);
     meter.record();
     settle();
   }
 
   private void fail(Write w) {
     failed.incrementAndGet();
+    unsettled.remove(w);
     settle();
   }
 
   private void giveUpInDoubt(Write w) {
     inDoubt.add(w);
+    unsettled.remove(w);
     settle();
   }
 

@@ -22,7 +22,8 @@ final class FakeZooKeeper implements LoadClient.Factory {
     COMMIT_THEN_ALWAYS_LOSE_CONNECTION,
     LOSE_CONNECTION_WITHOUT_COMMIT,
     REFUSE,
-    NEVER_ANSWER
+    NEVER_ANSWER,
+    COMMIT_NEVER_ANSWER
   }
 
   final Map<String, byte[]> tree = new ConcurrentHashMap<>();
@@ -77,6 +78,10 @@ final class FakeZooKeeper implements LoadClient.Factory {
             case LOSE_CONNECTION_WITHOUT_COMMIT -> Code.CONNECTIONLOSS;
             case REFUSE -> Code.NOAUTH;
             case NEVER_ANSWER -> null;
+            case COMMIT_NEVER_ANSWER -> {
+              commit(path, value);
+              yield null;
+            }
           };
       if (code != null) {
         callback.processResult(code.intValue(), path, ctx, code == Code.OK ? path : null);

@@ -202,6 +202,27 @@ class ZooKeeperLoadGeneratorTest {
   }
 
   @Test
+  void readsBackWritesStillUnansweredWhenVerificationStarts() throws Exception {
+    // given: writes commit but their answers never come
+    ensemble.creates = Creates.COMMIT_NEVER_ANSWER;
+    try (ZooKeeperLoadGenerator load = generator(writes(Duration.ofSeconds(30)))) {
+      load.start();
+      assertThat(load.awaitFinished(Duration.ofSeconds(1))).isFalse();
+      assertThat(load.stats().inFlight()).isPositive();
+
+      // when: verification gives up waiting after half its time and reads them back
+      LoadResult result = load.verify(Duration.ofSeconds(2));
+
+      // then
+      assertThat(result.attempted()).isPositive();
+      assertThat(result.resolvedOnVerification()).isEqualTo(result.attempted());
+      assertThat(result.acknowledged()).isEqualTo(result.attempted());
+      assertThat(result.lost()).isZero();
+      assertThat(result.unverified()).isZero();
+    }
+  }
+
+  @Test
   void failsToStartWhenNoServerAnswers() {
     // given
     ensemble.connects = false;
