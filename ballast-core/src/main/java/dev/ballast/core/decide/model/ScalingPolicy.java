@@ -47,7 +47,7 @@ public record ScalingPolicy(Type type, int value, int periodSeconds) {
   @Override
   public String toString() {
     return type == Type.PODS
-        ? value + " pods per " + periodSeconds + "s"
+        ? value + (value == 1 ? " pod" : " pods") + " per " + periodSeconds + "s"
         : value + "% per " + periodSeconds + "s";
   }
 }
