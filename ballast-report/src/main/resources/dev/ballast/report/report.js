@@ -169,7 +169,10 @@
           }
         }],
         setScale: [function (u, key) {
-          if (key !== 'x' || !ready || u._syncing) return;
+          if (key !== 'x') return;
+          section.setAttribute('data-view-from', String(Math.round(u.scales.x.min)));
+          section.setAttribute('data-view-to', String(Math.round(u.scales.x.max)));
+          if (!ready || u._syncing) return;
           group.forEach(function (other) {
             if (other !== u) {
               other._syncing = true;
@@ -199,6 +202,18 @@
     }
   });
   ready = true;
+
+  /* A link may open the page zoomed: report.html#from=<epoch seconds>&to=<epoch seconds>. */
+  var view = {};
+  location.hash.replace(/^#/, '').split('&').forEach(function (kv) {
+    var p = kv.split('=');
+    if (p.length === 2) view[p[0]] = Number(p[1]);
+  });
+  if (isFinite(view.from) && isFinite(view.to) && view.to > view.from) {
+    Object.keys(groups).forEach(function (g) {
+      if (groups[g].length) setWindow(groups[g][0], view.from, view.to);
+    });
+  }
 
   var resizeTimer = null;
   window.addEventListener('resize', function () {

@@ -70,6 +70,41 @@ class HtmlReportRenderingIT {
   }
 
   @Test
+  void opensZoomedToTheWindowInItsLinkAndKeepsChartsInStep() throws Exception {
+    // given: three days at one-minute resolution on two charts sharing the time axis
+    int n = 3 * 24 * 60;
+    long[] t = new long[n];
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      t[i] = START + 60L * i;
+      v[i] = i % 1440;
+    }
+    Path html = dir.resolve("zoom.html");
+    HtmlReport.builder()
+        .chart(Chart.timeSeries("a", "A").series("v", t, v))
+        .chart(Chart.timeSeries("b", "B").stepSeries("v", t, v))
+        .build()
+        .writeTo(html);
+    HeadlessBrowser browser = HeadlessBrowser.locate();
+    long dayFrom = START + 86_400;
+    long dayTo = START + 2 * 86_400;
+
+    // when
+    HeadlessBrowser.Rendering whole = browser.render(html, dir.resolve("whole.png"));
+    HeadlessBrowser.Rendering day =
+        browser.render(html, "from=" + dayFrom + "&to=" + dayTo, dir.resolve("day.png"));
+
+    // then
+    assertThat(whole.chartAttribute("a", "data-view-from")).hasValue(Long.toString(START));
+    assertThat(whole.chartAttribute("a", "data-view-to")).hasValue(Long.toString(t[n - 1]));
+    for (String chart : new String[] {"a", "b"}) {
+      assertThat(day.chartAttribute(chart, "data-view-from")).hasValue(Long.toString(dayFrom));
+      assertThat(day.chartAttribute(chart, "data-view-to")).hasValue(Long.toString(dayTo));
+    }
+    assertThat(day.allChartsDrawn()).isTrue();
+  }
+
+  @Test
   void reportsNoChartDrawnWhenThePageHasNoChartScript() throws Exception {
     // given: a page that claims a chart but carries no script to draw it
     Path html = dir.resolve("broken.html");

@@ -34,6 +34,7 @@ public final class HeadlessBrowser {
   private static final List<String> CANDIDATES =
       List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable");
   private static final Pattern BODY_TAG = Pattern.compile("<body\\b([^>]*)>", Pattern.DOTALL);
+  private static final Pattern SECTION_TAG = Pattern.compile("<section\\b([^>]*)>", Pattern.DOTALL);
 
   private final Path executable;
   private final Duration timeout;
@@ -88,10 +89,19 @@ public final class HeadlessBrowser {
    * returns what the page reported about its charts and what the screenshot holds.
    */
   public Rendering render(Path html, Path screenshotPng) {
-    Path page = html.toAbsolutePath();
-    if (!Files.isRegularFile(page)) {
-      throw new IllegalArgumentException("no such HTML file: " + page);
+    return render(html, "", screenshotPng);
+  }
+
+  /**
+   * Like {@link #render(Path, Path)}, opening the page at {@code #fragment} (for example {@code
+   * from=1700000000&to=1700086400}, which opens a report zoomed to that window).
+   */
+  public Rendering render(Path html, String fragment, Path screenshotPng) {
+    Path file = html.toAbsolutePath();
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no such HTML file: " + file);
     }
+    String page = file.toUri() + (fragment.isEmpty() ? "" : "#" + fragment);
     Path png = screenshotPng.toAbsolutePath();
     String dom = run(page, List.of("--dump-dom"), true);
     try {
@@ -107,7 +117,7 @@ public final class HeadlessBrowser {
     return Rendering.of(dom, png);
   }
 
-  private String run(Path page, List<String> mode, boolean captureStdout) {
+  private String run(String page, List<String> mode, boolean captureStdout) {
     Path profile = null;
     Path out = null;
     Path err = null;
@@ -135,7 +145,7 @@ public final class HeadlessBrowser {
               "--user-data-dir=" + profile,
               "--window-size=1280,2000"));
       command.addAll(mode);
-      command.add(page.toUri().toString());
+      command.add(page);
       process =
           new ProcessBuilder(command)
               .redirectOutput(out.toFile())
@@ -245,6 +255,22 @@ public final class HeadlessBrowser {
           (long) image.getWidth() * image.getHeight());
     }
 
+    /**
+     * An attribute of the chart whose id is {@code chartId} after the page's scripts ran, for
+     * example {@code data-points} or {@code data-view-from} and {@code data-view-to} (the visible
+     * time window in epoch seconds).
+     */
+    public Optional<String> chartAttribute(String chartId, String name) {
+      Matcher section = SECTION_TAG.matcher(dom);
+      while (section.find()) {
+        String attributes = section.group(1);
+        if (attribute(attributes, "id").equals(Optional.of(chartId))) {
+          return attribute(attributes, name);
+        }
+      }
+      return Optional.empty();
+    }
+
     /** True when every chart the page holds was drawn and no script failed. */
     public boolean allChartsDrawn() {
       return scriptError.isEmpty() && chartsExpected > 0 && chartsDrawn == chartsExpected;
@@ -261,7 +287,7 @@ public final class HeadlessBrowser {
 
     private static Optional<String> attribute(String attributes, String name) {
       Matcher m =
-          Pattern.compile("\\b" + Pattern.quote(name) + "=\"([^\"]*)\"").matcher(attributes);
+          Pattern.compile("(?:^|\\s)" + Pattern.quote(name) + "=\"([^\"]*)\"").matcher(attributes);
       return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
   }
