@@ -25,7 +25,7 @@ final class HaltingOperationStore implements OperationStore {
   private final OperationStore delegate;
   private final String spec;
 
-  private HaltingOperationStore(OperationStore delegate, String spec) {
+  HaltingOperationStore(OperationStore delegate, String spec) {
     this.delegate = delegate;
     this.spec = spec.trim().toUpperCase(Locale.ROOT);
   }

@@ -47,7 +47,7 @@ public final class LocalProcessRuntime implements ReplicaRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(LocalProcessRuntime.class);
   private static final DateTimeFormatter RETIRED_STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-  private static final Duration POLL = Duration.ofMillis(50);
+  private static final Duration POLL = Duration.ofMillis(10);
 
   private final Path stateDir;
   private final String host;
