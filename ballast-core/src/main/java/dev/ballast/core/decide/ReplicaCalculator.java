@@ -409,7 +409,7 @@ final class ReplicaCalculator {
             + metrics.size()
             + " = "
             + Fmt.q(usage)
-            + " (milli-units, rounded down)");
+            + " (rounded down to a milli-unit)");
     steps.add(
         "usage ratio = " + Fmt.q(usage) + " / " + Fmt.q(targetUsage) + " = " + Fmt.num(ratio));
 
