@@ -239,7 +239,11 @@ public final class SnapshotReader {
         containers.add(readContainer(c));
       }
     }
-    return new PodInfo(name, phase, deleting, start, ready, containers);
+    Map<String, Long> podRequests = new LinkedHashMap<>();
+    for (Map.Entry<String, Field> e : spec.get("resources").get("requests").entries().entrySet()) {
+      podRequests.put(e.getKey(), e.getValue().requireQuantityMilli());
+    }
+    return new PodInfo(name, phase, deleting, start, ready, containers, podRequests);
   }
 
   private static PodInfo.ContainerRequests readContainer(Field c) {

@@ -56,7 +56,8 @@ class SnapshotReaderTest {
             "status": { "phase": "Running", "startTime": "2026-01-01T11:00:00Z",
                         "conditions": [ { "type": "Ready", "status": "True", "lastTransitionTime": "2026-01-01T11:00:30Z" } ] } },
           { "metadata": { "name": "web-1", "deletionTimestamp": "2026-01-01T11:59:00Z" },
-            "spec": { "containers": [ { "name": "app", "resources": { "requests": { "cpu": "500m" } } } ] },
+            "spec": { "containers": [ { "name": "app", "resources": { "requests": { "cpu": "500m" } } } ],
+                      "resources": { "requests": { "cpu": "1" } } },
             "status": { "phase": "Pending" } }
         ],
         "podMetrics": [
@@ -104,6 +105,7 @@ class SnapshotReaderTest {
     assertEquals(500L, web0.containers().get(0).requestsMilli().get("cpu"));
     assertEquals(PodInfo.ReadyCondition.Status.TRUE, web0.ready().status());
     assertTrue(s.pods().get(1).deleting());
+    assertEquals(1000L, s.pods().get(1).podRequestsMilli().get("cpu"));
     assertEquals(PodInfo.Phase.PENDING, s.pods().get(1).phase());
     assertEquals(Duration.ofSeconds(30), s.podMetrics().get(0).window());
     assertEquals(12_000L, s.customMetrics().get(0).valueMilli());

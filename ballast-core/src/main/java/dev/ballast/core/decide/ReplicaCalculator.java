@@ -337,6 +337,11 @@ final class ReplicaCalculator {
   private static Map<String, Long> requests(List<PodInfo> pods, String container, String resource) {
     Map<String, Long> requests = new HashMap<>(pods.size() * 2);
     for (PodInfo pod : pods) {
+      if (container.isEmpty() && pod.hasPodLevelRequests()) {
+        // Pod-level requests (spec.resources) take precedence unless a container is named.
+        requests.put(pod.name(), podLevelRequest(pod, resource));
+        continue;
+      }
       long request = 0;
       boolean found = false;
       for (PodInfo.ContainerRequests c : pod.containers()) {
@@ -364,6 +369,30 @@ final class ReplicaCalculator {
       requests.put(pod.name(), request);
     }
     return requests;
+  }
+
+  /**
+   * The pod's request with pod-level requests set: the pod-level value for the resource, else the
+   * sum of the containers' requests for it (as Kubernetes aggregates a pod's requests).
+   */
+  private static long podLevelRequest(PodInfo pod, String resource) {
+    Long podLevel = pod.podRequestsMilli().get(resource);
+    if (podLevel != null) {
+      return podLevel;
+    }
+    long sum = 0;
+    boolean any = false;
+    for (PodInfo.ContainerRequests c : pod.containers()) {
+      Long r = c.requestsMilli().get(resource);
+      if (r != null) {
+        sum += r;
+        any = true;
+      }
+    }
+    if (!any) {
+      throw fail("missing pod-level request for " + resource + " in Pod " + pod.name());
+    }
+    return sum;
   }
 
   // ------------------------------------------------------------------------------ Pods (per pod)

@@ -418,6 +418,18 @@ class ReplicaCalculatorTest {
             null,
             PodCounts.NONE,
             null));
+    c.add(
+        new Case(
+            "pod-level requests take precedence over the containers': 1500m of 2 cpu at 50% → 2",
+            () -> {
+              TestPods pods = TestPods.cpu(500, 1500L);
+              pods.pods().set(0, pods.pods().get(0).withPodRequests(Map.of("cpu", 2000L)));
+              return cpuSnapshot(1, 50, pods);
+            },
+            2,
+            75,
+            new PodCounts(1, 0, 0, 0),
+            null));
     // ---- ContainerResource and Resource AverageValue
     c.add(
         new Case(

@@ -7,8 +7,9 @@ import java.util.Objects;
 
 /**
  * What the HPA reads of one selected pod: name, phase, whether it is being deleted, start time, its
- * {@code Ready} condition, and the resource requests of its containers (restartable init containers
- * included) in milli-units.
+ * {@code Ready} condition, the resource requests of its containers (restartable init containers
+ * included) and the pod-level requests ({@code spec.resources.requests}, often empty), all in
+ * milli-units.
  */
 public record PodInfo(
     String name,
@@ -16,7 +17,8 @@ public record PodInfo(
     boolean deleting,
     Instant startTime,
     ReadyCondition ready,
-    List<ContainerRequests> containers) {
+    List<ContainerRequests> containers,
+    Map<String, Long> podRequestsMilli) {
 
   /** The pod phases of core/v1. */
   public enum Phase {
@@ -74,6 +76,18 @@ public record PodInfo(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(phase, "phase");
     containers = List.copyOf(containers);
+    podRequestsMilli = podRequestsMilli == null ? Map.of() : Map.copyOf(podRequestsMilli);
+  }
+
+  /** A pod without pod-level requests. */
+  public PodInfo(
+      String name,
+      Phase phase,
+      boolean deleting,
+      Instant startTime,
+      ReadyCondition ready,
+      List<ContainerRequests> containers) {
+    this(name, phase, deleting, startTime, ready, containers, Map.of());
   }
 
   /**
@@ -107,23 +121,33 @@ public record PodInfo(
   }
 
   public PodInfo withPhase(Phase value) {
-    return new PodInfo(name, value, deleting, startTime, ready, containers);
+    return new PodInfo(name, value, deleting, startTime, ready, containers, podRequestsMilli);
   }
 
   public PodInfo withDeleting(boolean value) {
-    return new PodInfo(name, phase, value, startTime, ready, containers);
+    return new PodInfo(name, phase, value, startTime, ready, containers, podRequestsMilli);
   }
 
   public PodInfo withReady(ReadyCondition value) {
-    return new PodInfo(name, phase, deleting, startTime, value, containers);
+    return new PodInfo(name, phase, deleting, startTime, value, containers, podRequestsMilli);
   }
 
   public PodInfo withStartTime(Instant value) {
-    return new PodInfo(name, phase, deleting, value, ready, containers);
+    return new PodInfo(name, phase, deleting, value, ready, containers, podRequestsMilli);
   }
 
   public PodInfo withContainers(List<ContainerRequests> value) {
-    return new PodInfo(name, phase, deleting, startTime, ready, value);
+    return new PodInfo(name, phase, deleting, startTime, ready, value, podRequestsMilli);
+  }
+
+  /** The same pod with pod-level requests ({@code spec.resources.requests}). */
+  public PodInfo withPodRequests(Map<String, Long> value) {
+    return new PodInfo(name, phase, deleting, startTime, ready, containers, value);
+  }
+
+  /** True when pod-level requests name cpu or memory: the HPA then uses them for requests. */
+  public boolean hasPodLevelRequests() {
+    return podRequestsMilli.containsKey("cpu") || podRequestsMilli.containsKey("memory");
   }
 
   /** Running and Ready=True: the pods the Object and External value calculation counts. */
