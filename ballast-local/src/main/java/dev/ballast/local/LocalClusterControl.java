@@ -7,6 +7,9 @@ import dev.ballast.core.execute.ScaleRequest;
 import dev.ballast.core.execute.ScaleResponse;
 import dev.ballast.core.execute.ScalingController;
 import dev.ballast.core.history.Outcome;
+import dev.ballast.core.plan.Stage;
+import dev.ballast.core.plan.Step;
+import dev.ballast.core.plan.StepKind;
 import dev.ballast.core.port.ClusterView;
 import dev.ballast.core.port.Member;
 import dev.ballast.local.config.MembershipType;
@@ -73,6 +76,22 @@ public final class LocalClusterControl {
               + " members in "
               + wiring.cluster().stateDir());
     }
+    Optional<Operation> inFlight = interrupted();
+    List<Member> serving = members;
+    if (inFlight.isPresent()) {
+      // Members other than the one the interrupted step touches are voting members; that one
+      // runs only between its start and its leave. 'ballast resume' does the rest.
+      Step step = inFlight.get().currentStep();
+      boolean touchedRuns = shouldRun(step, inFlight.get().stage());
+      serving = members.stream().filter(m -> m.ordinal() < step.ordinal()).toList();
+      members = members.stream().filter(m -> m.ordinal() != step.ordinal() || touchedRuns).toList();
+      progress.accept(
+          "operation "
+              + describe(inFlight.get())
+              + " is in flight: starting members "
+              + members.stream().map(Member::ordinal).toList()
+              + "; run 'ballast resume' to finish it");
+    }
     Map<String, String> settings =
         wiring.cluster().membership() == MembershipType.ZOOKEEPER
             ? ZooKeeperServerConfig.launchSettings(ZooKeeperServerConfig.dynamicConfig(members))
@@ -81,7 +100,11 @@ public final class LocalClusterControl {
       if (runtime.isRunning(m.ordinal())) {
         continue;
       }
-      runtime.start(m, settings);
+      boolean announced =
+          inFlight.isPresent()
+              && inFlight.get().currentStep().ordinal() == m.ordinal()
+              && !inFlight.get().launchSettings().isEmpty();
+      runtime.start(m, announced ? inFlight.get().launchSettings() : settings);
       progress.accept(
           "started member "
               + m.ordinal()
@@ -91,11 +114,27 @@ public final class LocalClusterControl {
               + m.ports()
               + ")");
     }
-    awaitHealthy(members, timeout);
+    awaitHealthy(inFlight.isPresent() ? serving : members, inFlight.isEmpty(), timeout);
     return status();
   }
 
-  private void awaitHealthy(List<Member> members, Duration timeout)
+  /** Whether the member a step touches has a process at {@code stage} (started, not stopped). */
+  static boolean shouldRun(Step step, Stage stage) {
+    List<Stage> stages = step.kind().stages();
+    if (stage == Stage.CANCEL_DRAIN) {
+      return true;
+    }
+    if (step.kind() == StepKind.ADD) {
+      return stages.indexOf(stage) > stages.indexOf(Stage.START);
+    }
+    return stages.indexOf(stage) <= stages.indexOf(Stage.LEAVE);
+  }
+
+  /**
+   * Waits until {@code members} are healthy and voting ({@code exact}: and no other member votes),
+   * failing fast when one of their processes exits.
+   */
+  private void awaitHealthy(List<Member> members, boolean exact, Duration timeout)
       throws ClusterOperationException {
     Set<Integer> expected =
         members.stream().map(Member::ordinal).collect(Collectors.toCollection(TreeSet::new));
@@ -114,7 +153,11 @@ public final class LocalClusterControl {
         }
       }
       view = wiring.membership().view(members);
-      if (view.healthy() && view.votingMembers().equals(expected)) {
+      boolean voting =
+          exact
+              ? view.votingMembers().equals(expected)
+              : view.votingMembers().containsAll(expected);
+      if (view.healthy() && voting) {
         return;
       }
       sleep(POLL);

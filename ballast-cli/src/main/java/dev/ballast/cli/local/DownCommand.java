@@ -41,7 +41,20 @@ public final class DownCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try (LocalWiring wiring = cluster.exclusive()) {
-      List<Integer> stopped = new LocalClusterControl(wiring).down(purge);
+      LocalClusterControl control = new LocalClusterControl(wiring);
+      control
+          .interrupted()
+          .filter(op -> !purge)
+          .ifPresent(
+              op ->
+                  out.println(
+                      Output.stamped(
+                          wiring.clock(),
+                          "operation "
+                              + LocalClusterControl.describe(op)
+                              + " stays in the journal: after 'ballast up', run 'ballast"
+                              + " resume'")));
+      List<Integer> stopped = control.down(purge);
       out.println(
           Output.stamped(
               wiring.clock(),

@@ -183,6 +183,41 @@ class LocalCommandsIT {
   }
 
   @Test
+  void aClusterStoppedInTheMiddleOfARemovalComesBackAndResumes() throws Exception {
+    // given: ballast killed when removing member 2 was about to stop it, then the cluster downed
+    String f = cluster("").toString();
+    assertThat(BallastCli.run("up", "-f", f).exitCode()).isZero();
+    BallastCli.Result killed =
+        BallastCli.run(
+            java.util.List.of("-Dballast.test.haltAfter=0:STOP"),
+            java.time.Duration.ofMinutes(2),
+            "scale",
+            "-f",
+            f,
+            "--replicas",
+            "2");
+    assertThat(killed.exitCode()).as(killed.toString()).isEqualTo(137);
+    BallastCli.Result down = BallastCli.run("down", "-f", f);
+    assertThat(down.out()).contains("stays in the journal");
+
+    // when
+    BallastCli.Result up = BallastCli.run("up", "-f", f);
+    JsonNode between = JSON.readTree(BallastCli.run("status", "-f", f, "-o", "json").out());
+    BallastCli.Result resumed = BallastCli.run("resume", "-f", f);
+
+    // then: up starts only the members that stay, resume finishes the removal
+    assertThat(up.exitCode()).as(up.toString()).isZero();
+    assertThat(up.out()).contains("is in flight: starting members [0, 1]");
+    assertThat(between.get("members").get(2).get("running").asBoolean()).isFalse();
+    assertThat(between.get("operation").get("stage").asText()).isEqualTo("STOP");
+    assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+    JsonNode after = JSON.readTree(BallastCli.run("status", "-f", f, "-o", "json").out());
+    assertThat(after.get("replicas").asInt()).isEqualTo(2);
+    assertThat(after.get("members")).hasSize(2);
+    assertThat(after.get("operation").isNull()).isTrue();
+  }
+
+  @Test
   void resumeWithNothingInFlightSaysSo() throws Exception {
     // given
     String f = cluster("").toString();
