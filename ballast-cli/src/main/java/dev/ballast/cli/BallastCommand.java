@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       dev.ballast.cli.local.DownCommand.class,
       dev.ballast.cli.local.BenchCommand.class,
       dev.ballast.cli.local.DemoCommand.class,
+      dev.ballast.cli.local.RunCommand.class,
     })
 public final class BallastCommand implements Runnable {
 

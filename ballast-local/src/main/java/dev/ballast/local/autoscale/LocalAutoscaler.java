@@ -214,7 +214,13 @@ public final class LocalAutoscaler {
     Optional<Operation> inFlight = controller.inFlight();
     int heading = inFlight.map(Operation::to).orElse(decision.currentReplicas());
     Optional<ScaleResponse> response = Optional.empty();
-    if (decision.desiredReplicas() != heading) {
+    // While a shrink runs, a new target retargets it: a returning need cancels the pending removal,
+    // a lower one stops the shrink earlier. A grow is not retargeted by the engine: the new target
+    // waits for it to end rather than being refused and recorded on every sync.
+    boolean ask =
+        decision.desiredReplicas() != heading
+            && inFlight.map(op -> op.to() < op.from()).orElse(true);
+    if (ask) {
       response =
           Optional.of(
               controller.request(

@@ -1,0 +1,117 @@
+package dev.ballast.cli.local;
+
+import dev.ballast.cli.CliException;
+import dev.ballast.cli.ExitCodes;
+import dev.ballast.core.autoscale.AutoscaleDecision;
+import dev.ballast.local.LocalWiring;
+import dev.ballast.local.autoscale.LocalAutoscaler;
+import dev.ballast.local.config.ClusterFileException;
+import java.io.PrintWriter;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code ballast run}: the autoscaling loop of a local cluster, in the foreground. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Autoscale a running local cluster: every syncPeriod read the members' metrics (the"
+          + " cluster file's 'metrics', autoscaling/v2 syntax), decide with the HPA's arithmetic"
+          + " and 'behavior', apply the policy (min/max, allowedReplicas, scaleDown.policy) and"
+          + " change the size safely, one member at a time. Prints a line per decision and per"
+          + " stage.",
+      "An interrupted operation is resumed first. Missing metrics hold the size (never a"
+          + " shrink) and are recorded in the history. SIGINT/SIGTERM stop the loop after the"
+          + " current stage; the journal stays consistent and 'ballast resume' or another 'run'"
+          + " continues.",
+      "Exit codes: 0 stopped by a signal, 1 the loop failed, 2 bad cluster file, 3 another"
+          + " ballast process drives the cluster."
+    })
+public final class RunCommand implements Callable<Integer> {
+  private static final DateTimeFormatter HMS =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+  @Mixin ClusterFileOption cluster;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    try (LocalWiring wiring = cluster.exclusive()) {
+      LocalAutoscaler loop;
+      try {
+        loop =
+            LocalAutoscaler.forCluster(
+                wiring,
+                new ProgressPrinter(out, wiring.clock().instant()),
+                r -> {
+                  out.println(line(r));
+                  out.flush();
+                });
+      } catch (ClusterFileException e) {
+        throw new CliException(
+            ExitCodes.USAGE, String.join(System.lineSeparator() + "ballast: ", e.problems()), e);
+      }
+      out.println(
+          "autoscaling "
+              + wiring.cluster().name()
+              + " every "
+              + wiring.cluster().syncPeriod().toMillis() / 1000.0
+              + " s (Ctrl-C to stop)");
+      out.flush();
+      CountDownLatch stopped = new CountDownLatch(1);
+      Thread hook =
+          new Thread(
+              () -> {
+                loop.stop();
+                try {
+                  stopped.await(2, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "ballast-run-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        loop.run();
+      } finally {
+        out.println("autoscaling stopped; the journal is consistent");
+        out.flush();
+        stopped.countDown();
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  static String line(LocalAutoscaler.SyncResult r) {
+    AutoscaleDecision d = r.decision();
+    StringBuilder metrics = new StringBuilder();
+    r.samples()
+        .forEach(
+            (name, sample) -> {
+              double sum = sample.byOrdinal().values().stream().mapToDouble(v -> v).sum();
+              double avg = r.members().isEmpty() ? Double.NaN : sum / r.members().size();
+              metrics.append(String.format(Locale.ROOT, "%s %.1f/member  ", name, avg));
+            });
+    r.metricErrors().forEach(e -> metrics.append("unavailable: ").append(e).append("  "));
+    return String.format(
+        Locale.ROOT,
+        "[%s] %shpa %d  desired %d  members %d%s%s",
+        HMS.format(r.time()),
+        metrics,
+        d.hpa().desiredReplicas(),
+        d.desiredReplicas(),
+        d.currentReplicas(),
+        r.inFlight().map(o -> "  | " + o.from() + "→" + o.to() + " " + o.stage()).orElse(""),
+        d.rescale() ? "  (" + String.join("; ", d.reasons()) + ")" : "");
+  }
+}
