@@ -215,6 +215,59 @@ class LocalAutoscalerTest {
     assertThat(runtime.members()).hasSize(3);
   }
 
+  @Test
+  void cpuBoundLoadGrowsTheClusterAndItShrinksBackAfterTheWindow() {
+    // given: the classic HPA demo on a stateful cluster: Resource cpu at 25% of the one core each
+    // local member is taken to request, members reporting the cores their process uses
+    load.total = 1.2; // cores used by the whole cluster, spread over the members
+    ScalingPolicy policy =
+        ScalingPolicy.builder()
+            .minReplicas(3)
+            .maxReplicas(7)
+            .allowedReplicas(List.of(3, 5, 7))
+            .build();
+    AutoscaleSpec spec =
+        new AutoscaleSpec(
+            Autoscaler.of(3, 7, MetricSpec.cpuUtilization(25))
+                .withBehavior(
+                    Behavior.of(
+                        Behavior.DEFAULT_SCALE_UP,
+                        Behavior.DEFAULT_SCALE_DOWN.withStabilizationWindowSeconds(30))),
+            ControllerSettings.DEFAULTS,
+            SYNC);
+    ScalingController controller =
+        new ScalingController(
+            policy,
+            runtime,
+            membership,
+            new InMemoryOperationStore(),
+            history,
+            clock,
+            new RecordingListener());
+    LocalAutoscaler autoscaler =
+        new LocalAutoscaler(
+            spec, policy, runtime, membership, load, controller, history, clock, r -> {});
+
+    // when: 3 members at 0.4 cores each = 40% of request against a 25% target → ceil(4.8) = 5
+    LocalAutoscaler.SyncResult grow = autoscaler.sync();
+    drive(autoscaler);
+
+    // then
+    assertThat(grow.decision().hpa().metrics().get(0).current().averageUtilization()).isEqualTo(40);
+    assertThat(grow.decision().desiredReplicas()).isEqualTo(5);
+    assertThat(runtime.members()).hasSize(5);
+
+    // when: the CPU load goes away and the window passes
+    load.total = 0.3;
+    autoscaler.sync();
+    clock.advance(Duration.ofSeconds(31));
+    autoscaler.sync();
+    drive(autoscaler);
+
+    // then
+    assertThat(runtime.members()).hasSize(3);
+  }
+
   /** Ticks the controller the way {@link LocalAutoscaler#run()} does, until idle. */
   private void drive(LocalAutoscaler autoscaler) {
     for (int i = 0; i < 500; i++) {
