@@ -366,6 +366,14 @@ public final class PolicyReader {
         n.has("minJoinSamples")
             ? integer(p, "prediction.minJoinSamples", n.get("minJoinSamples"), 1)
             : Integer.valueOf(d.minJoinSamples());
+    Double margin =
+        n.has("errorMargin")
+            ? number(p, "prediction.errorMargin", n.get("errorMargin"))
+            : Double.valueOf(d.errorMargin());
+    if (margin != null && !(margin >= 0 && margin <= 10)) {
+      p.add("prediction.errorMargin", "must be in 0..10, was " + margin);
+      margin = null;
+    }
     HoltWintersParameters smoothing = d.smoothing();
     if (n.has("smoothing")) {
       JsonNode s = n.get("smoothing");
@@ -399,7 +407,8 @@ public final class PolicyReader {
         || joinTime == null
         || q == null
         || samples == null
-        || minSamples == null) {
+        || minSamples == null
+        || margin == null) {
       return d;
     }
     List<String> problems =
@@ -411,7 +420,7 @@ public final class PolicyReader {
       return d;
     }
     return new PredictionSettings(
-        enabled, season, sample, smoothing, joinTime, q, samples, minSamples);
+        enabled, season, sample, smoothing, joinTime, q, samples, minSamples, margin);
   }
 
   private static WorkloadModel parseModel(Problems p, String prefix, JsonNode n) {

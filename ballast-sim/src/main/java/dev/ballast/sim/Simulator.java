@@ -335,10 +335,11 @@ public final class Simulator {
         }
         Duration longest = joinTime.multipliedBy(maxSteps).plus(model.syncPeriod());
         var peaks = forecaster.peaks(now, longest);
+        double margin = policy.prediction().errorMargin();
         if (peaks.isPresent()) {
           int predictive =
               ScaleAhead.serialPredictedReplicas(
-                  peaks.get()::within,
+                  h -> peaks.get().within(h) + margin * forecaster.meanAbsoluteError(),
                   joinTime,
                   model.syncPeriod(),
                   maxSteps,

@@ -32,6 +32,7 @@ public final class HoltWinters {
 
   private long count;
   private double last;
+  private double meanAbsError;
   // Holt linear state, used until the seasonal model starts.
   private double level;
   private double trend;
@@ -139,6 +140,24 @@ public final class HoltWinters {
     }
   }
 
+  /**
+   * The exponentially weighted mean of the absolute one-step errors (weight {@value #ERROR_WEIGHT}
+   * per sample): how far the next sample typically lands from its forecast, in the series' unit. 0
+   * until two samples have been seen.
+   */
+  public double meanAbsoluteError() {
+    return meanAbsError;
+  }
+
+  private static final double ERROR_WEIGHT = 0.02;
+
+  private void trackError(double e) {
+    meanAbsError =
+        meanAbsError == 0
+            ? Math.abs(e)
+            : meanAbsError + ERROR_WEIGHT * (Math.abs(e) - meanAbsError);
+  }
+
   /** phi + phi^2 + ... + phi^h. */
   private double damped(int h) {
     double phi = p.phi();
@@ -165,12 +184,14 @@ public final class HoltWinters {
       return;
     }
     double e = y - (level + p.phi() * trend);
+    trackError(e);
     level = level + p.phi() * trend + p.alpha() * e;
     trend = p.phi() * trend + p.beta() * e;
   }
 
   private void updateSeasonal(double y) {
     double e = y - (level + p.phi() * trend + season[slot]);
+    trackError(e);
     level = level + p.phi() * trend + p.alpha() * e;
     trend = p.phi() * trend + p.beta() * e;
     season[slot] += p.gamma() * e;

@@ -56,6 +56,11 @@ public final class MetricForecaster {
     n = 0;
   }
 
+  /** The model's typical one-step error, in the metric's unit: see {@link HoltWinters}. */
+  public double meanAbsoluteError() {
+    return model.meanAbsoluteError();
+  }
+
   /** The model the forecasts come from now. */
   public ForecastMode mode() {
     return model.mode();

@@ -9,7 +9,9 @@ import java.util.Objects;
  * The {@code prediction} section of a policy: whether scale-ahead is on, the forecaster's season
  * and sample interval, its smoothing weights, and how the join time is learned (the {@code
  * defaultJoinTime} until {@code minJoinSamples} add steps have completed, then the {@code
- * joinTimeQuantile} of the last {@code joinTimeSamples} durations).
+ * joinTimeQuantile} of the last {@code joinTimeSamples} durations). {@code errorMargin} adds that
+ * many times the forecaster's mean absolute one-step error to the forecast (an upper band; 0 uses
+ * the forecast itself).
  */
 public record PredictionSettings(
     boolean enabled,
@@ -19,7 +21,8 @@ public record PredictionSettings(
     Duration defaultJoinTime,
     double joinTimeQuantile,
     int joinTimeSamples,
-    int minJoinSamples) {
+    int minJoinSamples,
+    double errorMargin) {
 
   /** Prediction off, with the defaults for every other field. */
   public static PredictionSettings disabled() {
@@ -40,7 +43,8 @@ public record PredictionSettings(
         Duration.ofMinutes(2),
         0.9,
         20,
-        3);
+        3,
+        0);
   }
 
   public PredictionSettings {
@@ -56,6 +60,10 @@ public record PredictionSettings(
             joinTimeQuantile,
             joinTimeSamples,
             minJoinSamples);
+    if (!(errorMargin >= 0 && errorMargin <= 10)) {
+      problems = new ArrayList<>(problems);
+      problems.add("errorMargin: must be in 0..10, was " + errorMargin);
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }

@@ -133,6 +133,23 @@ class HoltWintersTest {
   }
 
   @Test
+  void meanAbsoluteErrorIsZeroOnAnExactSeriesAndTracksNoise() {
+    // given: the same daily pattern, once exact and once with seeded Gaussian noise (sigma 1)
+    java.util.Random random = new java.util.Random(7);
+    HoltWinters exact = new HoltWinters(8, HoltWintersParameters.defaults());
+    HoltWinters noisy = new HoltWinters(8, HoltWintersParameters.defaults());
+    double[] day = {1, 3, 9, 4, 2, 1, 0, 1};
+    for (int t = 0; t < 800; t++) {
+      exact.observe(10 + day[t % 8]);
+      noisy.observe(10 + day[t % 8] + random.nextGaussian());
+    }
+    // then: no error on the exact series; on the noisy one about the noise's mean absolute value
+    // (0.8 sigma), a little more since the smoothed state carries some noise too
+    assertThat(exact.meanAbsoluteError()).isCloseTo(0, within(1e-6));
+    assertThat(noisy.meanAbsoluteError()).isBetween(0.7, 1.3);
+  }
+
+  @Test
   void rejectsNonFiniteSamplesAndBadSeason() {
     HoltWinters hw = new HoltWinters(4, HoltWintersParameters.defaults());
     assertThatThrownBy(() -> hw.observe(Double.NaN)).isInstanceOf(IllegalArgumentException.class);

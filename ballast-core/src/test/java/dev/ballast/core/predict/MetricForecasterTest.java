@@ -21,7 +21,8 @@ class MetricForecasterTest {
         d.defaultJoinTime(),
         d.joinTimeQuantile(),
         d.joinTimeSamples(),
-        d.minJoinSamples());
+        d.minJoinSamples(),
+        d.errorMargin());
   }
 
   private static double load(long second) {
