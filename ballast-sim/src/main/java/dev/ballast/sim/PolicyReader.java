@@ -342,6 +342,7 @@ public final class PolicyReader {
             "joinTimeQuantile",
             "joinTimeSamples",
             "minJoinSamples",
+            "errorMargin",
             "smoothing"));
     boolean enabled = true;
     if (n.has("enabled")) {
