@@ -3,6 +3,7 @@ package dev.ballast.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ballast.report.testing.HeadlessBrowser;
+import dev.ballast.report.testing.SelfContained;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,7 @@ class HtmlReportRenderingIT {
     assertThat(rendering.pointsDrawn()).isEqualTo(expectedPoints);
     assertThat(Files.size(rendering.screenshot())).isPositive();
     assertThat(rendering.inkRatio()).isGreaterThan(0.01);
+    assertThat(SelfContained.externalReferences(Files.readString(html))).isEmpty();
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.ballast.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ballast.report.testing.HeadlessBrowser;
+import dev.ballast.report.testing.SelfContained;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,6 +48,7 @@ class SimulationReportIT {
     assertThat(r.pointsDrawn()).isGreaterThan(4L * 3 * 1440);
     assertThat(r.inkRatio()).isGreaterThan(0.02);
     assertThat(Files.size(r.screenshot())).isPositive();
+    assertThat(SelfContained.externalReferences(Files.readString(html))).isEmpty();
     assertThat(r.dom()).contains("predictive", "hpa", "fixed", "replica-hours");
   }
 }
