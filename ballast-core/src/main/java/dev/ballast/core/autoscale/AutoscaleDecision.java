@@ -1,6 +1,7 @@
 package dev.ballast.core.autoscale;
 
 import dev.ballast.core.decide.model.Decision;
+import dev.ballast.core.decide.model.History;
 import dev.ballast.core.policy.SizeDecision;
 import dev.ballast.core.predict.ScaleAhead;
 import java.time.Instant;
@@ -12,7 +13,9 @@ import java.util.Optional;
  * One autoscaling decision for a stateful cluster, with every number that led to it: the HPA
  * decision ({@code hpa}), the predictive proposal when prediction is on, the failure-policy hold
  * when metrics were missing, and the stateful rules ({@code sizing}) that produced {@code
- * desiredReplicas}.
+ * desiredReplicas}. {@code memory} is the controller memory to carry to the next decision: the
+ * HPA's recommendations with the scale events of the change this decision made (see {@link
+ * dev.ballast.core.decide.DecisionEngine#memoryAfter}).
  */
 public record AutoscaleDecision(
     Instant time,
@@ -21,7 +24,8 @@ public record AutoscaleDecision(
     Optional<ScaleAhead.Proposal> prediction,
     MetricsState metricsState,
     int proposedReplicas,
-    SizeDecision sizing) {
+    SizeDecision sizing,
+    History memory) {
 
   /** Whether the metrics the policy names could be read. */
   public enum MetricsState {
@@ -35,6 +39,7 @@ public record AutoscaleDecision(
 
   public AutoscaleDecision {
     prediction = prediction == null ? Optional.empty() : prediction;
+    memory = memory == null ? hpa.history() : memory;
   }
 
   /** The size the cluster should have after this decision. */

@@ -3,6 +3,7 @@ package dev.ballast.core.autoscale;
 import dev.ballast.core.autoscale.AutoscaleDecision.MetricsState;
 import dev.ballast.core.decide.DecisionEngine;
 import dev.ballast.core.decide.model.Decision;
+import dev.ballast.core.decide.model.History;
 import dev.ballast.core.decide.model.Snapshot;
 import dev.ballast.core.policy.ScalingPolicy;
 import dev.ballast.core.policy.SizeDecision;
@@ -63,7 +64,9 @@ public final class AutoscalePipeline {
       proposal = Math.max(proposal, current);
     }
     SizeDecision sizing = rules.apply(proposal, current, policy);
-    return new AutoscaleDecision(snapshot.now(), current, hpa, prediction, state, proposal, sizing);
+    History memory = DecisionEngine.memoryAfter(snapshot, hpa, sizing.replicas());
+    return new AutoscaleDecision(
+        snapshot.now(), current, hpa, prediction, state, proposal, sizing, memory);
   }
 
   private static MetricsState metricsState(Decision hpa) {

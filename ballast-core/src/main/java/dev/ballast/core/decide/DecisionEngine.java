@@ -27,6 +27,35 @@ public final class DecisionEngine {
     return new Run(snapshot).decide();
   }
 
+  /**
+   * The controller memory after {@code decision} when the target was actually set to {@code
+   * applied} rather than to the HPA's own {@code desiredReplicas} (a stateful rule rounded it to an
+   * allowed size, or held it): the stabilization recommendations stay the HPA's, and the scale
+   * events (which the {@code behavior} rate policies count) record the change that was made, as the
+   * controller records the scale it wrote, counted from the memory {@code snapshot} started from.
+   */
+  public static History memoryAfter(Snapshot snapshot, Decision decision, int applied) {
+    History before = snapshot.history();
+    History after = decision.history();
+    Behavior behavior = snapshot.autoscaler().behavior();
+    int current = decision.currentReplicas();
+    List<ScaleEvent> ups = before.scaleUpEvents();
+    List<ScaleEvent> downs = before.scaleDownEvents();
+    if (behavior != null && applied > current) {
+      ups =
+          RateLimits.store(
+              ups, applied - current, behavior.scaleUp().longestPeriodSeconds(), snapshot.now());
+    } else if (behavior != null && applied < current) {
+      downs =
+          RateLimits.store(
+              downs,
+              current - applied,
+              behavior.scaleDown().longestPeriodSeconds(),
+              snapshot.now());
+    }
+    return new History(after.recommendations(), ups, downs);
+  }
+
   /** The state of one decision. */
   private static final class Run {
     private final Snapshot s;

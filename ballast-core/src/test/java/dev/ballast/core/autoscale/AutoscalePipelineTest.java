@@ -7,6 +7,7 @@ import dev.ballast.core.decide.model.Autoscaler;
 import dev.ballast.core.decide.model.Behavior;
 import dev.ballast.core.decide.model.MetricSpec;
 import dev.ballast.core.decide.model.MetricTarget;
+import dev.ballast.core.decide.model.ScalingRules;
 import dev.ballast.core.decide.model.Snapshot;
 import dev.ballast.core.policy.ClampReason;
 import dev.ballast.core.policy.OnMetricFailure;
@@ -27,11 +28,18 @@ class AutoscalePipelineTest {
 
   /** Three members, a Pods metric with target 100/s per member, per-member values in units. */
   private static Snapshot snapshot(Long... perMember) {
+    return snapshotWith(null, perMember);
+  }
+
+  /** Like {@link #snapshot(Long...)} with {@code behavior} (null: the legacy rules). */
+  private static Snapshot snapshotWith(Behavior behavior, Long... perMember) {
     List<Long> milli = Arrays.stream(perMember).map(v -> v == null ? null : v * 1000).toList();
     return Snapshot.builder()
         .now(NOW)
         .replicas(perMember.length)
-        .autoscaler(Autoscaler.of(1, 9, MetricSpec.pods(METRIC, MetricTarget.averageValue(100))))
+        .autoscaler(
+            Autoscaler.of(1, 9, MetricSpec.pods(METRIC, MetricTarget.averageValue(100)))
+                .withBehavior(behavior))
         .readyPodsWithMetric(METRIC, milli)
         .build();
   }
@@ -144,5 +152,52 @@ class AutoscalePipelineTest {
         .map(ScaleAhead.Proposal::source)
         .contains(ScaleAhead.Source.PREDICTIVE);
     assertThat(lower.desiredReplicas()).isEqualTo(lower.hpa().desiredReplicas()).isEqualTo(6);
+  }
+
+  @Test
+  void rateLimitsCountTheChangeMadeNotTheOneTheHpaProposed() {
+    // given: scale-up limited to 2 members per 60 s; 3 members at 130/s → HPA 4, rounded to 5
+    Behavior behavior =
+        Behavior.of(
+            ScalingRules.of(0, null, dev.ballast.core.decide.model.ScalingPolicy.pods(2, 60)),
+            ScalingRules.unset());
+    ScalingPolicy policy = policy(ShrinkPolicy.ALLOWED, 3, 5, 7);
+    Snapshot first = snapshotWith(behavior, 130L, 130L, 130L);
+    AutoscaleDecision grow = pipeline.decide(first, policy, OptionalInt.empty());
+    assertThat(grow.desiredReplicas()).isEqualTo(5);
+
+    // when: 30 s later, at 5 members, the load asks for 7
+    Snapshot next =
+        snapshotWith(behavior, 250L, 250L, 250L, 250L, 250L)
+            .withNow(NOW.plusSeconds(30))
+            .withHistory(grow.memory());
+    AutoscaleDecision again = pipeline.decide(next, policy, OptionalInt.empty());
+
+    // then: the +2 already made this period used the whole allowance; counting only the HPA's +1
+    // would have allowed 6, rounded to 7
+    assertThat(grow.memory().scaleUpEvents())
+        .singleElement()
+        .satisfies(e -> assertThat(e.replicaChange()).isEqualTo(2));
+    assertThat(again.hpa().desiredReplicas()).isEqualTo(5);
+    assertThat(again.desiredReplicas()).isEqualTo(5);
+  }
+
+  @Test
+  void aHeldShrinkLeavesNoScaleDownEvent() {
+    // given: shrinking disabled; 5 members nearly idle with behavior set
+    Behavior behavior = Behavior.of(ScalingRules.unset(), ScalingRules.of(0, null));
+    Snapshot idle = snapshotWith(behavior, 10L, 10L, 10L, 10L, 10L);
+
+    // when
+    AutoscaleDecision decision =
+        pipeline.decide(idle, policy(ShrinkPolicy.DISABLED), OptionalInt.empty());
+
+    // then: the HPA wanted fewer, nothing was removed, and the memory says so
+    assertThat(decision.hpa().desiredReplicas()).isLessThan(5);
+    assertThat(decision.desiredReplicas()).isEqualTo(5);
+    assertThat(decision.hpa().history().scaleDownEvents()).isNotEmpty();
+    assertThat(decision.memory().scaleDownEvents()).isEmpty();
+    assertThat(decision.memory().recommendations())
+        .isEqualTo(decision.hpa().history().recommendations());
   }
 }

@@ -208,7 +208,7 @@ public final class LocalAutoscaler {
 
     Snapshot snapshot = SnapshotAssembler.assemble(now, spec, members, ready, samples, hpaMemory);
     AutoscaleDecision decision = pipeline.decide(snapshot, policy, OptionalInt.empty());
-    hpaMemory = decision.hpa().history();
+    hpaMemory = decision.memory();
     record(decision, errors);
 
     Optional<Operation> inFlight = controller.inFlight();
