@@ -125,228 +125,157 @@ public record Operation(
   }
 
   Operation atStage(Stage next, Instant now) {
-    return new Operation(
-        id,
-        trigger,
-        from,
-        to,
-        steps,
-        stepIndex,
-        next,
-        0,
-        startedAt,
-        now,
-        null,
-        now,
-        launchSettings,
-        null,
-        failure,
-        phase,
-        cancelRequested,
-        outcome,
-        finishedAt,
-        message,
-        reasons);
+    return edit(
+        d -> {
+          d.stage = next;
+          d.attempts = 0;
+          d.stageStartedAt = now;
+          d.lastAttemptAt = null;
+          d.updatedAt = now;
+          d.lastError = null;
+        });
   }
 
   Operation atStep(int index, Instant now) {
-    return new Operation(
-        id,
-        trigger,
-        from,
-        to,
-        steps,
-        index,
-        steps.get(index).firstStage(),
-        0,
-        startedAt,
-        now,
-        null,
-        now,
-        Map.of(),
-        null,
-        failure,
-        phase,
-        cancelRequested,
-        outcome,
-        finishedAt,
-        message,
-        reasons);
+    return atStage(steps.get(index).firstStage(), now)
+        .edit(
+            d -> {
+              d.stepIndex = index;
+              d.launchSettings = Map.of();
+            });
   }
 
   Operation attempted(Instant now) {
-    return new Operation(
-        id,
-        trigger,
-        from,
-        to,
-        steps,
-        stepIndex,
-        stage,
-        attempts + 1,
-        startedAt,
-        stageStartedAt,
-        now,
-        now,
-        launchSettings,
-        lastError,
-        failure,
-        phase,
-        cancelRequested,
-        outcome,
-        finishedAt,
-        message,
-        reasons);
+    return edit(
+        d -> {
+          d.attempts = attempts + 1;
+          d.lastAttemptAt = now;
+          d.updatedAt = now;
+        });
   }
 
   Operation withError(String error) {
-    return new Operation(
-        id,
-        trigger,
-        from,
-        to,
-        steps,
-        stepIndex,
-        stage,
-        attempts,
-        startedAt,
-        stageStartedAt,
-        lastAttemptAt,
-        updatedAt,
-        launchSettings,
-        error,
-        failure,
-        phase,
-        cancelRequested,
-        outcome,
-        finishedAt,
-        message,
-        reasons);
+    return edit(d -> d.lastError = error);
   }
 
   Operation withLaunchSettings(Map<String, String> settings) {
-    return new Operation(
-        id,
-        trigger,
-        from,
-        to,
-        steps,
-        stepIndex,
-        stage,
-        attempts,
-        startedAt,
-        stageStartedAt,
-        lastAttemptAt,
-        updatedAt,
-        settings,
-        lastError,
-        failure,
-        phase,
-        cancelRequested,
-        outcome,
-        finishedAt,
-        message,
-        reasons);
+    return edit(d -> d.launchSettings = settings);
   }
 
   Operation withCancelRequested(Instant now) {
-    return new Operation(
-        id,
-        trigger,
-        from,
-        to,
-        steps,
-        stepIndex,
-        stage,
-        attempts,
-        startedAt,
-        stageStartedAt,
-        lastAttemptAt,
-        now,
-        launchSettings,
-        lastError,
-        failure,
-        phase,
-        true,
-        outcome,
-        finishedAt,
-        message,
-        reasons);
+    return edit(
+        d -> {
+          d.cancelRequested = true;
+          d.updatedAt = now;
+        });
   }
 
   Operation retargeted(int newTo, List<Step> newSteps, Instant now) {
-    return new Operation(
-        id,
-        trigger,
-        from,
-        newTo,
-        newSteps,
-        stepIndex,
-        stage,
-        attempts,
-        startedAt,
-        stageStartedAt,
-        lastAttemptAt,
-        now,
-        launchSettings,
-        lastError,
-        failure,
-        phase,
-        cancelRequested,
-        outcome,
-        finishedAt,
-        message,
-        reasons);
+    return edit(
+        d -> {
+          d.to = newTo;
+          d.steps = newSteps;
+          d.updatedAt = now;
+        });
   }
 
   Operation redirected(
       Phase newPhase, List<Step> newSteps, int index, Stage first, String why, Instant now) {
-    return new Operation(
-        id,
-        trigger,
-        from,
-        to,
-        newSteps,
-        index,
-        first,
-        0,
-        startedAt,
-        now,
-        null,
-        now,
-        Map.of(),
-        null,
-        why,
-        newPhase,
-        cancelRequested,
-        outcome,
-        finishedAt,
-        message,
-        reasons);
+    return atStage(first, now)
+        .edit(
+            d -> {
+              d.steps = newSteps;
+              d.stepIndex = index;
+              d.launchSettings = Map.of();
+              d.failure = why;
+              d.phase = newPhase;
+            });
   }
 
   Operation ended(Outcome end, String text, Instant now) {
+    return edit(
+        d -> {
+          d.outcome = end;
+          d.updatedAt = now;
+          d.finishedAt = now;
+          d.message = text;
+        });
+  }
+
+  /** A copy of this journal with the fields {@code change} sets; validated like any other. */
+  private Operation edit(java.util.function.Consumer<Draft> change) {
+    Draft d = new Draft(this);
+    change.accept(d);
     return new Operation(
-        id,
-        trigger,
-        from,
-        to,
-        steps,
-        stepIndex,
-        stage,
-        attempts,
-        startedAt,
-        stageStartedAt,
-        lastAttemptAt,
-        now,
-        launchSettings,
-        lastError,
-        failure,
-        phase,
-        cancelRequested,
-        end,
-        now,
-        text,
-        reasons);
+        d.id,
+        d.trigger,
+        d.from,
+        d.to,
+        d.steps,
+        d.stepIndex,
+        d.stage,
+        d.attempts,
+        d.startedAt,
+        d.stageStartedAt,
+        d.lastAttemptAt,
+        d.updatedAt,
+        d.launchSettings,
+        d.lastError,
+        d.failure,
+        d.phase,
+        d.cancelRequested,
+        d.outcome,
+        d.finishedAt,
+        d.message,
+        d.reasons);
+  }
+
+  /** The fields of an {@link Operation} being edited. */
+  private static final class Draft {
+    final String id;
+    final Trigger trigger;
+    final int from;
+    int to;
+    List<Step> steps;
+    int stepIndex;
+    Stage stage;
+    int attempts;
+    final Instant startedAt;
+    Instant stageStartedAt;
+    Instant lastAttemptAt;
+    Instant updatedAt;
+    Map<String, String> launchSettings;
+    String lastError;
+    String failure;
+    Phase phase;
+    boolean cancelRequested;
+    Outcome outcome;
+    Instant finishedAt;
+    String message;
+    final List<String> reasons;
+
+    Draft(Operation o) {
+      id = o.id;
+      trigger = o.trigger;
+      from = o.from;
+      to = o.to;
+      steps = o.steps;
+      stepIndex = o.stepIndex;
+      stage = o.stage;
+      attempts = o.attempts;
+      startedAt = o.startedAt;
+      stageStartedAt = o.stageStartedAt;
+      lastAttemptAt = o.lastAttemptAt;
+      updatedAt = o.updatedAt;
+      launchSettings = o.launchSettings;
+      lastError = o.lastError;
+      failure = o.failure;
+      phase = o.phase;
+      cancelRequested = o.cancelRequested;
+      outcome = o.outcome;
+      finishedAt = o.finishedAt;
+      message = o.message;
+      reasons = o.reasons;
+    }
   }
 }
