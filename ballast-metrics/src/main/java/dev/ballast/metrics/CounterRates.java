@@ -46,6 +46,14 @@ public final class CounterRates {
     return OptionalDouble.of(increase / seconds);
   }
 
+  /**
+   * What a query reports for one read: the per-second rate of {@code value} under {@code key} when
+   * {@code rate} is set (see {@link #perSecond}), else the value itself.
+   */
+  public OptionalDouble valueOrRate(boolean rate, Object key, double value) {
+    return rate ? perSecond(key, value) : OptionalDouble.of(value);
+  }
+
   /** Forgets every remembered read (for example after members changed identity). */
   public void clear() {
     last.clear();

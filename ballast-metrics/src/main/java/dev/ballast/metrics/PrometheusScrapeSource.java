@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalDouble;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,14 +121,9 @@ public final class PrometheusScrapeSource implements MetricSource {
         // NaN (an empty summary quantile) or an infinity says nothing about load: no value.
         continue;
       }
-      if (query.rate()) {
-        OptionalDouble rate = rates.perSecond(new Key(member.ordinal(), query.toString()), sum);
-        if (rate.isPresent()) {
-          values.put(member.ordinal(), rate.getAsDouble());
-        }
-      } else {
-        values.put(member.ordinal(), sum);
-      }
+      rates
+          .valueOrRate(query.rate(), new Key(member.ordinal(), query.toString()), sum)
+          .ifPresent(v -> values.put(member.ordinal(), v));
     }
     if (!members.isEmpty() && answered == 0) {
       throw new MetricUnavailableException(

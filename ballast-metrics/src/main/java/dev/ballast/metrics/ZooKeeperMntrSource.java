@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalDouble;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,14 +85,9 @@ public final class ZooKeeperMntrSource implements MetricSource {
       if (!Double.isFinite(value)) {
         continue;
       }
-      if (query.rate()) {
-        OptionalDouble rate = rates.perSecond(new Key(member.ordinal(), query.name()), value);
-        if (rate.isPresent()) {
-          values.put(member.ordinal(), rate.getAsDouble());
-        }
-      } else {
-        values.put(member.ordinal(), value);
-      }
+      rates
+          .valueOrRate(query.rate(), new Key(member.ordinal(), query.name()), value)
+          .ifPresent(v -> values.put(member.ordinal(), v));
     }
     if (!members.isEmpty() && answered == 0) {
       throw new MetricUnavailableException(
