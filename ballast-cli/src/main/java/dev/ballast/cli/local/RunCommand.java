@@ -3,6 +3,7 @@ package dev.ballast.cli.local;
 import dev.ballast.cli.CliException;
 import dev.ballast.cli.ExitCodes;
 import dev.ballast.core.autoscale.AutoscaleDecision;
+import dev.ballast.core.execute.Progress;
 import dev.ballast.local.LocalWiring;
 import dev.ballast.local.autoscale.LocalAutoscaler;
 import dev.ballast.local.config.ClusterFileException;
@@ -41,33 +42,42 @@ public final class RunCommand implements Callable<Integer> {
 
   @Mixin ClusterFileOption cluster;
 
+  @Mixin ProgressOption progress;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    try (LocalWiring wiring = cluster.exclusive()) {
+    try (LocalWiring wiring = cluster.exclusive();
+        ProgressPrinter printer = progress.open(out, wiring.clock())) {
       LocalAutoscaler loop;
       try {
         loop =
             LocalAutoscaler.forCluster(
                 wiring,
-                new ProgressPrinter(out, wiring.clock().instant()),
-                r -> {
-                  out.println(line(r));
-                  out.flush();
+                printer,
+                new LocalAutoscaler.Listener() {
+                  @Override
+                  public void onSync(LocalAutoscaler.SyncResult r) {
+                    printer.line(line(r));
+                  }
+
+                  @Override
+                  public void onTick(Progress p) {
+                    printer.onTick(p);
+                  }
                 });
       } catch (ClusterFileException e) {
         throw new CliException(
             ExitCodes.USAGE, String.join(System.lineSeparator() + "ballast: ", e.problems()), e);
       }
-      out.println(
+      printer.line(
           "autoscaling "
               + wiring.cluster().name()
               + " every "
               + wiring.cluster().syncPeriod().toMillis() / 1000.0
               + " s (Ctrl-C to stop)");
-      out.flush();
       CountDownLatch stopped = new CountDownLatch(1);
       Thread hook =
           new Thread(
@@ -84,6 +94,7 @@ public final class RunCommand implements Callable<Integer> {
       try {
         loop.run();
       } finally {
+        printer.close();
         out.println("autoscaling stopped; the journal is consistent");
         out.flush();
         stopped.countDown();

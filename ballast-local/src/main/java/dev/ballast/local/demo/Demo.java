@@ -1,6 +1,7 @@
 package dev.ballast.local.demo;
 
 import dev.ballast.core.execute.ExecutionListener;
+import dev.ballast.core.execute.Progress;
 import dev.ballast.core.port.Member;
 import dev.ballast.local.ClusterBusyException;
 import dev.ballast.local.ClusterOperationException;
@@ -54,11 +55,17 @@ public final class Demo {
   static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(60);
   static final Duration QUORUM_SAMPLE = Duration.ofMillis(500);
 
-  /** Where the demo writes its lines: {@code status} may be overwritten by the next output. */
+  /**
+   * Where the demo writes its lines: {@code status} may be overwritten by the next output; {@code
+   * progress} receives every tick of the autoscaling loop (the stage in flight), for a live status
+   * line.
+   */
   public interface Output {
     void line(String text);
 
     default void status(String text) {}
+
+    default void progress(Progress progress) {}
   }
 
   /** The summary and the files written. */
@@ -368,6 +375,11 @@ public final class Demo {
               r.members().size(),
               last.operation().isEmpty() ? "" : "  | " + last.operation());
       out.line(line);
+    }
+
+    @Override
+    public void onTick(Progress progress) {
+      out.progress(progress);
     }
   }
 
