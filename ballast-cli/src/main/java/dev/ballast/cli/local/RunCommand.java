@@ -8,6 +8,7 @@ import dev.ballast.local.LocalWiring;
 import dev.ballast.local.autoscale.LocalAutoscaler;
 import dev.ballast.local.config.ClusterFileException;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -60,7 +61,7 @@ public final class RunCommand implements Callable<Integer> {
                 new LocalAutoscaler.Listener() {
                   @Override
                   public void onSync(LocalAutoscaler.SyncResult r) {
-                    printer.line(line(r));
+                    printer.line(line(r, wiring.clock().instant()));
                   }
 
                   @Override
@@ -103,7 +104,11 @@ public final class RunCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  static String line(LocalAutoscaler.SyncResult r) {
+  /**
+   * The sync's line, stamped {@code now} (when printed, after the sync's reads): an operation the
+   * sync started has printed its first line by then, and the times never go backwards.
+   */
+  static String line(LocalAutoscaler.SyncResult r, Instant now) {
     AutoscaleDecision d = r.decision();
     StringBuilder metrics = new StringBuilder();
     r.samples()
@@ -117,7 +122,7 @@ public final class RunCommand implements Callable<Integer> {
     return String.format(
         Locale.ROOT,
         "[%s] %shpa %d  desired %d  members %d%s%s",
-        HMS.format(r.time()),
+        HMS.format(now),
         metrics,
         d.hpa().desiredReplicas(),
         d.desiredReplicas(),

@@ -135,7 +135,7 @@ public final class Demo {
         new ZooKeeperLoadGenerator(
             LoadSettings.defaults(connectString(wiring.runtime().members()), profile), clock);
     QuorumWatcher watcher = new QuorumWatcher(wiring, recorder);
-    Timeline timeline = new Timeline(out, load, recorder);
+    Timeline timeline = new Timeline(out, load, recorder, clock);
     LocalAutoscaler autoscaler;
     try {
       autoscaler =
@@ -337,16 +337,22 @@ public final class Demo {
     return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);
   }
 
-  /** Prints one timeline line per sync and keeps the load's connect string current. */
+  /**
+   * Prints one timeline line per sync and keeps the load's connect string current. A line is
+   * stamped when it is printed, after the sync's reads: an operation the sync started has printed
+   * its first line by then, and the times on screen never go backwards.
+   */
   private static final class Timeline implements LocalAutoscaler.Listener {
     private final Output out;
     private final ZooKeeperLoadGenerator load;
     private final DemoRecorder recorder;
+    private final Clock clock;
 
-    Timeline(Output out, ZooKeeperLoadGenerator load, DemoRecorder recorder) {
+    Timeline(Output out, ZooKeeperLoadGenerator load, DemoRecorder recorder, Clock clock) {
       this.out = out;
       this.load = load;
       this.recorder = recorder;
+      this.clock = clock;
     }
 
     @Override
@@ -367,7 +373,7 @@ public final class Demo {
           String.format(
               Locale.ROOT,
               "[%s] load %4.0f/s  %s  hpa %d  desired %d  members %d%s",
-              HMS.format(r.time()),
+              HMS.format(clock.instant()),
               stats.achievedRate(),
               metric,
               last.hpaDesired(),
