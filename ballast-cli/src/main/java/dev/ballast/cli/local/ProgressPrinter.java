@@ -6,6 +6,8 @@ import dev.ballast.core.execute.Operation;
 import dev.ballast.core.execute.Phase;
 import dev.ballast.core.execute.Progress;
 import dev.ballast.core.execute.ScalingEvent;
+import dev.ballast.core.plan.Plan;
+import dev.ballast.core.plan.Stage;
 import dev.ballast.core.plan.Step;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -47,7 +49,7 @@ final class ProgressPrinter implements ExecutionListener, AutoCloseable {
   private final String[] spinner;
   private final Object lock = new Object();
   private Instant stageStart;
-  private Operation running;
+  private Running running;
   private String shown = "";
   private Thread redraw;
   private boolean closed;
@@ -113,7 +115,11 @@ final class ProgressPrinter implements ExecutionListener, AutoCloseable {
         || e.reason() == EventReason.SCALING_STARTED) {
       stageStart = e.time();
     }
-    if (e.reason() != EventReason.STAGE_RETRIED) {
+    if (e.reason() == EventReason.SCALING_STARTED && e.from() != e.to()) {
+      // Its first stage runs before any tick reports it: every plan starts with its first step.
+      Step first = Plan.between(e.from(), e.to()).steps().get(0);
+      running = new Running(first, false, first.firstStage(), null);
+    } else if (e.reason() != EventReason.STAGE_RETRIED) {
       // The stage the status line showed has ended; the next tick tells the one that follows.
       running = null;
     }
@@ -123,7 +129,7 @@ final class ProgressPrinter implements ExecutionListener, AutoCloseable {
   /** One tick of the loop: the operation in flight, whose stage the status line shows. */
   void onTick(Progress progress) {
     synchronized (lock) {
-      running = progress.operation().filter(op -> !op.finished()).orElse(null);
+      running = progress.operation().filter(op -> !op.finished()).map(Running::of).orElse(null);
     }
   }
 
@@ -205,7 +211,7 @@ final class ProgressPrinter implements ExecutionListener, AutoCloseable {
 
   /** " ⠋ add member 3 (3→4): READY 4.2s member 3 is running but not ready yet", or "". */
   private String status(Instant now) {
-    Operation op = running;
+    Running op = running;
     if (op == null) {
       return "";
     }
@@ -215,8 +221,7 @@ final class ProgressPrinter implements ExecutionListener, AutoCloseable {
     }
     String frame =
         spinner[(int) Math.floorMod(now.toEpochMilli() / REDRAW_EVERY.toMillis(), spinner.length)];
-    String waiting =
-        op.lastError() == null ? "" : "  " + op.lastError().replaceAll("\\s+", " ").trim();
+    String waiting = op.waiting() == null ? "" : "  " + op.waiting().replaceAll("\\s+", " ").trim();
     return fit("  " + frame + " " + step(op) + ": " + op.stage() + " " + seconds(took) + waiting);
   }
 
@@ -255,11 +260,11 @@ final class ProgressPrinter implements ExecutionListener, AutoCloseable {
     return "member " + k;
   }
 
-  /** The same words for the operation's current step as {@link #step(ScalingEvent)}. */
-  private String step(Operation op) {
-    Step s = op.currentStep();
+  /** The same words for the stage's step as {@link #step(ScalingEvent)}. */
+  private String step(Running op) {
+    Step s = op.step();
     int k = s.ordinal();
-    if (op.phase() == Phase.CANCELLING) {
+    if (op.cancelling()) {
       return "cancel removal of member " + k;
     }
     String what =
@@ -269,6 +274,14 @@ final class ProgressPrinter implements ExecutionListener, AutoCloseable {
           case UNDO_ADD -> "roll back member ";
         };
     return what + k + " (" + s.sizeBefore() + arrow + s.sizeAfter() + ")";
+  }
+
+  /** The stage in flight, as the status line shows it; {@code waiting} is null or why it waits. */
+  private record Running(Step step, boolean cancelling, Stage stage, String waiting) {
+    static Running of(Operation op) {
+      return new Running(
+          op.currentStep(), op.phase() == Phase.CANCELLING, op.stage(), op.lastError());
+    }
   }
 
   private static String seconds(Duration d) {

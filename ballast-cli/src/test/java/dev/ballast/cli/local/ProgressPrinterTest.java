@@ -223,6 +223,24 @@ class ProgressPrinterTest {
   }
 
   @Test
+  void showsTheFirstStageOfAnOperationBeforeAnyTickReportsIt() {
+    // given: PREFLIGHT's action runs in the first tick, before that tick can report anything
+    ProgressPrinter printer = new ProgressPrinter(new PrintWriter(text), clock, TTY);
+    clock.at(0);
+
+    // when
+    printer.onEvent(
+        new ScalingEvent(
+            T0, EventReason.SCALING_STARTED, "op-2", Trigger.AUTO, 5, 3, null, null, "shrink"));
+    clock.at(1200);
+    printer.refresh();
+
+    // then
+    assertThat(text.toString())
+        .isEqualTo("[12:00:00] shrink\n" + CLEAR + "  ⠹ remove member 4 (5→4): PREFLIGHT 1.2s");
+  }
+
+  @Test
   void timesAResumedStageFromWhenThisProcessTookItOver() {
     // given: the journal says READY began an hour ago, in the process that crashed
     clock.at(0);
