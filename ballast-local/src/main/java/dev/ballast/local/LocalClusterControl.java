@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -46,10 +47,21 @@ public final class LocalClusterControl {
 
   private final LocalWiring wiring;
   private final LocalProcessRuntime runtime;
+  private final Consumer<Progress> ticks;
 
   public LocalClusterControl(LocalWiring wiring) {
+    this(wiring, progress -> {});
+  }
+
+  /**
+   * A control that also hands every {@code tick()} result of {@link #scale}, {@link #resume} and
+   * {@link #rollback} to {@code ticks} (the stage in flight and since when), for a live status
+   * line.
+   */
+  public LocalClusterControl(LocalWiring wiring, Consumer<Progress> ticks) {
     this.wiring = wiring;
     this.runtime = wiring.runtime();
+    this.ticks = Objects.requireNonNull(ticks, "ticks");
   }
 
   /**
@@ -228,7 +240,7 @@ public final class LocalClusterControl {
                 + describe(op)
                 + "; run 'ballast resume' to finish it first");
       }
-      return finish(controller, drive(controller));
+      return finish(controller, drive(controller, ticks));
     }
     ScaleResponse response = controller.request(ScaleRequest.manual(replicas));
     return respond(controller, response);
@@ -240,7 +252,7 @@ public final class LocalClusterControl {
     if (controller.resume().isEmpty()) {
       return null;
     }
-    return finish(controller, drive(controller));
+    return finish(controller, drive(controller, ticks));
   }
 
   /** The operation the journal holds, if one was interrupted. */
@@ -279,14 +291,15 @@ public final class LocalClusterControl {
       boolean verified = status.healthy() && status.replicas() == unchanged.replicas();
       return new ScaleResult(null, null, unchanged.message(), status, verified);
     }
-    return finish(controller, drive(controller));
+    return finish(controller, drive(controller, ticks));
   }
 
   /** Ticks the engine until the operation ends; returns it as it ended. */
-  private static Operation drive(ScalingController controller) {
+  private static Operation drive(ScalingController controller, Consumer<Progress> ticks) {
     Operation last = controller.inFlight().orElse(null);
     while (true) {
       Progress p = controller.tick();
+      ticks.accept(p);
       if (p.operation().isPresent()) {
         last = p.operation().get();
       }

@@ -2,6 +2,7 @@ package dev.ballast.cli.local;
 
 import dev.ballast.cli.CliException;
 import dev.ballast.cli.ExitCodes;
+import dev.ballast.core.execute.Progress;
 import dev.ballast.local.ClusterBusyException;
 import dev.ballast.local.config.ClusterFileException;
 import dev.ballast.local.demo.Demo;
@@ -17,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -89,6 +91,8 @@ public final class DemoCommand implements Callable<Integer> {
           "Also write the summary JSON here (it is always written to <state-dir>/summary.json).")
   Path summaryJson;
 
+  @Mixin ProgressOption progress;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -110,15 +114,24 @@ public final class DemoCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
     }
+    Clock clock = Clock.systemDefaultZone();
+    ProgressPrinter printer = progress.open(out, clock);
     Demo demo =
         new Demo(
             settings,
-            Clock.systemDefaultZone(),
-            line -> {
-              out.println(line);
-              out.flush();
+            clock,
+            new Demo.Output() {
+              @Override
+              public void line(String text) {
+                printer.line(text);
+              }
+
+              @Override
+              public void progress(Progress p) {
+                printer.onTick(p);
+              }
             },
-            new ProgressPrinter(out, Clock.systemDefaultZone().instant()));
+            printer);
 
     // Ctrl-C: stop the loop after its current stage and let run() bring everything down.
     CountDownLatch finished = new CountDownLatch(1);
@@ -144,6 +157,7 @@ public final class DemoCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw CliException.failed("the demo could not run: " + e.getMessage());
     } finally {
+      printer.close();
       finished.countDown();
     }
     try {

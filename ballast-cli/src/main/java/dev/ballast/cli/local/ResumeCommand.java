@@ -26,24 +26,27 @@ import picocli.CommandLine.Spec;
 public final class ResumeCommand implements Callable<Integer> {
   @Mixin ClusterFileOption cluster;
 
+  @Mixin ProgressOption progress;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     ScaleResult result;
-    try (LocalWiring wiring = cluster.exclusive()) {
-      LocalClusterControl control = new LocalClusterControl(wiring);
+    try (LocalWiring wiring = cluster.exclusive();
+        ProgressPrinter printer = progress.open(out, wiring.clock())) {
+      LocalClusterControl control = new LocalClusterControl(wiring, printer::onTick);
       control
           .interrupted()
           .ifPresent(
               op ->
-                  out.println(
+                  printer.line(
                       Output.stamped(
                           wiring.clock(), "resuming " + LocalClusterControl.describe(op))));
       // Always through the engine: a journal holding an ended operation (killed before clearing
       // it) gets its bookkeeping finished there.
-      result = control.resume(new ProgressPrinter(out, wiring.clock().instant()));
+      result = control.resume(printer);
     } catch (ClusterOperationException e) {
       throw ScaleOutcomes.toCli(e);
     }

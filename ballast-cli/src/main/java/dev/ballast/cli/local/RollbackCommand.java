@@ -25,16 +25,17 @@ import picocli.CommandLine.Spec;
 public final class RollbackCommand implements Callable<Integer> {
   @Mixin ClusterFileOption cluster;
 
+  @Mixin ProgressOption progress;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     ScaleResult result;
-    try (LocalWiring wiring = cluster.exclusive()) {
-      result =
-          new LocalClusterControl(wiring)
-              .rollback(new ProgressPrinter(out, wiring.clock().instant()));
+    try (LocalWiring wiring = cluster.exclusive();
+        ProgressPrinter printer = progress.open(out, wiring.clock())) {
+      result = new LocalClusterControl(wiring, printer::onTick).rollback(printer);
     } catch (ClusterOperationException e) {
       throw ScaleOutcomes.toCli(e);
     }

@@ -3,10 +3,12 @@ package dev.ballast.cli.local;
 import dev.ballast.cli.CliException;
 import dev.ballast.cli.ExitCodes;
 import dev.ballast.core.autoscale.AutoscaleDecision;
+import dev.ballast.core.execute.Progress;
 import dev.ballast.local.LocalWiring;
 import dev.ballast.local.autoscale.LocalAutoscaler;
 import dev.ballast.local.config.ClusterFileException;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -41,33 +43,42 @@ public final class RunCommand implements Callable<Integer> {
 
   @Mixin ClusterFileOption cluster;
 
+  @Mixin ProgressOption progress;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    try (LocalWiring wiring = cluster.exclusive()) {
+    try (LocalWiring wiring = cluster.exclusive();
+        ProgressPrinter printer = progress.open(out, wiring.clock())) {
       LocalAutoscaler loop;
       try {
         loop =
             LocalAutoscaler.forCluster(
                 wiring,
-                new ProgressPrinter(out, wiring.clock().instant()),
-                r -> {
-                  out.println(line(r));
-                  out.flush();
+                printer,
+                new LocalAutoscaler.Listener() {
+                  @Override
+                  public void onSync(LocalAutoscaler.SyncResult r) {
+                    printer.line(line(r, wiring.clock().instant()));
+                  }
+
+                  @Override
+                  public void onTick(Progress p) {
+                    printer.onTick(p);
+                  }
                 });
       } catch (ClusterFileException e) {
         throw new CliException(
             ExitCodes.USAGE, String.join(System.lineSeparator() + "ballast: ", e.problems()), e);
       }
-      out.println(
+      printer.line(
           "autoscaling "
               + wiring.cluster().name()
               + " every "
               + wiring.cluster().syncPeriod().toMillis() / 1000.0
               + " s (Ctrl-C to stop)");
-      out.flush();
       CountDownLatch stopped = new CountDownLatch(1);
       Thread hook =
           new Thread(
@@ -84,6 +95,7 @@ public final class RunCommand implements Callable<Integer> {
       try {
         loop.run();
       } finally {
+        printer.close();
         out.println("autoscaling stopped; the journal is consistent");
         out.flush();
         stopped.countDown();
@@ -92,7 +104,11 @@ public final class RunCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  static String line(LocalAutoscaler.SyncResult r) {
+  /**
+   * The sync's line, stamped {@code now} (when printed, after the sync's reads): an operation the
+   * sync started has printed its first line by then, and the times never go backwards.
+   */
+  static String line(LocalAutoscaler.SyncResult r, Instant now) {
     AutoscaleDecision d = r.decision();
     StringBuilder metrics = new StringBuilder();
     r.samples()
@@ -106,7 +122,7 @@ public final class RunCommand implements Callable<Integer> {
     return String.format(
         Locale.ROOT,
         "[%s] %shpa %d  desired %d  members %d%s%s",
-        HMS.format(r.time()),
+        HMS.format(now),
         metrics,
         d.hpa().desiredReplicas(),
         d.desiredReplicas(),

@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
 public final class ScaleCommand implements Callable<Integer> {
   @Mixin ClusterFileOption cluster;
 
+  @Mixin ProgressOption progress;
+
   @Option(
       names = "--replicas",
       required = true,
@@ -59,10 +61,9 @@ public final class ScaleCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     ScaleResult result;
-    try (LocalWiring wiring = cluster.exclusive()) {
-      result =
-          new LocalClusterControl(wiring)
-              .scale(replicas, new ProgressPrinter(out, wiring.clock().instant()));
+    try (LocalWiring wiring = cluster.exclusive();
+        ProgressPrinter printer = progress.open(out, wiring.clock())) {
+      result = new LocalClusterControl(wiring, printer::onTick).scale(replicas, printer);
     } catch (ClusterOperationException e) {
       throw ScaleOutcomes.toCli(e);
     }

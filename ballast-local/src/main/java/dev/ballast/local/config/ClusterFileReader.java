@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ballast.core.plan.Stage;
 import dev.ballast.core.policy.OnMetricFailure;
 import dev.ballast.core.policy.PolicyValidationException;
+import dev.ballast.core.policy.QuorumGuard;
 import dev.ballast.core.policy.ScalingPolicy;
 import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.core.policy.StageTimeouts;
@@ -133,6 +134,8 @@ final class ClusterFileReader {
     policy.allowedReplicas(allowed);
     MemberSpec member = member(spec);
     MembershipType membership = membership(spec, member);
+    // Members without a membership protocol do not vote: no quorum arithmetic for their removals.
+    policy.quorumGuard(membership == MembershipType.NONE ? QuorumGuard.NONE : QuorumGuard.MAJORITY);
     JsonNode scaleDown = object(spec, "spec", "scaleDown", false);
     if (scaleDown != null) {
       known(scaleDown, "spec.scaleDown", "policy", "dataPolicy", "drainTimeout");

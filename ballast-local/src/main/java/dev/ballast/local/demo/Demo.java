@@ -1,6 +1,7 @@
 package dev.ballast.local.demo;
 
 import dev.ballast.core.execute.ExecutionListener;
+import dev.ballast.core.execute.Progress;
 import dev.ballast.core.port.Member;
 import dev.ballast.local.ClusterBusyException;
 import dev.ballast.local.ClusterOperationException;
@@ -54,11 +55,17 @@ public final class Demo {
   static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(60);
   static final Duration QUORUM_SAMPLE = Duration.ofMillis(500);
 
-  /** Where the demo writes its lines: {@code status} may be overwritten by the next output. */
+  /**
+   * Where the demo writes its lines: {@code status} may be overwritten by the next output; {@code
+   * progress} receives every tick of the autoscaling loop (the stage in flight), for a live status
+   * line.
+   */
   public interface Output {
     void line(String text);
 
     default void status(String text) {}
+
+    default void progress(Progress progress) {}
   }
 
   /** The summary and the files written. */
@@ -128,7 +135,7 @@ public final class Demo {
         new ZooKeeperLoadGenerator(
             LoadSettings.defaults(connectString(wiring.runtime().members()), profile), clock);
     QuorumWatcher watcher = new QuorumWatcher(wiring, recorder);
-    Timeline timeline = new Timeline(out, load, recorder);
+    Timeline timeline = new Timeline(out, load, recorder, clock);
     LocalAutoscaler autoscaler;
     try {
       autoscaler =
@@ -330,16 +337,22 @@ public final class Demo {
     return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);
   }
 
-  /** Prints one timeline line per sync and keeps the load's connect string current. */
+  /**
+   * Prints one timeline line per sync and keeps the load's connect string current. A line is
+   * stamped when it is printed, after the sync's reads: an operation the sync started has printed
+   * its first line by then, and the times on screen never go backwards.
+   */
   private static final class Timeline implements LocalAutoscaler.Listener {
     private final Output out;
     private final ZooKeeperLoadGenerator load;
     private final DemoRecorder recorder;
+    private final Clock clock;
 
-    Timeline(Output out, ZooKeeperLoadGenerator load, DemoRecorder recorder) {
+    Timeline(Output out, ZooKeeperLoadGenerator load, DemoRecorder recorder, Clock clock) {
       this.out = out;
       this.load = load;
       this.recorder = recorder;
+      this.clock = clock;
     }
 
     @Override
@@ -360,7 +373,7 @@ public final class Demo {
           String.format(
               Locale.ROOT,
               "[%s] load %4.0f/s  %s  hpa %d  desired %d  members %d%s",
-              HMS.format(r.time()),
+              HMS.format(clock.instant()),
               stats.achievedRate(),
               metric,
               last.hpaDesired(),
@@ -368,6 +381,11 @@ public final class Demo {
               r.members().size(),
               last.operation().isEmpty() ? "" : "  | " + last.operation());
       out.line(line);
+    }
+
+    @Override
+    public void onTick(Progress progress) {
+      out.progress(progress);
     }
   }
 

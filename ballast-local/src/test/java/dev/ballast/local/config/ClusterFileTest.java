@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ballast.core.plan.Stage;
+import dev.ballast.core.policy.QuorumGuard;
 import dev.ballast.core.policy.ScalingPolicy;
 import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.core.port.DataPolicy;
@@ -82,7 +83,47 @@ class ClusterFileTest {
     assertThat(c.member().kind()).isEqualTo(MemberKind.COMMAND);
     assertThat(c.member().portNames()).containsExactly("http");
     assertThat(c.membership()).isEqualTo(MembershipType.NONE);
+    assertThat(c.policy().quorumGuard()).isEqualTo(QuorumGuard.NONE);
     assertThat(c.policy().dataPolicy()).isEqualTo(DataPolicy.RETAIN);
+  }
+
+  @Test
+  void guardsTheQuorumOnlyForAMembershipThatVotes() throws Exception {
+    // given
+    String command =
+        """
+        apiVersion: ballast.dev/v1alpha1
+        kind: LocalCluster
+        metadata:
+          name: web
+        spec:
+          replicas: 3
+          maxReplicas: 5
+          member:
+            kind: command
+            command: ["sleep", "600"]
+        """;
+    String commandAsZooKeeper =
+        command
+            + """
+                ports: [client, quorum, election]
+              membership:
+                type: zookeeper
+            """;
+
+    // when
+    ClusterFile zookeeper = ClusterFile.parse(MINIMAL, FILE);
+    ClusterFile none = ClusterFile.parse(command, FILE);
+    ClusterFile explicitNone = ClusterFile.parse(command + "  membership:\n    type: none\n", FILE);
+    ClusterFile voting = ClusterFile.parse(commandAsZooKeeper, FILE);
+
+    // then
+    assertThat(zookeeper.policy().quorumGuard()).isEqualTo(QuorumGuard.MAJORITY);
+    assertThat(none.membership()).isEqualTo(MembershipType.NONE);
+    assertThat(none.policy().quorumGuard()).isEqualTo(QuorumGuard.NONE);
+    assertThat(explicitNone.policy().quorumGuard()).isEqualTo(QuorumGuard.NONE);
+    assertThat(voting.membership()).isEqualTo(MembershipType.ZOOKEEPER);
+    assertThat(voting.policy().quorumGuard()).isEqualTo(QuorumGuard.MAJORITY);
   }
 
   @Test
