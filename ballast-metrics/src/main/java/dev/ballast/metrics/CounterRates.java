@@ -10,9 +10,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns successive reads of monotonic counters into per-second rates, one remembered read per key
- * (for example member ordinal plus metric). The first read of a key has no rate yet; a counter that
- * went down was reset (the process restarted), so its new value counts as the increase, as in
- * Prometheus' {@code rate()}. Time comes from the clock given.
+ * (for example member ordinal plus metric). The first read of a key has no rate yet. A counter that
+ * went down was reset (the process restarted, or ZooKeeper re-created its server after a leader
+ * election): that interval has no rate either, unlike Prometheus' {@code rate()}, which counts the
+ * new value as the increase. When in the interval the reset happened is unknown, so that figure can
+ * be far too low, and a too-low value pushes the autoscaler towards removing a member; a missing
+ * one is handled conservatively by the HPA's rules (counted at the target on a scale-down, at zero
+ * on a scale-up). The next read measures from the new value. Time comes from the clock given.
  */
 public final class CounterRates {
   private final Clock clock;
@@ -24,8 +28,8 @@ public final class CounterRates {
 
   /**
    * Records {@code counter} for {@code key} now and returns its increase per second since the
-   * previous read of that key; empty on the first read, when no time has passed, or when the value
-   * is not a finite number.
+   * previous read of that key; empty on the first read, when no time has passed, after a reset, or
+   * when the value is not a finite number.
    */
   public OptionalDouble perSecond(Object key, double counter) {
     Instant now = clock.instant();
@@ -41,9 +45,10 @@ public final class CounterRates {
       last.put(key, previous); // keep the older reading so the next interval is measurable
       return OptionalDouble.empty();
     }
-    // increase = v1 - v0, or v1 when the counter was reset (v1 < v0).
-    double increase = counter >= previous.value() ? counter - previous.value() : counter;
-    return OptionalDouble.of(increase / seconds);
+    if (counter < previous.value()) {
+      return OptionalDouble.empty(); // reset: see the class comment
+    }
+    return OptionalDouble.of((counter - previous.value()) / seconds);
   }
 
   /**

@@ -38,13 +38,15 @@ class CounterRatesTest {
   }
 
   @Test
-  void countsAResetCounterFromZero() {
+  void aResetCounterHasNoRateForThatIntervalAndIsMeasuredFromItsNewValue() {
     // given: the process restarted between reads, its counter fell from 5000 to 30
     rates.perSecond("k", 5000);
     clock.advance(Duration.ofSeconds(10));
 
-    // when / then
-    assertThat(rates.perSecond("k", 30)).hasValue(3.0);
+    // when / then: when in those 10 s it restarted is unknown, so no figure rather than 3/s
+    assertThat(rates.perSecond("k", 30)).isEmpty();
+    clock.advance(Duration.ofSeconds(10));
+    assertThat(rates.perSecond("k", 230)).hasValue(20.0);
   }
 
   @Test
