@@ -43,13 +43,14 @@ import org.slf4j.LoggerFactory;
 public final class SyncEvaluator {
   private static final Logger LOG = LoggerFactory.getLogger(SyncEvaluator.class);
 
-  /** What one evaluation saw and decided. */
+  /** What one evaluation saw and decided; {@code snapshot} is what the HPA arithmetic read. */
   public record Evaluation(
       Instant time,
       List<Member> members,
       Optional<ClusterView> view,
       Map<String, MetricSample> samples,
       List<String> metricErrors,
+      Snapshot snapshot,
       AutoscaleDecision decision,
       Optional<ScaleAheadPredictor.Prediction> prediction) {}
 
@@ -178,7 +179,7 @@ public final class SyncEvaluator {
         prediction.map(p -> OptionalInt.of(p.replicas())).orElse(OptionalInt.empty());
     AutoscaleDecision decision = pipeline.decide(snapshot, policy, predicted);
     hpaMemory = decision.hpa().history();
-    return new Evaluation(now, members, view, samples, errors, decision, prediction);
+    return new Evaluation(now, members, view, samples, errors, snapshot, decision, prediction);
   }
 
   /**
