@@ -195,7 +195,7 @@ public final class ClusterExplainer {
             .append(num(x.targetPerMember()))
             .append(") = ")
             .append(x.nextJoinReplicas())
-            .append(" (the current size is kept within tolerance ")
+            .append(" (or the current size when within its tolerance of ")
             .append(evaluator.spec().controller().tolerance())
             .append(")\n");
         b.append("    serial look-ahead over up to ")
