@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       // Keep one subcommand per line so that parallel work does not collide.
       AutoComplete.GenerateCompletion.class,
       RecommendCommand.class,
+      ExplainCommand.class,
       SimulateCommand.class,
       dev.ballast.cli.local.UpCommand.class,
       dev.ballast.cli.local.StatusCommand.class,

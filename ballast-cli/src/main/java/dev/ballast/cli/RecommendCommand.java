@@ -69,7 +69,6 @@ public final class RecommendCommand implements Callable<Integer> {
               + " value, the conditions.")
   boolean explain;
 
-  private final SnapshotReader reader = new SnapshotReader();
   private final DecisionEngine engine = new DecisionEngine();
   private final DecisionWriter writer = new DecisionWriter();
 
@@ -82,10 +81,21 @@ public final class RecommendCommand implements Callable<Integer> {
     if (!Files.isRegularFile(snapshot)) {
       throw CliException.usage("--snapshot: no such file or directory: " + snapshot);
     }
-    Snapshot s = read(snapshot);
-    Decision d = engine.decide(s);
-    String source = snapshot.toString();
-    if (output == Format.json) {
+    printOne(snapshot, output, explain, out);
+    return ExitCodes.OK;
+  }
+
+  /**
+   * Prints the decision for one snapshot file: a summary, the explanation ({@code explain}), as
+   * text or JSON (with the explanation's lines under {@code "explanation"}). Shared with {@code
+   * ballast explain --snapshot}.
+   */
+  static void printOne(Path file, Format format, boolean explain, PrintWriter out) {
+    Snapshot s = read(file);
+    Decision d = new DecisionEngine().decide(s);
+    String source = file.toString();
+    DecisionWriter writer = new DecisionWriter();
+    if (format == Format.json) {
       ObjectNode tree = writer.toTree(d);
       if (explain) {
         ArrayNode lines = tree.putArray("explanation");
@@ -98,10 +108,9 @@ public final class RecommendCommand implements Callable<Integer> {
       out.print(DecisionText.summary(source, d));
     }
     out.flush();
-    return ExitCodes.OK;
   }
 
-  private static String pretty(ObjectNode tree) {
+  static String pretty(ObjectNode tree) {
     try {
       return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(tree);
     } catch (IOException e) {
@@ -144,9 +153,9 @@ public final class RecommendCommand implements Callable<Integer> {
         && (n.endsWith(".json") || n.endsWith(".yaml") || n.endsWith(".yml"));
   }
 
-  private Snapshot read(Path file) {
+  private static Snapshot read(Path file) {
     try {
-      return reader.read(file);
+      return new SnapshotReader().read(file);
     } catch (InvalidDocumentException e) {
       throw CliException.usage(file + ": " + e.getMessage());
     } catch (IOException e) {

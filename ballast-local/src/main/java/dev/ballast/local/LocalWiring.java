@@ -13,9 +13,11 @@ import dev.ballast.local.runtime.MemberLauncher;
 import dev.ballast.local.runtime.ProcessOnlyMembership;
 import dev.ballast.local.runtime.ZooKeeperLauncher;
 import dev.ballast.local.store.FileOperationStore;
+import dev.ballast.local.store.JsonLinesForecastStore;
 import dev.ballast.local.store.JsonLinesHistoryStore;
 import dev.ballast.members.zookeeper.ZooKeeperMembership;
 import dev.ballast.members.zookeeper.ZooKeeperServerConfig;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -39,12 +41,16 @@ public final class LocalWiring implements AutoCloseable {
   /** The scaling history, one JSON record per line, in the state directory. */
   public static final String HISTORY_FILE = "history.jsonl";
 
+  /** The scale-ahead forecaster's load observations, one JSON object per line. */
+  public static final String FORECAST_FILE = "forecast.jsonl";
+
   private final ClusterFile cluster;
   private final Clock clock;
   private final LocalProcessRuntime runtime;
   private final Membership membership;
   private final FileOperationStore operations;
   private final JsonLinesHistoryStore history;
+  private final JsonLinesForecastStore forecasts;
   private final ClusterLock lock;
 
   private LocalWiring(ClusterFile cluster, Clock clock, ClusterLock lock) {
@@ -66,6 +72,11 @@ public final class LocalWiring implements AutoCloseable {
             : new ProcessOnlyMembership(runtime);
     this.operations = new FileOperationStore(cluster.stateDir().resolve(OPERATION_FILE));
     this.history = new JsonLinesHistoryStore(cluster.stateDir().resolve(HISTORY_FILE));
+    Path forecastFile = cluster.stateDir().resolve(FORECAST_FILE);
+    this.forecasts =
+        lock == null
+            ? JsonLinesForecastStore.readOnly(forecastFile)
+            : JsonLinesForecastStore.of(forecastFile);
   }
 
   /** Wires the cluster to look at it only: no lock is taken, nothing may be changed. */
@@ -106,6 +117,14 @@ public final class LocalWiring implements AutoCloseable {
   /** The scaling history ({@value #HISTORY_FILE}). */
   public JsonLinesHistoryStore history() {
     return history;
+  }
+
+  /**
+   * The scale-ahead forecaster's observations ({@value #FORECAST_FILE}); read only unless this
+   * wiring is {@link #exclusive}.
+   */
+  public JsonLinesForecastStore forecasts() {
+    return forecasts;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.ballast.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ballast.api.PredictionReader;
 import dev.ballast.core.decide.model.Behavior;
 import dev.ballast.core.decide.model.ControllerSettings;
 import dev.ballast.core.decide.model.ScalingPolicy;
@@ -10,7 +11,6 @@ import dev.ballast.core.decide.model.ScalingRules;
 import dev.ballast.core.policy.PolicyValidationException;
 import dev.ballast.core.policy.QuorumGuard;
 import dev.ballast.core.policy.ShrinkPolicy;
-import dev.ballast.core.predict.HoltWintersParameters;
 import dev.ballast.core.predict.PredictionSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -325,103 +325,7 @@ public final class PolicyReader {
   }
 
   private static PredictionSettings parsePrediction(Problems p, JsonNode n) {
-    PredictionSettings d = PredictionSettings.defaults(true);
-    if (!n.isObject()) {
-      p.add("prediction", "must be a mapping, e.g. {enabled: true}");
-      return d;
-    }
-    unknownKeys(
-        p,
-        "prediction.",
-        n,
-        Set.of(
-            "enabled",
-            "season",
-            "sampleInterval",
-            "defaultJoinTime",
-            "joinTimeQuantile",
-            "joinTimeSamples",
-            "minJoinSamples",
-            "errorMargin",
-            "smoothing"));
-    boolean enabled = true;
-    if (n.has("enabled")) {
-      if (!n.get("enabled").isBoolean()) {
-        p.add("prediction.enabled", "must be true or false");
-      } else {
-        enabled = n.get("enabled").asBoolean();
-      }
-    }
-    Duration season = duration(p, "prediction.season", n, d.season());
-    Duration sample = duration(p, "prediction.sampleInterval", n, d.sampleInterval());
-    Duration joinTime = duration(p, "prediction.defaultJoinTime", n, d.defaultJoinTime());
-    Double q =
-        n.has("joinTimeQuantile")
-            ? number(p, "prediction.joinTimeQuantile", n.get("joinTimeQuantile"))
-            : Double.valueOf(d.joinTimeQuantile());
-    Integer samples =
-        n.has("joinTimeSamples")
-            ? integer(p, "prediction.joinTimeSamples", n.get("joinTimeSamples"), 1)
-            : Integer.valueOf(d.joinTimeSamples());
-    Integer minSamples =
-        n.has("minJoinSamples")
-            ? integer(p, "prediction.minJoinSamples", n.get("minJoinSamples"), 1)
-            : Integer.valueOf(d.minJoinSamples());
-    Double margin =
-        n.has("errorMargin")
-            ? number(p, "prediction.errorMargin", n.get("errorMargin"))
-            : Double.valueOf(d.errorMargin());
-    if (margin != null && !(margin >= 0 && margin <= 10)) {
-      p.add("prediction.errorMargin", "must be in 0..10, was " + margin);
-      margin = null;
-    }
-    HoltWintersParameters smoothing = d.smoothing();
-    if (n.has("smoothing")) {
-      JsonNode s = n.get("smoothing");
-      unknownKeys(p, "prediction.smoothing.", s, Set.of("alpha", "beta", "gamma", "phi"));
-      Double a =
-          s.has("alpha")
-              ? number(p, "prediction.smoothing.alpha", s.get("alpha"))
-              : Double.valueOf(smoothing.alpha());
-      Double b =
-          s.has("beta")
-              ? number(p, "prediction.smoothing.beta", s.get("beta"))
-              : Double.valueOf(smoothing.beta());
-      Double g =
-          s.has("gamma")
-              ? number(p, "prediction.smoothing.gamma", s.get("gamma"))
-              : Double.valueOf(smoothing.gamma());
-      Double f =
-          s.has("phi")
-              ? number(p, "prediction.smoothing.phi", s.get("phi"))
-              : Double.valueOf(smoothing.phi());
-      if (a != null && b != null && g != null && f != null) {
-        try {
-          smoothing = new HoltWintersParameters(a, b, g, f);
-        } catch (IllegalArgumentException e) {
-          p.add("prediction.smoothing", e.getMessage());
-        }
-      }
-    }
-    if (season == null
-        || sample == null
-        || joinTime == null
-        || q == null
-        || samples == null
-        || minSamples == null
-        || margin == null) {
-      return d;
-    }
-    List<String> problems =
-        PredictionSettings.problems(season, sample, joinTime, q, samples, minSamples);
-    for (String s : problems) {
-      p.add("prediction." + s.substring(0, s.indexOf(':')), s.substring(s.indexOf(':') + 2));
-    }
-    if (!problems.isEmpty()) {
-      return d;
-    }
-    return new PredictionSettings(
-        enabled, season, sample, smoothing, joinTime, q, samples, minSamples, margin);
+    return PredictionReader.read(n, "prediction", (path, v) -> durationValue(p, path, v), p::add);
   }
 
   private static WorkloadModel parseModel(Problems p, String prefix, JsonNode n) {
@@ -476,7 +380,10 @@ public final class PolicyReader {
     if (!parent.has(key)) {
       return dflt;
     }
-    JsonNode v = parent.get(key);
+    return durationValue(p, path, parent.get(key));
+  }
+
+  private static Duration durationValue(Problems p, String path, JsonNode v) {
     if (v.isTextual() || v.isIntegralNumber()) {
       var d = DurationText.parse(v.asText());
       if (d.isPresent()) {

@@ -1,10 +1,11 @@
 package dev.ballast.sim;
 
+import dev.ballast.core.autoscale.AutoscaleDecision;
+import dev.ballast.core.autoscale.AutoscalePipeline;
 import dev.ballast.core.decide.DecisionEngine;
 import dev.ballast.core.decide.model.Autoscaler;
 import dev.ballast.core.decide.model.Condition;
 import dev.ballast.core.decide.model.CustomMetricValue;
-import dev.ballast.core.decide.model.Decision;
 import dev.ballast.core.decide.model.History;
 import dev.ballast.core.decide.model.PodInfo;
 import dev.ballast.core.decide.model.PodUsage;
@@ -12,22 +13,23 @@ import dev.ballast.core.decide.model.ScaleTarget;
 import dev.ballast.core.decide.model.Snapshot;
 import dev.ballast.core.plan.Planner;
 import dev.ballast.core.policy.SizeRules;
-import dev.ballast.core.predict.JoinTimeLearner;
-import dev.ballast.core.predict.MetricForecaster;
 import dev.ballast.core.predict.ScaleAhead;
+import dev.ballast.core.predict.ScaleAheadPredictor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * Replays a trace against a policy on a virtual clock, with the production decision path: every
- * sync period the {@link DecisionEngine} (HPA-exact) decides from the metric the model derives,
- * with its memory carried between decisions; the prediction layer ({@link ScaleAhead}) may raise
- * the proposal; the stateful rules ({@link SizeRules}) and the {@link Planner}'s safety checks give
- * the target; members are then added or removed one at a time, a new member serving only after the
- * join time and a removed one serving until its drain time has passed.
+ * sync period {@link AutoscalePipeline} decides from the metric the model derives, exactly as
+ * {@code ballast run} does (the HPA-exact {@link DecisionEngine} with its memory carried between
+ * decisions, the predictive proposal of {@link ScaleAheadPredictor} combined by {@link ScaleAhead},
+ * the stateful rules of {@link SizeRules}), and the {@link Planner}'s safety checks give the
+ * target; members are then added or removed one at a time, a new member serving only after the join
+ * time and a removed one serving until its drain time has passed.
  *
  * <p>Time advances in steps of the sync period from the trace's first row; demand at time t is the
  * value of the row containing t. A gap in the trace (no rows for more than 1.5 intervals) is
@@ -36,10 +38,7 @@ import java.util.Map;
  */
 public final class Simulator {
   private static final Instant EPOCH = Instant.EPOCH;
-  // Bounds of the serial look-ahead: at most this many single-member steps, and this far ahead.
-  private static final int MAX_STEPS = 32;
-  private static final Duration MAX_LOOKAHEAD = Duration.ofHours(4);
-  private final DecisionEngine engine = new DecisionEngine();
+  private static final AutoscalePipeline PIPELINE = AutoscalePipeline.standard();
 
   private enum State {
     JOINING,
@@ -124,8 +123,7 @@ public final class Simulator {
     private final long drain;
     private final SizeRules rules = SizeRules.standard();
     private final Planner planner;
-    private final MetricForecaster forecaster;
-    private final JoinTimeLearner learner;
+    private final ScaleAheadPredictor predictor;
     private final List<Duration> joinDurations = new ArrayList<>();
     private final List<Member> members = new ArrayList<>();
     // Recent (time, utilization, load) per tick, for the metric window.
@@ -136,8 +134,6 @@ public final class Simulator {
     private int ringSize;
 
     private int target;
-    private Duration learnedJoin;
-    private int learnedFrom;
     private History history = History.FIRST_RECONCILE;
     private List<Condition> conditions = List.of();
     private int lastDirection;
@@ -161,9 +157,8 @@ public final class Simulator {
       this.join = model.joinTime().toSeconds();
       this.drain = model.drainTime().toSeconds();
       this.planner = new Planner(policy.scaling());
-      boolean predict = policy.prediction().enabled();
-      this.forecaster = predict ? new MetricForecaster(policy.prediction()) : null;
-      this.learner = predict ? new JoinTimeLearner(policy.prediction()) : null;
+      this.predictor =
+          policy.prediction().enabled() ? new ScaleAheadPredictor(policy.prediction()) : null;
       int ring = (int) ((window + scrape) / dt) + 3;
       this.ringTime = new long[ring];
       this.ringUtil = new double[ring];
@@ -316,42 +311,31 @@ public final class Simulator {
       Instant now = EPOCH.plusSeconds(t);
       Instant sampleTime = EPOCH.plusSeconds(scrapedAt);
       Snapshot snapshot = snapshot(now, sampleTime, sample[0]);
-      Decision decision = engine.decide(snapshot);
-      history = decision.history();
-      conditions = decision.conditions();
-      int proposal = decision.desiredReplicas();
-
-      if (forecaster != null) {
-        forecaster.observe(sampleTime, sample[1]);
-        if (learnedJoin == null || learnedFrom != joinDurations.size()) {
-          learnedJoin = learner.estimate(joinDurations);
-          learnedFrom = joinDurations.size();
-        }
-        Duration joinTime = learnedJoin;
-        int maxSteps = Math.max(1, Math.min(policy.scaling().maxReplicas() - target, MAX_STEPS));
-        if (!joinTime.isZero()) {
-          long fit = MAX_LOOKAHEAD.toSeconds() / Math.max(1, joinTime.toSeconds());
-          maxSteps = (int) Math.min(maxSteps, Math.max(1, fit));
-        }
-        Duration longest = joinTime.multipliedBy(maxSteps).plus(model.syncPeriod());
-        var peaks = forecaster.peaks(now, longest);
-        double margin = policy.prediction().errorMargin();
-        if (peaks.isPresent()) {
-          int predictive =
-              ScaleAhead.serialPredictedReplicas(
-                  h -> peaks.get().within(h) + margin * forecaster.meanAbsoluteError(),
-                  joinTime,
-                  model.syncPeriod(),
-                  maxSteps,
-                  targetFrac,
-                  target,
-                  tolerance);
-          proposal = ScaleAhead.combine(proposal, predictive).replicas();
+      OptionalInt predicted = OptionalInt.empty();
+      if (predictor != null) {
+        predictor.observe(sampleTime, sample[1]);
+        var prediction =
+            predictor.predict(
+                now,
+                joinDurations,
+                model.syncPeriod(),
+                targetFrac,
+                target,
+                policy.scaling().maxReplicas(),
+                tolerance);
+        if (prediction.isPresent()) {
+          predicted = OptionalInt.of(prediction.get().replicas());
         }
       }
-      int next = rules.apply(proposal, target, policy.scaling()).replicas();
-      if (next != target && planner.check(target, next).isEmpty()) {
+      AutoscaleDecision decision = PIPELINE.decide(snapshot, policy.scaling(), predicted);
+      conditions = decision.hpa().conditions();
+      int next = decision.desiredReplicas();
+      if (next == target || planner.check(target, next).isEmpty()) {
         target = next;
+        history = decision.memory();
+      } else {
+        // The planner refused the change: the memory records none.
+        history = DecisionEngine.memoryAfter(snapshot, decision.hpa(), target);
       }
     }
 

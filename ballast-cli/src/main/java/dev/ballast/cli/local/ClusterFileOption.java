@@ -20,6 +20,13 @@ public final class ClusterFileOption {
           "The local cluster file (YAML, kind LocalCluster), e.g. examples/local/zookeeper.yaml.")
   Path file;
 
+  /** The option set to {@code file}, for commands that take {@code -f} in a group of options. */
+  public static ClusterFileOption of(Path file) {
+    ClusterFileOption option = new ClusterFileOption();
+    option.file = file;
+    return option;
+  }
+
   /** The validated cluster file; bad input becomes exit code 2 with one line per problem. */
   public ClusterFile load() {
     try {

@@ -30,6 +30,11 @@ import picocli.CommandLine.Spec;
           + " and 'behavior', apply the policy (min/max, allowedReplicas, scaleDown.policy) and"
           + " change the size safely, one member at a time. Prints a line per decision and per"
           + " stage.",
+      "With 'prediction' enabled in the cluster file, a forecast of the first metric's total"
+          + " starts members before a repeating peak (the line shows 'predicted N'; the reasons"
+          + " say when prediction decided); its observations are kept in the state directory"
+          + " (forecast.jsonl) so that a restarted run keeps its season. 'ballast explain -f'"
+          + " shows one decision in full.",
       "An interrupted operation is resumed first. Missing metrics hold the size (never a"
           + " shrink) and are recorded in the history. SIGINT/SIGTERM stop the loop after the"
           + " current stage; the journal stays consistent and 'ballast resume' or another 'run'"
@@ -121,10 +126,11 @@ public final class RunCommand implements Callable<Integer> {
     r.metricErrors().forEach(e -> metrics.append("unavailable: ").append(e).append("  "));
     return String.format(
         Locale.ROOT,
-        "[%s] %shpa %d  desired %d  members %d%s%s",
+        "[%s] %shpa %d%s  desired %d  members %d%s%s",
         HMS.format(now),
         metrics,
         d.hpa().desiredReplicas(),
+        r.prediction().map(p -> "  predicted " + p.replicas()).orElse(""),
         d.desiredReplicas(),
         d.currentReplicas(),
         r.inFlight().map(o -> "  | " + o.from() + "→" + o.to() + " " + o.stage()).orElse(""),

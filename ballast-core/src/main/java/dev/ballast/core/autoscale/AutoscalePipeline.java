@@ -65,6 +65,12 @@ public final class AutoscalePipeline {
     }
     SizeDecision sizing = rules.apply(proposal, current, policy);
     History memory = DecisionEngine.memoryAfter(snapshot, hpa, sizing.replicas());
+    if (prediction.isPresent() && prediction.get().source() == ScaleAhead.Source.PREDICTIVE) {
+      // The forecast's need is remembered like a recommendation: when it passes, the size is held
+      // for the scale-down stabilization window rather than dropped at the next sync.
+      memory =
+          DecisionEngine.raiseRecommendation(memory, snapshot.now(), prediction.get().replicas());
+    }
     return new AutoscaleDecision(
         snapshot.now(), current, hpa, prediction, state, proposal, sizing, memory);
   }

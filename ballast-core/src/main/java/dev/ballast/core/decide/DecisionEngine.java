@@ -56,6 +56,27 @@ public final class DecisionEngine {
     return new History(after.recommendations(), ups, downs);
   }
 
+  /**
+   * {@code memory} with the recommendation recorded at {@code now} raised to {@code replicas} when
+   * it was lower: a proposal made on other grounds than the metrics (a forecast) then holds off a
+   * scale-down for the stabilization window, as the HPA's own recommendations do, instead of the
+   * size dropping the moment the forecast stops asking for it. Unchanged when nothing was recorded
+   * at {@code now}.
+   */
+  public static History raiseRecommendation(History memory, Instant now, int replicas) {
+    if (memory.recommendations() == null) {
+      return memory;
+    }
+    List<Recommendation> out = new ArrayList<>(memory.recommendations());
+    for (int i = 0; i < out.size(); i++) {
+      Recommendation r = out.get(i);
+      if (r.timestamp().equals(now) && r.replicas() < replicas) {
+        out.set(i, new Recommendation(now, replicas));
+      }
+    }
+    return new History(out, memory.scaleUpEvents(), memory.scaleDownEvents());
+  }
+
   /** The state of one decision. */
   private static final class Run {
     private final Snapshot s;

@@ -61,6 +61,11 @@ public final class MetricForecaster {
     return model.meanAbsoluteError();
   }
 
+  /** The number of completed buckets the model has seen, gaps filled included. */
+  public long samples() {
+    return model.count();
+  }
+
   /** The model the forecasts come from now. */
   public ForecastMode mode() {
     return model.mode();

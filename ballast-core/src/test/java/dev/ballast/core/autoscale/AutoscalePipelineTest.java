@@ -200,4 +200,26 @@ class AutoscalePipelineTest {
     assertThat(decision.memory().recommendations())
         .isEqualTo(decision.hpa().history().recommendations());
   }
+
+  @Test
+  void aForecastThatPassesHoldsTheSizeForTheScaleDownWindowInsteadOfDroppingIt() {
+    // given: default behavior (300 s scale-down stabilization); at 3 members of light load the
+    // forecast asks for 7
+    Behavior defaults = Behavior.defaults();
+    ScalingPolicy policy = policy(ShrinkPolicy.ALLOWED, 3, 5, 7);
+    AutoscaleDecision ahead =
+        pipeline.decide(snapshotWith(defaults, 50L, 50L, 50L), policy, OptionalInt.of(7));
+    assertThat(ahead.desiredReplicas()).isEqualTo(7);
+
+    // when: a minute later, at 7 members, the load is as light and the forecast asks for nothing
+    Snapshot later =
+        snapshotWith(defaults, 20L, 20L, 20L, 20L, 20L, 20L, 20L)
+            .withNow(NOW.plusSeconds(60))
+            .withHistory(ahead.memory());
+    AutoscaleDecision after = pipeline.decide(later, policy, OptionalInt.of(3));
+
+    // then: the forecast's 7 is remembered like a recommendation, so nothing is removed yet
+    assertThat(after.desiredReplicas()).isEqualTo(7);
+    assertThat(after.rescale()).isFalse();
+  }
 }

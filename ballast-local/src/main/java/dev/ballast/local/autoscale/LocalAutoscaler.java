@@ -2,10 +2,6 @@ package dev.ballast.local.autoscale;
 
 import dev.ballast.core.autoscale.AutoscaleDecision;
 import dev.ballast.core.autoscale.AutoscaleDecision.MetricsState;
-import dev.ballast.core.autoscale.AutoscalePipeline;
-import dev.ballast.core.decide.model.History;
-import dev.ballast.core.decide.model.MetricSpec;
-import dev.ballast.core.decide.model.Snapshot;
 import dev.ballast.core.execute.ExecutionListener;
 import dev.ballast.core.execute.Operation;
 import dev.ballast.core.execute.Progress;
@@ -20,35 +16,29 @@ import dev.ballast.core.port.ClusterView;
 import dev.ballast.core.port.HistoryStore;
 import dev.ballast.core.port.Member;
 import dev.ballast.core.port.Membership;
-import dev.ballast.core.port.MembershipException;
 import dev.ballast.core.port.MetricSample;
 import dev.ballast.core.port.MetricSource;
-import dev.ballast.core.port.MetricUnavailableException;
 import dev.ballast.core.port.ReplicaRuntime;
+import dev.ballast.core.predict.ScaleAheadPredictor;
 import dev.ballast.local.LocalWiring;
 import dev.ballast.local.config.ClusterFileException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The autoscaling loop of a local cluster ({@code ballast run}, {@code ballast demo}): every sync
- * period it reads the members' metrics, decides with {@link AutoscalePipeline} (HPA math, failure
- * policy, stateful rules) and asks the {@link ScalingController} for the new size; in between it
- * ticks the in-flight operation one stage at a time. While an operation runs it keeps deciding, so
- * that a returning need retargets it (a pending removal is cancelled). Wiring only: the numbers
- * come from the core.
+ * period it reads the members' metrics and decides ({@link SyncEvaluator}: HPA math, scale-ahead
+ * when the cluster file enables it, failure policy, stateful rules), records holds, and asks the
+ * {@link ScalingController} for the new size; in between it ticks the in-flight operation one stage
+ * at a time. While an operation runs it keeps deciding, so that a returning need retargets it (a
+ * pending removal is cancelled). Wiring only: the numbers come from the core.
  */
 public final class LocalAutoscaler {
   private static final Logger LOG = LoggerFactory.getLogger(LocalAutoscaler.class);
@@ -64,6 +54,7 @@ public final class LocalAutoscaler {
       Map<String, MetricSample> samples,
       List<String> metricErrors,
       AutoscaleDecision decision,
+      Optional<ScaleAheadPredictor.Prediction> prediction,
       Optional<ScaleResponse> response,
       Optional<Operation> inFlight) {}
 
@@ -74,22 +65,17 @@ public final class LocalAutoscaler {
     default void onTick(Progress progress) {}
   }
 
-  private final AutoscaleSpec spec;
-  private final ScalingPolicy policy;
-  private final ReplicaRuntime runtime;
-  private final Membership membership;
-  private final MetricSource metrics;
+  private final SyncEvaluator evaluator;
   private final ScalingController controller;
   private final HistoryStore history;
   private final Clock clock;
   private final Listener listener;
-  private final AutoscalePipeline pipeline = AutoscalePipeline.standard();
   private final Object wakeUp = new Object();
 
-  private History hpaMemory = History.FIRST_RECONCILE;
   private String lastHoldReason = "";
   private volatile boolean stopRequested;
 
+  /** A loop without prediction. */
   public LocalAutoscaler(
       AutoscaleSpec spec,
       ScalingPolicy policy,
@@ -100,11 +86,22 @@ public final class LocalAutoscaler {
       HistoryStore history,
       Clock clock,
       Listener listener) {
-    this.spec = Objects.requireNonNull(spec, "spec");
-    this.policy = Objects.requireNonNull(policy, "policy");
-    this.runtime = Objects.requireNonNull(runtime, "runtime");
-    this.membership = Objects.requireNonNull(membership, "membership");
-    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this(
+        new SyncEvaluator(spec, policy, runtime, membership, metrics, history, Optional.empty()),
+        controller,
+        history,
+        clock,
+        listener);
+  }
+
+  /** A loop that acts on {@code evaluator}'s decisions through {@code controller}. */
+  public LocalAutoscaler(
+      SyncEvaluator evaluator,
+      ScalingController controller,
+      HistoryStore history,
+      Clock clock,
+      Listener listener) {
+    this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
     this.controller = Objects.requireNonNull(controller, "controller");
     this.history = Objects.requireNonNull(history, "history");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -113,19 +110,15 @@ public final class LocalAutoscaler {
 
   /**
    * The loop for a local cluster, wired from its cluster file: the members' metric sources, the
-   * scaling engine (reporting to {@code events}) and the file history.
+   * scaling engine (reporting to {@code events}), the file history and, when the file enables
+   * prediction, scale-ahead kept in the state directory ({@link SyncEvaluator#forCluster}).
    *
    * @throws ClusterFileException when the file's {@code metrics}/{@code behavior} are invalid
    */
   public static LocalAutoscaler forCluster(
       LocalWiring wiring, ExecutionListener events, Listener listener) throws ClusterFileException {
-    AutoscaleSpec spec = AutoscaleSpec.from(wiring.cluster());
     return new LocalAutoscaler(
-        spec,
-        wiring.cluster().policy(),
-        wiring.runtime(),
-        wiring.membership(),
-        LocalMetricSources.forRuntime(wiring.runtime(), wiring.clock()),
+        SyncEvaluator.forCluster(wiring),
         wiring.controller(events),
         wiring.history(),
         wiring.clock(),
@@ -134,7 +127,12 @@ public final class LocalAutoscaler {
 
   /** The autoscaling settings this loop evaluates. */
   public AutoscaleSpec spec() {
-    return spec;
+    return evaluator.spec();
+  }
+
+  /** Scale-ahead, when the cluster file enables it. */
+  public Optional<LocalScaleAhead> scaleAhead() {
+    return evaluator.scaleAhead();
   }
 
   /**
@@ -148,7 +146,7 @@ public final class LocalAutoscaler {
     while (!stopRequested) {
       if (!clock.instant().isBefore(nextSync)) {
         sync();
-        nextSync = clock.instant().plus(spec.syncPeriod());
+        nextSync = clock.instant().plus(evaluator.spec().syncPeriod());
       }
       if (stopRequested) {
         break;
@@ -183,35 +181,11 @@ public final class LocalAutoscaler {
   /** One decision: read, decide, record, and ask the controller when the size should change. */
   public SyncResult sync() {
     Instant now = clock.instant();
-    List<Member> members = runtime.members();
-    Optional<ClusterView> view = view(members);
-    Set<Integer> ready =
-        view.map(
-                v ->
-                    v.members().stream()
-                        .filter(ClusterView.MemberStatus::healthy)
-                        .map(ClusterView.MemberStatus::ordinal)
-                        .filter(v.votingMembers()::contains)
-                        .collect(Collectors.toSet()))
-            .orElse(Set.of());
-
-    Map<String, MetricSample> samples = new LinkedHashMap<>();
-    List<String> errors = new ArrayList<>();
-    for (MetricSpec metric : spec.autoscaler().metrics()) {
-      String name = SnapshotAssembler.sourceName(metric);
-      try {
-        samples.put(name, metrics.read(name, members));
-      } catch (MetricUnavailableException e) {
-        errors.add(name + ": " + e.getMessage());
-      }
-    }
-
-    Snapshot snapshot = SnapshotAssembler.assemble(now, spec, members, ready, samples, hpaMemory);
-    AutoscaleDecision decision = pipeline.decide(snapshot, policy, OptionalInt.empty());
-    hpaMemory = decision.memory();
-    record(decision, errors);
-
     Optional<Operation> inFlight = controller.inFlight();
+    SyncEvaluator.Evaluation e = evaluator.evaluate(now, inFlight);
+    AutoscaleDecision decision = e.decision();
+    record(decision, e.metricErrors());
+
     int heading = inFlight.map(Operation::to).orElse(decision.currentReplicas());
     Optional<ScaleResponse> response = Optional.empty();
     // While a shrink runs, a new target retargets it: a returning need cancels the pending removal,
@@ -231,24 +205,24 @@ public final class LocalAutoscaler {
           decision.desiredReplicas(),
           response.get().getClass().getSimpleName(),
           String.join("; ", decision.reasons()));
+      if (response.get() instanceof ScaleResponse.Accepted) {
+        evaluator.operationStarted();
+      }
       inFlight = controller.inFlight();
     }
     SyncResult result =
-        new SyncResult(now, members, view, samples, errors, decision, response, inFlight);
+        new SyncResult(
+            now,
+            e.members(),
+            e.view(),
+            e.samples(),
+            e.metricErrors(),
+            decision,
+            e.prediction(),
+            response,
+            inFlight);
     listener.onSync(result);
     return result;
-  }
-
-  private Optional<ClusterView> view(List<Member> members) {
-    if (members.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(membership.view(members));
-    } catch (MembershipException e) {
-      LOG.warn("action=view error=\"{}\"", e.getMessage());
-      return Optional.empty();
-    }
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.ballast.local.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.ballast.core.policy.ScalingPolicy;
+import dev.ballast.core.predict.PredictionSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +18,8 @@ import java.util.Objects;
  * ScalingPolicy.Builder#build}, shared with the operator and the simulator). {@code stateDir} is
  * absolute (a relative one in the file is relative to the file). {@code metrics} and {@code
  * behavior} are kept as written, in the {@code autoscaling/v2} syntax, for the autoscaling loop to
- * interpret.
+ * interpret; {@code prediction} is the scale-ahead section (disabled when the file has none), read
+ * with the simulator's reader so that both accept the same fields.
  */
 public record ClusterFile(
     Path file,
@@ -29,7 +31,8 @@ public record ClusterFile(
     ScalingPolicy policy,
     Duration syncPeriod,
     JsonNode metrics,
-    JsonNode behavior) {
+    JsonNode behavior,
+    PredictionSettings prediction) {
 
   public ClusterFile {
     Objects.requireNonNull(file, "file");
@@ -41,6 +44,7 @@ public record ClusterFile(
     Objects.requireNonNull(syncPeriod, "syncPeriod");
     metrics = metrics == null ? JsonNodeFactory.instance.arrayNode() : metrics.deepCopy();
     behavior = behavior == null ? JsonNodeFactory.instance.nullNode() : behavior.deepCopy();
+    prediction = prediction == null ? PredictionSettings.disabled() : prediction;
   }
 
   /** Reads and validates the file; every problem is reported at once in the exception. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ballast.api.PredictionReader;
 import dev.ballast.core.plan.Stage;
 import dev.ballast.core.policy.OnMetricFailure;
 import dev.ballast.core.policy.PolicyValidationException;
@@ -12,6 +13,7 @@ import dev.ballast.core.policy.ScalingPolicy;
 import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.core.policy.StageTimeouts;
 import dev.ballast.core.port.DataPolicy;
+import dev.ballast.core.predict.PredictionSettings;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,7 +123,8 @@ final class ClusterFileReader {
         "onMetricFailure",
         "syncPeriod",
         "metrics",
-        "behavior");
+        "behavior",
+        "prediction");
 
     Path stateDir = stateDir(spec, name);
     Optional<Integer> replicas = positiveInt(spec, "spec", "replicas", true);
@@ -156,6 +159,16 @@ final class ClusterFileReader {
     if (behavior != null && !behavior.isObject()) {
       problem("spec.behavior", "must be an autoscaling/v2 behavior mapping");
     }
+    PredictionSettings prediction = PredictionSettings.disabled();
+    JsonNode predictionNode = spec.get("prediction");
+    if (predictionNode != null && !predictionNode.isNull()) {
+      prediction =
+          PredictionReader.read(
+              predictionNode,
+              "spec.prediction",
+              (path, v) -> durationValue(path, v).orElse(null),
+              this::problem);
+    }
     if (!problems.isEmpty()) {
       return null;
     }
@@ -182,7 +195,17 @@ final class ClusterFileReader {
       return null;
     }
     return new ClusterFile(
-        file, name, stateDir, r, member, membership, built, syncPeriod, metrics, behavior);
+        file,
+        name,
+        stateDir,
+        r,
+        member,
+        membership,
+        built,
+        syncPeriod,
+        metrics,
+        behavior,
+        prediction);
   }
 
   private Path stateDir(JsonNode spec, String name) {
@@ -419,9 +442,13 @@ final class ClusterFileReader {
     if (v == null || v.isNull()) {
       return Optional.empty();
     }
+    return durationValue(join(path, key), v);
+  }
+
+  private Optional<Duration> durationValue(String path, JsonNode v) {
     Optional<Duration> d = v.isTextual() ? Durations.parse(v.asText()) : Optional.empty();
     if (d.isEmpty()) {
-      problem(join(path, key), "must be a duration such as 500ms, 30s, 2m or 1h");
+      problem(path, "must be a duration such as 500ms, 30s, 2m or 1h");
     }
     return d;
   }

@@ -17,17 +17,26 @@ import dev.ballast.core.port.Member;
 import dev.ballast.core.port.MetricSample;
 import dev.ballast.core.port.MetricSource;
 import dev.ballast.core.port.MetricUnavailableException;
+import dev.ballast.core.predict.ForecastMode;
+import dev.ballast.core.predict.PredictionSettings;
+import dev.ballast.core.predict.ScaleAhead;
 import dev.ballast.core.testing.FakeMembership;
 import dev.ballast.core.testing.InMemoryHistoryStore;
 import dev.ballast.core.testing.InMemoryOperationStore;
 import dev.ballast.core.testing.InMemoryReplicaRuntime;
 import dev.ballast.core.testing.MutableClock;
 import dev.ballast.core.testing.RecordingListener;
+import dev.ballast.local.store.JsonLinesForecastStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The loop's behaviour on the scenarios of the demo, with the core's fakes for the cluster and a
@@ -266,6 +275,192 @@ class LocalAutoscalerTest {
 
     // then
     assertThat(runtime.members()).hasSize(3);
+  }
+
+  // ---------------------------------------------------------------- scale-ahead
+
+  /** A 10-minute season: 250 requests/s, and 600/s from minute 6 to minute 8 of each season. */
+  private static final Duration SEASON = Duration.ofMinutes(10);
+
+  private static double pattern(Duration sinceStart) {
+    long inSeason = sinceStart.toSeconds() % SEASON.toSeconds();
+    return inSeason >= 360 && inSeason < 480 ? 600 : 250;
+  }
+
+  /**
+   * Prediction on a 10-minute season sampled every 30 s, planning with a 2-minute join time (the
+   * default is kept: learning needs 20 completed steps, the fake cluster's would be far shorter).
+   */
+  private static PredictionSettings tenMinuteSeason() {
+    PredictionSettings d = PredictionSettings.defaults(true);
+    return new PredictionSettings(
+        true, SEASON, Duration.ofSeconds(30), d.smoothing(), Duration.ofMinutes(2), 0.9, 20, 20, 0);
+  }
+
+  private final List<LocalAutoscaler.SyncResult> syncs = new ArrayList<>();
+
+  private LocalAutoscaler predictive(JsonLinesForecastStore store) {
+    ScalingPolicy policy =
+        ScalingPolicy.builder()
+            .minReplicas(3)
+            .maxReplicas(7)
+            .allowedReplicas(List.of(3, 5, 7))
+            .build();
+    AutoscaleSpec spec =
+        new AutoscaleSpec(
+            Autoscaler.of(3, 7, MetricSpec.pods(METRIC, MetricTarget.averageValue(100)))
+                .withBehavior(
+                    Behavior.of(
+                        Behavior.DEFAULT_SCALE_UP,
+                        Behavior.DEFAULT_SCALE_DOWN.withStabilizationWindowSeconds(30))),
+            ControllerSettings.DEFAULTS,
+            SYNC);
+    ScalingController controller =
+        new ScalingController(
+            policy,
+            runtime,
+            membership,
+            new InMemoryOperationStore(),
+            history,
+            clock,
+            new RecordingListener());
+    SyncEvaluator evaluator =
+        new SyncEvaluator(
+            spec,
+            policy,
+            runtime,
+            membership,
+            load,
+            history,
+            LocalScaleAhead.of(spec, tenMinuteSeason(), store, clock.instant()));
+    return new LocalAutoscaler(evaluator, controller, history, clock, syncs::add);
+  }
+
+  /** Runs the loop over {@code length} of the pattern: a sync every 5 s, ticks in between. */
+  private void runPattern(LocalAutoscaler autoscaler, Instant start, Duration length) {
+    Instant end = clock.instant().plus(length);
+    while (clock.instant().isBefore(end)) {
+      Instant syncAt = clock.instant();
+      load.total = pattern(Duration.between(start, syncAt));
+      autoscaler.sync();
+      while (clock.instant().isBefore(syncAt.plus(SYNC))) {
+        autoscaler.controllerForTests().tick();
+        clock.advance(Duration.ofMillis(250));
+      }
+    }
+  }
+
+  @Test
+  void predictionStartsMembersBeforeARepeatingBurstArrives(@TempDir Path dir) {
+    // given: three seasons of the pattern
+    JsonLinesForecastStore store = JsonLinesForecastStore.of(dir.resolve("forecast.jsonl"));
+    LocalAutoscaler autoscaler = predictive(store);
+    Instant start = clock.instant();
+
+    // when
+    runPattern(autoscaler, start, SEASON.multipliedBy(3));
+
+    // then: in the first season the cluster grows only once the burst is there (reactive)
+    Instant firstBurst = start.plus(Duration.ofMinutes(6));
+    assertThat(firstGrowth(start, start.plus(SEASON)).time()).isEqualTo(firstBurst);
+
+    // in the third season, prediction (not the HPA) grows it while the load is still 250/s
+    Instant season3 = start.plus(SEASON.multipliedBy(2));
+    Instant thirdBurst = season3.plus(Duration.ofMinutes(6));
+    LocalAutoscaler.SyncResult ahead = firstGrowth(season3, season3.plus(SEASON));
+    assertThat(ahead.time()).isBefore(thirdBurst);
+    assertThat(pattern(Duration.between(start, ahead.time()))).isEqualTo(250);
+    assertThat(ahead.decision().hpa().desiredReplicas()).isEqualTo(3);
+    assertThat(ahead.decision().prediction())
+        .map(ScaleAhead.Proposal::source)
+        .contains(ScaleAhead.Source.PREDICTIVE);
+    assertThat(ahead.prediction().orElseThrow().mode()).isEqualTo(ForecastMode.HOLT_WINTERS);
+    assertThat(ahead.prediction().orElseThrow().forecastPeak()).isGreaterThan(500);
+    assertThat(ahead.decision().reasons()).anyMatch(r -> r.startsWith("prediction asks for"));
+    // members started ahead are kept until the burst: the size never falls back in between
+    assertThat(
+            syncs.stream()
+                .filter(r -> !r.time().isBefore(ahead.time()) && r.time().isBefore(thirdBurst))
+                .map(r -> r.members().size())
+                .toList())
+        .isSorted();
+    // and the burst finds the members already serving
+    LocalAutoscaler.SyncResult burst = at(thirdBurst);
+    assertThat(burst.members()).hasSize(7);
+    assertThat(burst.view().orElseThrow().votingMembers()).hasSize(7);
+    // the accepted request is recorded with prediction's reason
+    assertThat(history.list())
+        .anyMatch(
+            r ->
+                r.kind() == RecordKind.DECISION
+                    && r.time().equals(ahead.time())
+                    && r.reasons().stream().anyMatch(x -> x.startsWith("prediction asks for")));
+    // completed add steps were read from the history for the join time
+    assertThat(burst.prediction().orElseThrow().joinTime().completedSteps()).isGreaterThan(0);
+  }
+
+  @Test
+  void aRestartedLoopRebuildsItsForecastFromTheStateFile(@TempDir Path dir) throws Exception {
+    // given: two and a half seasons observed and persisted
+    Path file = dir.resolve("forecast.jsonl");
+    LocalAutoscaler first = predictive(JsonLinesForecastStore.of(file));
+    Instant start = clock.instant();
+    runPattern(first, start, SEASON.multipliedBy(5).dividedBy(2));
+    long observed = syncs.stream().filter(r -> !r.samples().isEmpty()).count();
+    // one line per sync, trimmed at the first sync after one retention (two seasons and one
+    // sample interval) to the observations of the last retention
+    Duration retention = SEASON.multipliedBy(2).plusSeconds(30);
+    Instant trimmedAt = start.plus(retention).plus(SYNC);
+    long notTrimmed =
+        syncs.stream().filter(r -> !r.time().isBefore(trimmedAt.minus(retention))).count();
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines).hasSizeLessThan((int) observed).hasSize((int) notTrimmed);
+    assertThat(lines.get(lines.size() - 1)).contains(clock.instant().minus(SYNC).toString());
+
+    // when: a new loop starts on the same file at the same instant, and one on an empty file
+    LocalAutoscaler restarted = predictive(JsonLinesForecastStore.of(file));
+    LocalAutoscaler fresh = predictive(JsonLinesForecastStore.of(dir.resolve("other.jsonl")));
+
+    // then: the restarted one replayed what it needs (two seasons and one sample interval) and is
+    // seasonal at once; the file was trimmed to the same
+    LocalScaleAhead restored = restarted.scaleAhead().orElseThrow();
+    long kept =
+        syncs.stream()
+            .filter(r -> !r.samples().isEmpty())
+            .filter(r -> !r.time().isBefore(clock.instant().minus(retention)))
+            .count();
+    assertThat(restored.restoredSamples()).isEqualTo((int) kept);
+    assertThat(Files.readAllLines(file)).hasSize((int) kept);
+    assertThat(restored.samples()).isGreaterThanOrEqualTo(2 * 20); // two seasons of 30 s samples
+    assertThat(fresh.scaleAhead().orElseThrow().restoredSamples()).isZero();
+    assertThat(fresh.scaleAhead().orElseThrow().samples()).isZero();
+
+    // when: it runs to the last sync whose horizon (2 min + 5 s) reaches the next burst
+    Instant nextBurst = start.plus(SEASON.multipliedBy(3)).plus(Duration.ofMinutes(6));
+    syncs.clear();
+    runPattern(restarted, start, Duration.between(clock.instant(), nextBurst.minusSeconds(60)));
+    LocalAutoscaler.SyncResult restartedSync = syncs.get(syncs.size() - 1);
+
+    // then: the restarted loop already forecasts the burst with its seasonal model
+    assertThat(restartedSync.prediction().orElseThrow().mode())
+        .isEqualTo(ForecastMode.HOLT_WINTERS);
+    assertThat(restartedSync.prediction().orElseThrow().forecastPeak()).isGreaterThan(500);
+  }
+
+  private LocalAutoscaler.SyncResult firstGrowth(Instant from, Instant to) {
+    return syncs.stream()
+        .filter(r -> !r.time().isBefore(from) && r.time().isBefore(to))
+        .filter(r -> r.response().filter(ScaleResponse.Accepted.class::isInstance).isPresent())
+        .filter(r -> r.decision().desiredReplicas() > r.decision().currentReplicas())
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no growth between " + from + " and " + to));
+  }
+
+  private LocalAutoscaler.SyncResult at(Instant time) {
+    return syncs.stream()
+        .filter(r -> r.time().equals(time))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no sync at " + time));
   }
 
   /** Ticks the controller the way {@link LocalAutoscaler#run()} does, until idle. */

@@ -8,6 +8,7 @@ import dev.ballast.core.policy.QuorumGuard;
 import dev.ballast.core.policy.ScalingPolicy;
 import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.core.port.DataPolicy;
+import dev.ballast.core.predict.PredictionSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +53,40 @@ class ClusterFileTest {
     assertThat(c.syncPeriod()).isEqualTo(Duration.ofSeconds(15));
     assertThat(c.metrics().isArray()).isTrue();
     assertThat(c.behavior().isNull()).isTrue();
+    assertThat(c.prediction().enabled()).isFalse();
+  }
+
+  @Test
+  void readsThePredictionSectionWithTheSimulatorsFieldNames() throws Exception {
+    // given
+    String yaml =
+        MINIMAL
+            + """
+              prediction:
+                enabled: true
+                season: 1h
+                sampleInterval: 30s
+                defaultJoinTime: 90s
+                joinTimeQuantile: 0.8
+                minJoinSamples: 2
+                errorMargin: 1.5
+                smoothing: {alpha: 0.4}
+            """;
+
+    // when
+    ClusterFile c = ClusterFile.parse(yaml, FILE);
+
+    // then: the given fields, the defaults for the others
+    var p = c.prediction();
+    assertThat(p.enabled()).isTrue();
+    assertThat(p.season()).isEqualTo(Duration.ofHours(1));
+    assertThat(p.sampleInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(p.defaultJoinTime()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(p.joinTimeQuantile()).isEqualTo(0.8);
+    assertThat(p.minJoinSamples()).isEqualTo(2);
+    assertThat(p.joinTimeSamples()).isEqualTo(PredictionSettings.defaults(true).joinTimeSamples());
+    assertThat(p.errorMargin()).isEqualTo(1.5);
+    assertThat(p.smoothing().alpha()).isEqualTo(0.4);
   }
 
   @Test
@@ -69,6 +104,8 @@ class ClusterFileTest {
     assertThat(c.member().tickTime()).isEqualTo(Duration.ofMillis(500));
     assertThat(c.policy().timeout(Stage.JOIN)).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.policy().timeout(Stage.DRAIN)).isEqualTo(Duration.ofMinutes(2));
+    assertThat(c.prediction().enabled()).isFalse();
+    assertThat(c.prediction().season()).isEqualTo(Duration.ofHours(24));
     assertThat(c.stateDir())
         .isEqualTo(
             example.toAbsolutePath().getParent().resolve("../../.ballast/zk-demo").normalize());
@@ -239,6 +276,28 @@ class ClusterFileTest {
             "a wrong kind",
             MINIMAL.replace("kind: LocalCluster", "kind: Cluster"),
             "cluster.yaml: kind: must be LocalCluster (was Cluster)"),
+        new Case(
+            "a misspelt prediction field",
+            MINIMAL + "  prediction:\n    enabeld: true\n",
+            "cluster.yaml: spec.prediction.enabeld: unknown field; expected one of"),
+        new Case(
+            "a season that is no multiple of the sample interval",
+            MINIMAL + "  prediction:\n    season: 90s\n    sampleInterval: 1m\n",
+            "cluster.yaml: spec.prediction.season: must be a whole multiple (>= 2) of"
+                + " sampleInterval"),
+        new Case(
+            "a prediction duration in the wrong form",
+            MINIMAL + "  prediction:\n    defaultJoinTime: soon\n",
+            "cluster.yaml: spec.prediction.defaultJoinTime: must be a duration such as 500ms,"
+                + " 30s, 2m or 1h"),
+        new Case(
+            "an error margin out of range",
+            MINIMAL + "  prediction:\n    errorMargin: 11\n",
+            "cluster.yaml: spec.prediction.errorMargin: must be in 0..10, was 11.0"),
+        new Case(
+            "prediction not a mapping",
+            MINIMAL + "  prediction: true\n",
+            "cluster.yaml: spec.prediction: must be a mapping, e.g. {enabled: true}"),
         new Case("not yaml", "spec: [unclosed", "cluster.yaml: not valid YAML"),
         new Case("not a mapping", "- a\n- b\n", "cluster.yaml: must be a YAML mapping"));
   }

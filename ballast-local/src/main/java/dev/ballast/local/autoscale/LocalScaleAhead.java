@@ -1,0 +1,138 @@
+package dev.ballast.local.autoscale;
+
+import dev.ballast.core.decide.model.MetricSpec;
+import dev.ballast.core.decide.model.MetricTarget;
+import dev.ballast.core.port.ForecastStore;
+import dev.ballast.core.port.MetricSample;
+import dev.ballast.core.predict.LoadSample;
+import dev.ballast.core.predict.PredictionSettings;
+import dev.ballast.core.predict.ScaleAheadPredictor;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Scale-ahead for a local cluster: feeds the {@link ScaleAheadPredictor} the load of the first
+ * metric of the cluster file (its per-member values summed: requests per second of the whole
+ * cluster for a {@code Pods} metric, cores used by all members for {@code Resource} cpu), against
+ * that metric's per-member target, and keeps every observation in a {@link ForecastStore} so that a
+ * restarted loop rebuilds the forecaster with its season. The store is replayed when this is made
+ * (keeping the predictor's {@link ScaleAheadPredictor#retention()}) and trimmed again whenever it
+ * has grown by one more retention, so it holds at most two.
+ */
+public final class LocalScaleAhead {
+  private final ScaleAheadPredictor predictor;
+  private final MetricSpec metric;
+  private final double targetPerMember;
+  private final ForecastStore store;
+  private Instant trimmedAt;
+  private final int restored;
+
+  private LocalScaleAhead(
+      PredictionSettings settings, MetricSpec metric, ForecastStore store, Instant now) {
+    this.predictor = new ScaleAheadPredictor(settings);
+    this.metric = metric;
+    this.targetPerMember = targetPerMember(metric);
+    this.store = store;
+    List<LoadSample> kept = store.keepFrom(now.minus(predictor.retention()));
+    kept.forEach(s -> predictor.observe(s.time(), s.load()));
+    this.restored = kept.size();
+    this.trimmedAt = now;
+  }
+
+  /**
+   * Scale-ahead for {@code spec} when {@code settings} enable it, rebuilt from {@code store} at
+   * {@code now}; empty when prediction is off.
+   */
+  public static Optional<LocalScaleAhead> of(
+      AutoscaleSpec spec, PredictionSettings settings, ForecastStore store, Instant now) {
+    Objects.requireNonNull(store, "store");
+    if (!settings.enabled()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new LocalScaleAhead(settings, spec.autoscaler().metrics().get(0), store, now));
+  }
+
+  /**
+   * The per-member target of {@code metric} in the unit of its per-member values: a {@code Pods} or
+   * {@code Resource} average value, or a cpu utilization of the one core a local member requests
+   * (50 % is 0.5 cores).
+   */
+  static double targetPerMember(MetricSpec metric) {
+    MetricTarget t = metric.target();
+    if (t.type() == MetricTarget.Type.UTILIZATION) {
+      return t.amount() / 100.0 * AutoscaleSpec.CPU_REQUEST_MILLI / 1000.0;
+    }
+    return t.amount() / 1000.0;
+  }
+
+  /** The metric whose load is forecast. */
+  public MetricSpec metric() {
+    return metric;
+  }
+
+  /** The per-member target the forecast load is divided by. */
+  public double targetPerMember() {
+    return targetPerMember;
+  }
+
+  /** The settings of the {@code prediction} section. */
+  public PredictionSettings settings() {
+    return predictor.settings();
+  }
+
+  /** How many stored observations were replayed when this was made. */
+  public int restoredSamples() {
+    return restored;
+  }
+
+  /** The completed sample intervals the forecaster has seen. */
+  public long samples() {
+    return predictor.samples();
+  }
+
+  /** The summed load of the forecast metric in {@code samples}; empty when no member reported. */
+  public OptionalDouble load(Map<String, MetricSample> samples) {
+    MetricSample sample = samples.get(SnapshotAssembler.sourceName(metric));
+    if (sample == null || sample.byOrdinal().isEmpty()) {
+      return OptionalDouble.empty();
+    }
+    double sum = 0;
+    for (double v : sample.byOrdinal().values()) {
+      sum += v;
+    }
+    return Double.isFinite(sum) ? OptionalDouble.of(sum) : OptionalDouble.empty();
+  }
+
+  /**
+   * Observes this sync's load (and stores it), then proposes the members the forecast needs, for a
+   * cluster of {@code heading} members (its size, or the size an in-flight operation heads to).
+   */
+  public Optional<ScaleAheadPredictor.Prediction> sync(
+      Instant now,
+      Map<String, MetricSample> samples,
+      List<Duration> completedAddSteps,
+      Duration syncPeriod,
+      int heading,
+      int maxReplicas,
+      double tolerance) {
+    MetricSample sample = samples.get(SnapshotAssembler.sourceName(metric));
+    OptionalDouble load = load(samples);
+    if (load.isPresent()) {
+      LoadSample observed = new LoadSample(sample.timestamp(), load.getAsDouble());
+      predictor.observe(observed.time(), observed.load());
+      store.append(observed);
+    }
+    if (Duration.between(trimmedAt, now).compareTo(predictor.retention()) > 0) {
+      store.keepFrom(now.minus(predictor.retention()));
+      trimmedAt = now;
+    }
+    return predictor.predict(
+        now, completedAddSteps, syncPeriod, targetPerMember, heading, maxReplicas, tolerance);
+  }
+}
