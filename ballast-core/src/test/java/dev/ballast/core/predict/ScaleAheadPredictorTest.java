@@ -74,8 +74,9 @@ class ScaleAheadPredictorTest {
     assertThat(prediction.nextJoinReplicas()).isEqualTo(8);
     assertThat(prediction.replicas()).isEqualTo(8);
     assertThat(prediction.joinTime().learned()).isFalse();
-    // 15 more members at most (maxReplicas 20 - 5), and 16 joins of 15 min fit in 4 hours
-    assertThat(prediction.lookAheadSteps()).isEqualTo(15);
+    // up to maxReplicas 20 joins (a floor for members already started counts them all), of which
+    // 16 of 15 min fit in the 4-hour look-ahead
+    assertThat(prediction.lookAheadSteps()).isEqualTo(16);
   }
 
   @Test
