@@ -199,6 +199,32 @@ public record Operation(
         reasons);
   }
 
+  /** The same attempt, recorded as made at {@code now} (the journal counted it a moment before). */
+  Operation attemptMadeAt(Instant now) {
+    return new Operation(
+        id,
+        trigger,
+        from,
+        to,
+        steps,
+        stepIndex,
+        stage,
+        attempts,
+        startedAt,
+        stageStartedAt,
+        now,
+        now,
+        launchSettings,
+        lastError,
+        failure,
+        phase,
+        cancelRequested,
+        outcome,
+        finishedAt,
+        message,
+        reasons);
+  }
+
   Operation withError(String error) {
     return new Operation(
         id,
