@@ -642,15 +642,27 @@ public final class OperationExecutor {
   private Progress finish(Operation op, Outcome outcome, String message, Instant now) {
     Operation ended = op.ended(outcome, message, now);
     save(ended);
-    complete(ended);
+    // It ended just now, so it cannot have been recorded yet: no need to read the history.
+    complete(ended, false);
     return Progress.advanced(ended);
   }
 
   /** Records an ended operation once, reports it, and clears the journal. */
   private void complete(Operation ended) {
+    complete(ended, true);
+  }
+
+  /**
+   * Records an ended operation, reports it, and clears the journal; when {@code mayBeRecorded} (a
+   * crash may have hit after recording it, before clearing the journal), only if the history does
+   * not hold it yet.
+   */
+  private void complete(Operation ended, boolean mayBeRecorded) {
     boolean recorded =
-        history.list().stream()
-            .anyMatch(r -> r.kind() == RecordKind.OPERATION && ended.id().equals(r.operationId()));
+        mayBeRecorded
+            && history.list().stream()
+                .anyMatch(
+                    r -> r.kind() == RecordKind.OPERATION && ended.id().equals(r.operationId()));
     if (!recorded) {
       Duration took = Duration.between(ended.startedAt(), ended.finishedAt());
       List<String> reasons = new ArrayList<>(ended.reasons());

@@ -120,13 +120,21 @@ final class ZooKeeperSessions implements AutoCloseable {
     }
   }
 
-  /** Closes every open session, waiting at most the request timeout for them. */
+  /**
+   * Closes every open session, waiting at most the request timeout for the connected ones. A
+   * disconnected client (its server stopped) would only finish closing after its next attempt to
+   * reconnect; its session, if the server still knows it, expires by itself.
+   */
   @Override
   public void close() {
     List<Future<?>> closing = new ArrayList<>();
     for (Map.Entry<String, Session> e : open.entrySet()) {
       if (open.remove(e.getKey(), e.getValue())) {
-        closing.add(closeInBackground(e.getValue()));
+        boolean connected = e.getValue().connected();
+        Future<?> f = closeInBackground(e.getValue());
+        if (connected) {
+          closing.add(f);
+        }
       }
     }
     long deadline = System.nanoTime() + timeout.toNanos();
