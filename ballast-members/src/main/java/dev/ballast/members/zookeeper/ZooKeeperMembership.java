@@ -447,7 +447,8 @@ public final class ZooKeeperMembership implements Membership, AutoCloseable {
 
   /**
    * The configuration as {@code m} itself holds it ({@code getConfig} on a session with {@code m}
-   * alone). A kept session whose connection turns out lost is replaced by a new one, once.
+   * alone). A kept session whose connection turns out lost (the server restarted since) is replaced
+   * by a new one, once; one that timed out is not asked again.
    */
   private ZooKeeperDynamicConfig ownConfig(Member m) {
     String address = address(m);
@@ -456,6 +457,9 @@ public final class ZooKeeperMembership implements Membership, AutoCloseable {
       return session.getConfig();
     } catch (Unreachable e) {
       sessions.drop(session);
+      if (!(e.getCause() instanceof KeeperException)) {
+        throw e;
+      }
       LOG.debug("member={} action=session-retry reason=\"{}\"", m.ordinal(), e.getMessage());
     }
     Session fresh = sessions.get(address);
@@ -847,6 +851,11 @@ public final class ZooKeeperMembership implements Membership, AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** The kept sessions (for tests). */
+  ZooKeeperSessions sessions() {
+    return sessions;
   }
 
   /** Closes the kept sessions (waiting at most the request timeout) and the worker threads. */
