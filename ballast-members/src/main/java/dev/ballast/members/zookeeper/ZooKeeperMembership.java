@@ -56,8 +56,11 @@ public final class ZooKeeperMembership implements Membership, AutoCloseable {
   private final Optional<String> superUser;
   private final ZooKeeperFourLetterWords words;
   private final ZooKeeperSessions sessions;
+
+  /** Asks several servers at once: at most 8 at a time, each call bounded by the timeout. */
   private final ExecutorService workers =
-      Executors.newCachedThreadPool(
+      Executors.newFixedThreadPool(
+          8,
           r -> {
             Thread t = new Thread(r, "zk-membership");
             t.setDaemon(true);
