@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place where a local cluster is put together from its cluster file: the process runtime,
@@ -29,6 +31,8 @@ import java.util.Optional;
  * same cluster meanwhile; {@link #readOnly} is for commands that only look (status, history).
  */
 public final class LocalWiring implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalWiring.class);
+
   /** Time a member gets between SIGTERM and SIGKILL. */
   public static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
@@ -174,10 +178,19 @@ public final class LocalWiring implements AutoCloseable {
     return new CommandLauncher(cluster.name(), member.command(), member.env());
   }
 
+  /** Closes the membership adapter's sessions, then releases the lock (if held). */
   @Override
   public void close() {
-    if (lock != null) {
-      lock.close();
+    try {
+      if (membership instanceof AutoCloseable closeable) {
+        closeable.close();
+      }
+    } catch (Exception e) {
+      LOG.debug("action=close-membership outcome=failed reason=\"{}\"", e.toString());
+    } finally {
+      if (lock != null) {
+        lock.close();
+      }
     }
   }
 }

@@ -154,6 +154,32 @@ public record Operation(
         });
   }
 
+  /** The same attempt, recorded as made at {@code now} (the journal counted it a moment before). */
+  Operation attemptMadeAt(Instant now) {
+    return new Operation(
+        id,
+        trigger,
+        from,
+        to,
+        steps,
+        stepIndex,
+        stage,
+        attempts,
+        startedAt,
+        stageStartedAt,
+        now,
+        now,
+        launchSettings,
+        lastError,
+        failure,
+        phase,
+        cancelRequested,
+        outcome,
+        finishedAt,
+        message,
+        reasons);
+  }
+
   Operation withError(String error) {
     return edit(d -> d.lastError = error);
   }

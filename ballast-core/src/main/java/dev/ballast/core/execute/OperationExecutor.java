@@ -36,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * The journaled stage machine that executes one operation, one stage per {@link #tick()}. Before an
  * action runs, the journal is saved with the stage and its attempt count, so a crash re-runs the
  * (idempotent) action rather than skipping it; after it succeeds, the journal moves to the next
- * stage. Polling stages stay in place until their condition holds or their timeout passes. A failed
- * add step is rolled back; a removal is never stopped before the member is proven to have left the
- * voting membership.
+ * stage (in one write that also counts the next action's first attempt, which the next tick then
+ * runs without writing again). Polling stages stay in place until their condition holds or their
+ * timeout passes. A failed add step is rolled back; a removal is never stopped before the member is
+ * proven to have left the voting membership.
  */
 public final class OperationExecutor {
   private static final Logger log = LoggerFactory.getLogger(OperationExecutor.class);
@@ -56,6 +57,13 @@ public final class OperationExecutor {
 
   private Operation current;
   private boolean loaded;
+
+  /**
+   * The journal as {@link #advance} saved it when it moved to an action stage with that stage's
+   * first attempt already counted; the next tick runs this attempt without saving again. Compared
+   * by identity with {@link #current}: any other write or reload replaces it.
+   */
+  private Operation savedAttempt;
 
   public OperationExecutor(
       ScalingPolicy policy,
@@ -178,12 +186,20 @@ public final class OperationExecutor {
       }
     }
 
-    Operation attempt = op.attempted(now);
-    if (stage.polling()) {
-      current = attempt; // a poll changes nothing: no need to journal it
+    Operation attempt;
+    if (op == savedAttempt) {
+      // Counted and journaled by the write that moved to this stage; made now.
+      attempt = op.attemptMadeAt(now);
+      current = attempt;
     } else {
-      save(attempt); // journal before acting: a crash from here on re-runs this action
+      attempt = op.attempted(now);
+      if (stage.polling()) {
+        current = attempt; // a poll changes nothing: no need to journal it
+      } else {
+        save(attempt); // journal before acting: a crash from here on re-runs this action
+      }
     }
+    savedAttempt = null;
     StageResult result;
     try {
       result = perform(attempt, step, stage);
@@ -416,9 +432,7 @@ public final class OperationExecutor {
     }
     Stage next = step.kind().next(stage);
     if (next != null) {
-      Operation moved = done.atStage(next, now);
-      save(moved);
-      return Progress.advanced(moved);
+      return moveTo(done.atStage(next, now));
     }
     emit(
         done,
@@ -427,9 +441,7 @@ public final class OperationExecutor {
         null,
         describeStep(step) + " done: the cluster has " + step.sizeAfter() + " members");
     if (done.stepIndex() + 1 < done.steps().size()) {
-      Operation moved = done.atStep(done.stepIndex() + 1, now);
-      save(moved);
-      return Progress.advanced(moved);
+      return moveTo(done.atStep(done.stepIndex() + 1, now));
     }
     if (done.phase() == Phase.ROLLING_BACK) {
       return finish(
@@ -449,6 +461,23 @@ public final class OperationExecutor {
             + done.to()
             + " members",
         now);
+  }
+
+  /**
+   * Journals the move to the next stage. When that stage is an action, the same write counts its
+   * first attempt (as the tick that runs it would), so that the journal is saved before the action
+   * with one write instead of two; a crash before the action runs re-runs it as a second attempt,
+   * as a crash during it would.
+   */
+  private Progress moveTo(Operation moved) {
+    if (moved.stage().polling()) {
+      save(moved);
+      return Progress.advanced(moved);
+    }
+    Operation attempted = moved.attempted(clock.instant());
+    save(attempted);
+    savedAttempt = attempted;
+    return Progress.advanced(attempted);
   }
 
   private Progress pending(Operation op, String why, Instant now) {
@@ -613,15 +642,27 @@ public final class OperationExecutor {
   private Progress finish(Operation op, Outcome outcome, String message, Instant now) {
     Operation ended = op.ended(outcome, message, now);
     save(ended);
-    complete(ended);
+    // It ended just now, so it cannot have been recorded yet: no need to read the history.
+    complete(ended, false);
     return Progress.advanced(ended);
   }
 
   /** Records an ended operation once, reports it, and clears the journal. */
   private void complete(Operation ended) {
+    complete(ended, true);
+  }
+
+  /**
+   * Records an ended operation, reports it, and clears the journal; when {@code mayBeRecorded} (a
+   * crash may have hit after recording it, before clearing the journal), only if the history does
+   * not hold it yet.
+   */
+  private void complete(Operation ended, boolean mayBeRecorded) {
     boolean recorded =
-        history.list().stream()
-            .anyMatch(r -> r.kind() == RecordKind.OPERATION && ended.id().equals(r.operationId()));
+        mayBeRecorded
+            && history.list().stream()
+                .anyMatch(
+                    r -> r.kind() == RecordKind.OPERATION && ended.id().equals(r.operationId()));
     if (!recorded) {
       Duration took = Duration.between(ended.startedAt(), ended.finishedAt());
       List<String> reasons = new ArrayList<>(ended.reasons());
@@ -761,6 +802,7 @@ public final class OperationExecutor {
   }
 
   private void save(Operation op) {
+    savedAttempt = null;
     operations.save(op);
     current = op;
     loaded = true;

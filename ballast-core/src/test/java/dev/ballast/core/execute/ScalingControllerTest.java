@@ -119,20 +119,24 @@ class ScalingControllerTest {
     ScalingController controller = world.controller();
     controller.request(ScaleRequest.manual(4));
     controller.tick(); // PREFLIGHT
-    controller.tick(); // ANNOUNCE
+    controller.tick(); // ANNOUNCE, and the move to START with its first attempt counted
+    Operation beforeActing = world.operations.load().orElseThrow();
     int savesBefore = world.operations.saves();
 
     // when START runs
     world.runtime.failNext(dev.ballast.core.testing.InMemoryReplicaRuntime.Call.START, 1);
     Progress progress = controller.tick();
 
-    // then the journal holds START with one attempt, saved before the action failed
+    // then the journal held START with one attempt before the action ran
+    assertThat(beforeActing.stage()).isEqualTo(Stage.START);
+    assertThat(beforeActing.attempts()).isEqualTo(1);
+    assertThat(beforeActing.launchSettings()).containsKey("dynamicConfig");
+    // and holds the failure of that attempt after it
     Operation journal = world.operations.load().orElseThrow();
     assertThat(journal.stage()).isEqualTo(Stage.START);
     assertThat(journal.attempts()).isEqualTo(1);
     assertThat(journal.lastError()).contains("injected failure of START 3");
-    assertThat(journal.launchSettings()).containsKey("dynamicConfig");
-    assertThat(world.operations.saves()).isEqualTo(savesBefore + 2);
+    assertThat(world.operations.saves()).isEqualTo(savesBefore + 1);
     assertThat(progress.advanced()).isFalse();
     assertThat(world.runtime.running()).doesNotContain(3);
   }

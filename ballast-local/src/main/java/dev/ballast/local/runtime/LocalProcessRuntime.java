@@ -187,6 +187,13 @@ public final class LocalProcessRuntime implements ReplicaRuntime {
         .forEach(group::add);
     if (!group.isEmpty()) {
       terminate(group, stopGrace);
+      // A child the member spawned while it was being stopped (after its descendants were listed)
+      // outlives it: stop whatever still carries its marker.
+      List<ProcessIdentity> late = markedProcesses(marker(ordinal));
+      if (!late.isEmpty()) {
+        terminate(late, stopGrace);
+        late.forEach(group::add);
+      }
       LOG.info(
           "member={} action=stop pids={}",
           ordinal,

@@ -20,15 +20,18 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.admin.ZooKeeperAdmin;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.slf4j.Logger;
@@ -39,8 +42,12 @@ import org.slf4j.LoggerFactory;
  * configuration plus itself, syncs with the leader as a non-voting follower, and is then added as a
  * participant with an incremental {@code reconfig -add}; a leaving server is removed with {@code
  * reconfig -remove}. Server id = ordinal + 1. Every network call is bounded by the request timeout.
+ *
+ * <p>Admin sessions are kept open per server and reused by later calls (see {@link
+ * ZooKeeperSessions}); the four-letter words asked of several servers are asked in parallel. {@link
+ * #close} closes the sessions.
  */
-public final class ZooKeeperMembership implements Membership {
+public final class ZooKeeperMembership implements Membership, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperMembership.class);
   private static final int RECONFIG_ATTEMPTS = 5;
@@ -48,6 +55,17 @@ public final class ZooKeeperMembership implements Membership {
   private final Duration timeout;
   private final Optional<String> superUser;
   private final ZooKeeperFourLetterWords words;
+  private final ZooKeeperSessions sessions;
+
+  /** Asks several servers at once: at most 8 at a time, each call bounded by the timeout. */
+  private final ExecutorService workers =
+      Executors.newFixedThreadPool(
+          8,
+          r -> {
+            Thread t = new Thread(r, "zk-membership");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** A membership whose network calls each take at most 5 seconds. */
   public ZooKeeperMembership() {
@@ -65,12 +83,14 @@ public final class ZooKeeperMembership implements Membership {
     this.timeout = requestTimeout;
     this.superUser = Optional.empty();
     this.words = new ZooKeeperFourLetterWords(requestTimeout);
+    this.sessions = new ZooKeeperSessions(requestTimeout, superUser);
   }
 
   private ZooKeeperMembership(Duration requestTimeout, String superUser) {
     this.timeout = requestTimeout;
     this.superUser = Optional.of(superUser);
     this.words = new ZooKeeperFourLetterWords(requestTimeout);
+    this.sessions = new ZooKeeperSessions(requestTimeout, this.superUser);
   }
 
   /**
@@ -92,8 +112,13 @@ public final class ZooKeeperMembership implements Membership {
     requireSome(current, "announce member " + joining.ordinal());
     ZooKeeperDynamicConfig.Server own = ZooKeeperServerConfig.server(joining);
     ZooKeeperDynamicConfig live;
-    try (Session session = connect(current)) {
-      live = session.getConfig();
+    try (ZooKeeperSessions.Lease lease = sessions.lease(addresses(current))) {
+      try {
+        live = lease.session().getConfig();
+      } catch (Unreachable e) {
+        lease.broken();
+        throw e;
+      }
     }
     live.server(own.id())
         .filter(existing -> !existing.sameAs(own))
@@ -132,19 +157,19 @@ public final class ZooKeeperMembership implements Membership {
   }
 
   private Optional<String> notReadyReason(Member member, List<Member> current) {
-    if (!words.ruok(member.host(), member.port(CLIENT_PORT))) {
+    // 'ruok' and the others' 'srvr' at once; the member's own 'srvr' after the leader's, so that
+    // its zxid is compared with one the leader had before it was read.
+    CompletableFuture<Boolean> ok =
+        CompletableFuture.supplyAsync(
+            () -> words.ruok(member.host(), member.port(CLIENT_PORT)), workers);
+    List<Member> others = current.stream().filter(m -> m.ordinal() != member.ordinal()).toList();
+    Optional<ServerState> leaderState =
+        inParallel(others, this::srvr).stream()
+            .flatMap(Optional::stream)
+            .filter(ServerState::leader)
+            .findFirst();
+    if (!ok.join()) {
       return Optional.of("it does not answer 'ruok' on " + address(member));
-    }
-    Optional<ServerState> leaderState = Optional.empty();
-    for (Member m : current) {
-      if (m.ordinal() == member.ordinal()) {
-        continue;
-      }
-      Optional<ServerState> st = srvr(m);
-      if (st.isPresent() && st.get().leader()) {
-        leaderState = st;
-        break;
-      }
     }
     ServerState self;
     try {
@@ -247,7 +272,15 @@ public final class ZooKeeperMembership implements Membership {
    */
   @Override
   public ClusterView view(List<Member> members) {
-    return viewOf(probeAll(members));
+    long t0 = System.nanoTime();
+    List<Probe> probes = inParallel(members, this::probe);
+    // Sessions on servers no longer asked about (a member that left) are not needed any more.
+    sessions.retainOnly(addresses(members));
+    LOG.debug(
+        "action=view members={} took={}ms",
+        members.size(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    return viewOf(probes);
   }
 
   /** Assembles the view from what each member answered (pure: no network). */
@@ -354,26 +387,28 @@ public final class ZooKeeperMembership implements Membership {
         .collect(Collectors.joining(", "));
   }
 
-  /** Probes the members in parallel, so that a view takes one member's time, not the sum. */
-  private List<Probe> probeAll(List<Member> members) {
-    if (members.size() <= 1) {
-      return members.stream().map(this::probe).toList();
+  /**
+   * {@code f} of every item, computed in parallel so that asking several servers takes one server's
+   * time, not the sum; each call is bounded by the request timeout.
+   */
+  private <T, R> List<R> inParallel(List<T> items, Function<T, R> f) {
+    if (items.size() <= 1) {
+      return items.stream().map(f).toList();
     }
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.min(members.size(), 8),
-            r -> {
-              Thread t = new Thread(r, "zk-view-probe");
-              t.setDaemon(true);
-              return t;
-            });
-    try {
-      List<CompletableFuture<Probe>> futures =
-          members.stream().map(m -> CompletableFuture.supplyAsync(() -> probe(m), pool)).toList();
-      return futures.stream().map(CompletableFuture::join).toList();
-    } finally {
-      pool.shutdown();
+    List<CompletableFuture<R>> futures =
+        items.stream().map(i -> CompletableFuture.supplyAsync(() -> f.apply(i), workers)).toList();
+    List<R> results = new ArrayList<>(items.size());
+    for (CompletableFuture<R> future : futures) {
+      try {
+        results.add(future.join());
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw e;
+      }
     }
+    return results;
   }
 
   private Probe probe(Member m) {
@@ -393,8 +428,8 @@ public final class ZooKeeperMembership implements Membership {
     }
     Optional<ZooKeeperDynamicConfig> config = Optional.empty();
     String problem = "";
-    try (Session session = connect(List.of(m))) {
-      config = Optional.of(session.getConfig());
+    try {
+      config = Optional.of(ownConfig(m));
     } catch (MembershipException e) {
       problem = e.getMessage();
     }
@@ -411,6 +446,32 @@ public final class ZooKeeperMembership implements Membership {
       }
     }
     return new Probe(m, state, config, synced, problem);
+  }
+
+  /**
+   * The configuration as {@code m} itself holds it ({@code getConfig} on a session with {@code m}
+   * alone). A kept session whose connection turns out lost (the server restarted since) is replaced
+   * by a new one, once; one that timed out is not asked again.
+   */
+  private ZooKeeperDynamicConfig ownConfig(Member m) {
+    String address = address(m);
+    Session session = sessions.get(address);
+    try {
+      return session.getConfig();
+    } catch (Unreachable e) {
+      sessions.drop(session);
+      if (!(e.getCause() instanceof KeeperException)) {
+        throw e;
+      }
+      LOG.debug("member={} action=session-retry reason=\"{}\"", m.ordinal(), e.getMessage());
+    }
+    Session fresh = sessions.get(address);
+    try {
+      return fresh.getConfig();
+    } catch (Unreachable e) {
+      sessions.drop(fresh);
+      throw e;
+    }
   }
 
   /**
@@ -497,17 +558,18 @@ public final class ZooKeeperMembership implements Membership {
         });
   }
 
-  /** One read-check-reconfigure attempt on a fresh session; true when the change is in place. */
+  /** One read-check-reconfigure attempt on a session; true when the change is in place. */
   @FunctionalInterface
   private interface ReconfigAttempt {
     boolean run(Session session) throws KeeperException;
   }
 
   /**
-   * Runs {@code attempt} on a fresh session until it is done. A version race, or a lost connection
-   * or timeout (the outcome is then unknown: for example the removed server was the leader and the
-   * servers reconnect to its successor), leads to a new attempt, which reads the configuration
-   * again and so sees whether the change was applied. ZooKeeper's refusals are final.
+   * Runs {@code attempt} on a session with one of {@code ask} until it is done. A version race, or
+   * a lost connection or timeout (the outcome is then unknown: for example the removed server was
+   * the leader and the servers reconnect to its successor), leads to a new attempt, on another
+   * session after a lost connection, which reads the configuration again and so sees whether the
+   * change was applied. ZooKeeper's refusals are final.
    */
   private void reconfigureWithRetries(
       String what, Member member, List<Member> ask, ReconfigAttempt attempt) {
@@ -516,8 +578,10 @@ public final class ZooKeeperMembership implements Membership {
       if (i > 1) {
         pause(Duration.ofMillis(250L * (i - 1)));
       }
-      try (Session session = connect(ask)) {
-        if (attempt.run(session)) {
+      ZooKeeperSessions.Lease lease = null;
+      try {
+        lease = sessions.lease(addresses(ask));
+        if (attempt.run(lease.session())) {
           return;
         }
         lastProblem = "no attempt finished";
@@ -529,16 +593,26 @@ public final class ZooKeeperMembership implements Membership {
             what);
       } catch (KeeperException.ConnectionLossException
           | KeeperException.SessionExpiredException e) {
+        if (lease != null) {
+          lease.broken();
+        }
         lastProblem = "the connection was lost (" + e.code() + ")";
         LOG.info(
             "member={} {}: connection lost, outcome unknown, reading again",
             member.ordinal(),
             what);
       } catch (Unreachable e) {
+        if (lease != null) {
+          lease.broken();
+        }
         lastProblem = e.getMessage();
         LOG.info("member={} {}: {}, trying again", member.ordinal(), what, e.getMessage());
       } catch (KeeperException e) {
         throw refused(what, member, e);
+      } finally {
+        if (lease != null) {
+          lease.close();
+        }
       }
     }
     throw new MembershipException(
@@ -573,21 +647,28 @@ public final class ZooKeeperMembership implements Membership {
   /** The remaining voting servers (addressed through the live configuration) must have a quorum. */
   private void requireQuorum(ZooKeeperDynamicConfig after, Member leaving) {
     int voters = after.votingOrdinals().size();
+    List<ZooKeeperDynamicConfig.Server> participants =
+        after.servers().values().stream()
+            .filter(s -> s.role() == ZooKeeperDynamicConfig.Role.PARTICIPANT && s.clientPort() != 0)
+            .toList();
+    List<Optional<ServerState>> states =
+        inParallel(
+            participants,
+            s -> {
+              String host = s.clientHost().equals("0.0.0.0") ? s.host() : s.clientHost();
+              try {
+                return Optional.of(words.srvr(host, s.clientPort()));
+              } catch (IOException e) {
+                LOG.debug("server.{} did not answer srvr: {}", s.id(), e.getMessage());
+                return Optional.empty();
+              }
+            });
     int serving = 0;
     boolean leader = false;
-    for (ZooKeeperDynamicConfig.Server s : after.servers().values()) {
-      if (s.role() != ZooKeeperDynamicConfig.Role.PARTICIPANT || s.clientPort() == 0) {
-        continue;
-      }
-      String host = s.clientHost().equals("0.0.0.0") ? s.host() : s.clientHost();
-      try {
-        ServerState st = words.srvr(host, s.clientPort());
-        if (st.serving()) {
-          serving++;
-          leader |= st.leader();
-        }
-      } catch (IOException e) {
-        LOG.debug("server.{} did not answer srvr: {}", s.id(), e.getMessage());
+    for (Optional<ServerState> st : states) {
+      if (st.isPresent() && st.get().serving()) {
+        serving++;
+        leader |= st.get().leader();
       }
     }
     if (serving <= voters / 2) {
@@ -646,10 +727,8 @@ public final class ZooKeeperMembership implements Membership {
     return m.host() + ":" + m.port(CLIENT_PORT);
   }
 
-  private Session connect(List<Member> members) {
-    String connectString =
-        members.stream().map(ZooKeeperMembership::address).collect(Collectors.joining(","));
-    return Session.open(connectString, timeout, superUser);
+  private static List<String> addresses(List<Member> members) {
+    return members.stream().map(ZooKeeperMembership::address).toList();
   }
 
   /** A short-lived admin session; every request on it is bounded by the timeout. */
@@ -703,6 +782,11 @@ public final class ZooKeeperMembership implements Membership {
         throw new MembershipException("interrupted while connecting to " + connectString, e);
       }
       return session;
+    }
+
+    /** Whether the client is connected to its server now (else requests would wait or fail). */
+    boolean connected() {
+      return admin.getState() == ZooKeeper.States.CONNECTED;
     }
 
     ZooKeeperDynamicConfig getConfig() {
@@ -770,6 +854,18 @@ public final class ZooKeeperMembership implements Membership {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** The kept sessions (for tests). */
+  ZooKeeperSessions sessions() {
+    return sessions;
+  }
+
+  /** Closes the kept sessions (waiting at most the request timeout) and the worker threads. */
+  @Override
+  public void close() {
+    sessions.close();
+    workers.shutdown();
   }
 
   @Override

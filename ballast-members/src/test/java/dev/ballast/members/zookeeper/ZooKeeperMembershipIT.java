@@ -188,6 +188,29 @@ class ZooKeeperMembershipIT {
   }
 
   @Test
+  void viewsReuseOneSessionPerServerAndRecoverWhenTheServerRestarts() {
+    // given: a view opened a session on every member
+    List<Member> current = List.copyOf(initial);
+    awaitView(current, ordinals(current));
+    Member restarted = current.get(2);
+    String address = ZooKeeperTestEnsemble.connectString(List.of(restarted));
+    ZooKeeperMembership.Session kept = membership.sessions().get(address);
+
+    // when
+    awaitView(current, ordinals(current));
+
+    // then: the next view used the same session
+    assertThat(membership.sessions().get(address)).isSameAs(kept);
+
+    // when: the server restarts, dropping its clients
+    ensemble.restart(restarted.ordinal());
+
+    // then: views recover (on the reconnected session or a new one) and see it healthy again
+    ClusterView after = awaitView(current, ordinals(current));
+    assertThat(after.members()).allMatch(ClusterView.MemberStatus::healthy);
+  }
+
+  @Test
   void leaveOfAServerThatIsNotAMemberChangesNothing() {
     // given
     List<Member> current = List.copyOf(initial);

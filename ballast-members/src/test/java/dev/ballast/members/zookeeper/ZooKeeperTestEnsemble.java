@@ -103,6 +103,12 @@ final class ZooKeeperTestEnsemble implements AutoCloseable {
     }
   }
 
+  /** Stops the member gracefully and starts it again with the files ZooKeeper left. */
+  void restart(int ordinal) {
+    stop(ordinal);
+    startWithFiles(members.get(ordinal), Map.of());
+  }
+
   /** Deletes a stopped member's directory and releases its reservation. */
   void deleteData(int ordinal) {
     ZooKeeperServerProcess p = processes.remove(ordinal);
