@@ -156,28 +156,11 @@ public record Operation(
 
   /** The same attempt, recorded as made at {@code now} (the journal counted it a moment before). */
   Operation attemptMadeAt(Instant now) {
-    return new Operation(
-        id,
-        trigger,
-        from,
-        to,
-        steps,
-        stepIndex,
-        stage,
-        attempts,
-        startedAt,
-        stageStartedAt,
-        now,
-        now,
-        launchSettings,
-        lastError,
-        failure,
-        phase,
-        cancelRequested,
-        outcome,
-        finishedAt,
-        message,
-        reasons);
+    return edit(
+        d -> {
+          d.lastAttemptAt = now;
+          d.updatedAt = now;
+        });
   }
 
   Operation withError(String error) {
