@@ -177,7 +177,7 @@ class LocalCommandsIT {
             "ballast: bad.yaml: spec.allowedReplicas[1]: must be a positive integer",
             "ballast: bad.yaml: spec.scaleDwn: unknown field; expected one of [allowedReplicas,"
                 + " behavior, maxReplicas, member, membership, metrics, minReplicas,"
-                + " onMetricFailure, replicas, scaleDown, stateDir, syncPeriod, timeouts]");
+                + " onMetricFailure, prediction, replicas, scaleDown, stateDir, syncPeriod, timeouts]");
     assertThat(r.err()).doesNotContain("Exception");
     assertThat(dir.resolve(".ballast")).doesNotExist();
   }
