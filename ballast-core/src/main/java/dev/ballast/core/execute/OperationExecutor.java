@@ -240,9 +240,16 @@ public final class OperationExecutor {
             return StageResult.pending("member " + k + " is not running yet");
           }
           Member joining = requireMember(k);
-          return membership.isReady(joining, members(step.sizeBefore()))
-              ? StageResult.done()
-              : StageResult.pending("member " + k + " is running but not ready yet");
+          return membership
+              .notReady(joining, members(step.sizeBefore()))
+              .map(
+                  why ->
+                      StageResult.pending(
+                          "member "
+                              + k
+                              + " is running but not ready yet"
+                              + (why.isBlank() ? "" : ": " + why)))
+              .orElseGet(StageResult::done);
         }
       case JOIN:
         membership.join(requireMember(k), members(step.sizeBefore()));

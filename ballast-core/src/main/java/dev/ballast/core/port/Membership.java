@@ -2,6 +2,7 @@ package dev.ballast.core.port;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The application's own membership protocol: how a member joins, hands its data off and leaves
@@ -21,6 +22,15 @@ public interface Membership {
 
   /** Whether a started member is serving and caught up enough to be made a full member. */
   boolean isReady(Member member, List<Member> current);
+
+  /**
+   * Empty when a started member is ready ({@link #isReady}), else why not, for progress output and
+   * timeout messages (for example "it is behind the leader"); an empty string when the adapter
+   * cannot say. Adapters that know the reason override this and {@link #isReady} together.
+   */
+  default Optional<String> notReady(Member member, List<Member> current) {
+    return isReady(member, current) ? Optional.empty() : Optional.of("");
+  }
 
   /** Makes a ready member a full (voting, serving) member of the cluster. */
   void join(Member joining, List<Member> current);

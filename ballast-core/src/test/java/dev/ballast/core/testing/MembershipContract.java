@@ -164,8 +164,9 @@ public abstract class MembershipContract {
     Member joining = runtime.prepare(n);
     membership.announce(joining, members(n));
 
-    // then
+    // then: not ready, and the reason (when the adapter gives one) agrees
     assertThat(membership.isReady(joining, members(n))).isFalse();
+    assertThat(membership.notReady(joining, members(n))).isPresent();
   }
 
   @Test

@@ -151,9 +151,14 @@ public final class ZooKeeperMembership implements Membership, AutoCloseable {
    */
   @Override
   public boolean isReady(Member member, List<Member> current) {
+    return notReady(member, current).isEmpty();
+  }
+
+  @Override
+  public Optional<String> notReady(Member member, List<Member> current) {
     Optional<String> reason = notReadyReason(member, current);
     reason.ifPresent(r -> LOG.debug("member={} not ready: {}", member.ordinal(), r));
-    return reason.isEmpty();
+    return reason;
   }
 
   private Optional<String> notReadyReason(Member member, List<Member> current) {

@@ -144,6 +144,8 @@ class ZooKeeperMembershipIT {
     // then
     try {
       assertThat(membership.isReady(joining, current)).isFalse();
+      assertThat(membership.notReady(joining, current))
+          .hasValueSatisfying(why -> assertThat(why).contains("does not answer 'ruok'"));
       assertThatThrownBy(() -> membership.join(joining, current))
           .isInstanceOf(MembershipException.class)
           .hasMessageContaining("member 3")
