@@ -256,34 +256,17 @@ final class ReplicaCalculator {
     if (!scaleUpWithUnready && g.missing().isEmpty()) {
       return direct(r.ratio, g.readyCount());
     }
-    if (!g.missing().isEmpty()) {
-      if (r.ratio < 1.0) {
-        // On a scale-down a missing pod counts as using 100 % of its request (or the target when
-        // the target is above 100 %), so that missing data never speeds up a shrink.
-        long fallback = Math.max(100, targetUtilization);
-        for (String pod : g.missing()) {
-          metrics.put(pod, new Sample(requests.get(pod) * fallback / 100, null, null));
-        }
-        steps.add(
-            "rebalance: "
-                + g.missing().size()
-                + " pods without samples count as "
-                + fallback
-                + "% of their request (scale-down)");
-      } else if (r.ratio > 1.0) {
-        for (String pod : g.missing()) {
-          metrics.put(pod, new Sample(0, null, null));
-        }
-        steps.add(
-            "rebalance: " + g.missing().size() + " pods without samples count as 0% (scale-up)");
-      }
-    }
-    if (scaleUpWithUnready) {
-      for (String pod : g.unready()) {
-        metrics.put(pod, new Sample(0, null, null));
-      }
-      steps.add("rebalance: " + g.unready().size() + " unready pods count as 0% (scale-up)");
-    }
+    // On a scale-down a missing pod counts as using 100 % of its request (or the target when the
+    // target is above 100 %), so that missing data never speeds up a shrink.
+    long fallback = Math.max(100, targetUtilization);
+    rebalance(
+        g,
+        metrics,
+        r.ratio,
+        scaleUpWithUnready,
+        pod -> requests.get(pod) * fallback / 100,
+        fallback + "% of their request",
+        "0%");
     UtilizationRatio nr = utilizationRatio(metrics, requests, targetUtilization);
     steps.add(
         "rebalanced utilization = 100 × "
@@ -446,31 +429,14 @@ final class ReplicaCalculator {
     if (!scaleUpWithUnready && g.missing().isEmpty()) {
       return direct(ratio, g.readyCount());
     }
-    if (!g.missing().isEmpty()) {
-      if (ratio < 1.0) {
-        for (String pod : g.missing()) {
-          metrics.put(pod, new Sample(targetUsage, null, null));
-        }
-        steps.add(
-            "rebalance: "
-                + g.missing().size()
-                + " pods without samples count as the target "
-                + Fmt.q(targetUsage)
-                + " (scale-down)");
-      } else if (ratio > 1.0) {
-        for (String pod : g.missing()) {
-          metrics.put(pod, new Sample(0, null, null));
-        }
-        steps.add(
-            "rebalance: " + g.missing().size() + " pods without samples count as 0 (scale-up)");
-      }
-    }
-    if (scaleUpWithUnready) {
-      for (String pod : g.unready()) {
-        metrics.put(pod, new Sample(0, null, null));
-      }
-      steps.add("rebalance: " + g.unready().size() + " unready pods count as 0 (scale-up)");
-    }
+    rebalance(
+        g,
+        metrics,
+        ratio,
+        scaleUpWithUnready,
+        pod -> targetUsage,
+        "the target " + Fmt.q(targetUsage),
+        "0");
     long newTotal = sum(metrics);
     long newUsage = newTotal / metrics.size();
     double newRatio = (double) newUsage / targetUsage;
@@ -484,6 +450,50 @@ final class ReplicaCalculator {
             + "; rebalanced ratio = "
             + Fmt.num(newRatio));
     return rebalanced(ratio, newRatio, metrics.size());
+  }
+
+  /**
+   * The HPA's rebalancing before a ratio is recomputed: pods without samples count as {@code
+   * scaleDownValue} on a scale-down (described as {@code scaleDownLabel}) and as zero on a
+   * scale-up; unready pods count as zero on a scale-up ({@code scaleUpWithUnready}). Each rule
+   * applied is recorded in the steps, zero written as {@code zero}.
+   */
+  private void rebalance(
+      Grouping g,
+      Map<String, Sample> metrics,
+      double ratio,
+      boolean scaleUpWithUnready,
+      java.util.function.ToLongFunction<String> scaleDownValue,
+      String scaleDownLabel,
+      String zero) {
+    if (!g.missing().isEmpty() && ratio < 1.0) {
+      for (String pod : g.missing()) {
+        metrics.put(pod, new Sample(scaleDownValue.applyAsLong(pod), null, null));
+      }
+      steps.add(
+          "rebalance: "
+              + g.missing().size()
+              + " pods without samples count as "
+              + scaleDownLabel
+              + " (scale-down)");
+    } else if (!g.missing().isEmpty() && ratio > 1.0) {
+      for (String pod : g.missing()) {
+        metrics.put(pod, new Sample(0, null, null));
+      }
+      steps.add(
+          "rebalance: "
+              + g.missing().size()
+              + " pods without samples count as "
+              + zero
+              + " (scale-up)");
+    }
+    if (scaleUpWithUnready) {
+      for (String pod : g.unready()) {
+        metrics.put(pod, new Sample(0, null, null));
+      }
+      steps.add(
+          "rebalance: " + g.unready().size() + " unready pods count as " + zero + " (scale-up)");
+    }
   }
 
   private static long sum(Map<String, Sample> metrics) {
