@@ -11,14 +11,10 @@ import dev.ballast.core.execute.ScalingController;
 import dev.ballast.core.history.HistoryRecord;
 import dev.ballast.core.history.Outcome;
 import dev.ballast.core.history.Trigger;
-import dev.ballast.core.policy.ScalingPolicy;
 import dev.ballast.core.port.ClusterView;
 import dev.ballast.core.port.HistoryStore;
 import dev.ballast.core.port.Member;
-import dev.ballast.core.port.Membership;
 import dev.ballast.core.port.MetricSample;
-import dev.ballast.core.port.MetricSource;
-import dev.ballast.core.port.ReplicaRuntime;
 import dev.ballast.core.predict.ScaleAheadPredictor;
 import dev.ballast.local.LocalWiring;
 import dev.ballast.local.config.ClusterFileException;
@@ -74,25 +70,6 @@ public final class LocalAutoscaler {
 
   private String lastHoldReason = "";
   private volatile boolean stopRequested;
-
-  /** A loop without prediction. */
-  public LocalAutoscaler(
-      AutoscaleSpec spec,
-      ScalingPolicy policy,
-      ReplicaRuntime runtime,
-      Membership membership,
-      MetricSource metrics,
-      ScalingController controller,
-      HistoryStore history,
-      Clock clock,
-      Listener listener) {
-    this(
-        new SyncEvaluator(spec, policy, runtime, membership, metrics, history, Optional.empty()),
-        controller,
-        history,
-        clock,
-        listener);
-  }
 
   /** A loop that acts on {@code evaluator}'s decisions through {@code controller}. */
   public LocalAutoscaler(

@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,21 +72,48 @@ class LocalAutoscalerTest {
   }
 
   private LocalAutoscaler autoscaler(ShrinkPolicy shrink) {
-    ScalingPolicy policy =
-        ScalingPolicy.builder()
-            .minReplicas(3)
-            .maxReplicas(7)
-            .allowedReplicas(List.of(3, 5, 7))
-            .shrink(shrink)
-            .build();
-    Behavior behavior =
-        Behavior.of(
-            Behavior.DEFAULT_SCALE_UP,
-            Behavior.DEFAULT_SCALE_DOWN.withStabilizationWindowSeconds(30));
+    return autoscaler(
+        policy(7, shrink),
+        MetricSpec.pods(METRIC, MetricTarget.averageValue(100)),
+        spec -> Optional.empty(),
+        result ->
+            result
+                .response()
+                .filter(ScaleResponse.Accepted.class::isInstance)
+                .ifPresent(r -> operationsStarted++));
+  }
+
+  /** Sizes 3..{@code max}, odd sizes only. */
+  private static ScalingPolicy policy(int max, ShrinkPolicy shrink) {
+    List<Integer> allowed = new ArrayList<>();
+    for (int n = 3; n <= max; n += 2) {
+      allowed.add(n);
+    }
+    return ScalingPolicy.builder()
+        .minReplicas(3)
+        .maxReplicas(max)
+        .allowedReplicas(allowed)
+        .shrink(shrink)
+        .build();
+  }
+
+  /**
+   * The loop over the fakes: {@code metric} against the policy's bounds, a 30 s scale-down
+   * stabilization window, the sync period {@code SYNC}, and the scale-ahead {@code scaleAhead}
+   * makes for that spec.
+   */
+  private LocalAutoscaler autoscaler(
+      ScalingPolicy policy,
+      MetricSpec metric,
+      java.util.function.Function<AutoscaleSpec, Optional<LocalScaleAhead>> scaleAhead,
+      LocalAutoscaler.Listener listener) {
     AutoscaleSpec spec =
         new AutoscaleSpec(
-            Autoscaler.of(3, 7, MetricSpec.pods(METRIC, MetricTarget.averageValue(100)))
-                .withBehavior(behavior),
+            Autoscaler.of(policy.minReplicas(), policy.maxReplicas(), metric)
+                .withBehavior(
+                    Behavior.of(
+                        Behavior.DEFAULT_SCALE_UP,
+                        Behavior.DEFAULT_SCALE_DOWN.withStabilizationWindowSeconds(30))),
             ControllerSettings.DEFAULTS,
             SYNC);
     ScalingController controller =
@@ -97,20 +125,9 @@ class LocalAutoscalerTest {
             history,
             clock,
             new RecordingListener());
-    return new LocalAutoscaler(
-        spec,
-        policy,
-        runtime,
-        membership,
-        load,
-        controller,
-        history,
-        clock,
-        result ->
-            result
-                .response()
-                .filter(ScaleResponse.Accepted.class::isInstance)
-                .ifPresent(r -> operationsStarted++));
+    SyncEvaluator evaluator =
+        new SyncEvaluator(spec, policy, runtime, membership, load, history, scaleAhead.apply(spec));
+    return new LocalAutoscaler(evaluator, controller, history, clock, listener);
   }
 
   @Test
@@ -229,33 +246,12 @@ class LocalAutoscalerTest {
     // given: the classic HPA demo on a stateful cluster: Resource cpu at 25% of the one core each
     // local member is taken to request, members reporting the cores their process uses
     load.total = 1.2; // cores used by the whole cluster, spread over the members
-    ScalingPolicy policy =
-        ScalingPolicy.builder()
-            .minReplicas(3)
-            .maxReplicas(7)
-            .allowedReplicas(List.of(3, 5, 7))
-            .build();
-    AutoscaleSpec spec =
-        new AutoscaleSpec(
-            Autoscaler.of(3, 7, MetricSpec.cpuUtilization(25))
-                .withBehavior(
-                    Behavior.of(
-                        Behavior.DEFAULT_SCALE_UP,
-                        Behavior.DEFAULT_SCALE_DOWN.withStabilizationWindowSeconds(30))),
-            ControllerSettings.DEFAULTS,
-            SYNC);
-    ScalingController controller =
-        new ScalingController(
-            policy,
-            runtime,
-            membership,
-            new InMemoryOperationStore(),
-            history,
-            clock,
-            new RecordingListener());
     LocalAutoscaler autoscaler =
-        new LocalAutoscaler(
-            spec, policy, runtime, membership, load, controller, history, clock, r -> {});
+        autoscaler(
+            policy(7, ShrinkPolicy.ALLOWED),
+            MetricSpec.cpuUtilization(25),
+            spec -> Optional.empty(),
+            r -> {});
 
     // when: 3 members at 0.4 cores each = 40% of request against a 25% target → ceil(4.8) = 5
     LocalAutoscaler.SyncResult grow = autoscaler.sync();
@@ -300,40 +296,11 @@ class LocalAutoscalerTest {
   private final List<LocalAutoscaler.SyncResult> syncs = new ArrayList<>();
 
   private LocalAutoscaler predictive(JsonLinesForecastStore store) {
-    ScalingPolicy policy =
-        ScalingPolicy.builder()
-            .minReplicas(3)
-            .maxReplicas(7)
-            .allowedReplicas(List.of(3, 5, 7))
-            .build();
-    AutoscaleSpec spec =
-        new AutoscaleSpec(
-            Autoscaler.of(3, 7, MetricSpec.pods(METRIC, MetricTarget.averageValue(100)))
-                .withBehavior(
-                    Behavior.of(
-                        Behavior.DEFAULT_SCALE_UP,
-                        Behavior.DEFAULT_SCALE_DOWN.withStabilizationWindowSeconds(30))),
-            ControllerSettings.DEFAULTS,
-            SYNC);
-    ScalingController controller =
-        new ScalingController(
-            policy,
-            runtime,
-            membership,
-            new InMemoryOperationStore(),
-            history,
-            clock,
-            new RecordingListener());
-    SyncEvaluator evaluator =
-        new SyncEvaluator(
-            spec,
-            policy,
-            runtime,
-            membership,
-            load,
-            history,
-            LocalScaleAhead.of(spec, tenMinuteSeason(), store, clock.instant()));
-    return new LocalAutoscaler(evaluator, controller, history, clock, syncs::add);
+    return autoscaler(
+        policy(7, ShrinkPolicy.ALLOWED),
+        MetricSpec.pods(METRIC, MetricTarget.averageValue(100)),
+        spec -> LocalScaleAhead.of(spec, tenMinuteSeason(), store, clock.instant()),
+        syncs::add);
   }
 
   /** Runs the loop over {@code length} of the pattern: a sync every 5 s, ticks in between. */
