@@ -26,7 +26,8 @@ class ScaleAheadPredictorTest {
         d.joinTimeQuantile(),
         d.joinTimeSamples(),
         d.minJoinSamples(),
-        errorMargin);
+        errorMargin,
+        d.gate());
   }
 
   /** A load that rises from 100 to 150 in the first quarter of each hour. */

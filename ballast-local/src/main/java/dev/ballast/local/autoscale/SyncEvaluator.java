@@ -101,7 +101,11 @@ public final class SyncEvaluator {
         LocalMetricSources.forRuntime(wiring.runtime(), wiring.clock()),
         wiring.history(),
         LocalScaleAhead.of(
-            spec, wiring.cluster().prediction(), wiring.forecasts(), wiring.clock().instant()));
+            spec,
+            wiring.cluster().prediction(),
+            wiring.forecasts(),
+            wiring.clock().instant(),
+            AddStepDurations.of(wiring.history().list())));
   }
 
   /** The autoscaling settings evaluated. */
@@ -176,7 +180,7 @@ public final class SyncEvaluator {
     }
     Snapshot snapshot = SnapshotAssembler.assemble(now, spec, members, ready, samples, hpaMemory);
     OptionalInt predicted =
-        prediction.map(p -> OptionalInt.of(p.replicas())).orElse(OptionalInt.empty());
+        prediction.map(ScaleAheadPredictor.Prediction::proposal).orElse(OptionalInt.empty());
     AutoscaleDecision decision = pipeline.decide(snapshot, policy, predicted);
     hpaMemory = decision.memory();
     return new Evaluation(now, members, view, samples, errors, snapshot, decision, prediction);

@@ -290,7 +290,16 @@ class LocalAutoscalerTest {
   private static PredictionSettings tenMinuteSeason() {
     PredictionSettings d = PredictionSettings.defaults(true);
     return new PredictionSettings(
-        true, SEASON, Duration.ofSeconds(30), d.smoothing(), Duration.ofMinutes(2), 0.9, 20, 20, 0);
+        true,
+        SEASON,
+        Duration.ofSeconds(30),
+        d.smoothing(),
+        Duration.ofMinutes(2),
+        0.9,
+        20,
+        20,
+        0,
+        d.gate());
   }
 
   private final List<LocalAutoscaler.SyncResult> syncs = new ArrayList<>();
@@ -299,7 +308,7 @@ class LocalAutoscalerTest {
     return autoscaler(
         policy(7, ShrinkPolicy.ALLOWED),
         MetricSpec.pods(METRIC, MetricTarget.averageValue(100)),
-        spec -> LocalScaleAhead.of(spec, tenMinuteSeason(), store, clock.instant()),
+        spec -> LocalScaleAhead.of(spec, tenMinuteSeason(), store, clock.instant(), List.of()),
         syncs::add);
   }
 
@@ -401,6 +410,13 @@ class LocalAutoscalerTest {
     assertThat(restored.samples()).isGreaterThanOrEqualTo(2 * 20); // two seasons of 30 s samples
     assertThat(fresh.scaleAhead().orElseThrow().restoredSamples()).isZero();
     assertThat(fresh.scaleAhead().orElseThrow().samples()).isZero();
+    // the forecast gate is rebuilt by the same replay: it has scored the replayed forecasts' rises
+    // and trusts the forecast as the first loop did
+    assertThat(restored.gate().resolvedClaims()).isPositive();
+    assertThat(restored.gate().trusted())
+        .isEqualTo(first.scaleAhead().orElseThrow().gate().trusted())
+        .isTrue();
+    assertThat(fresh.scaleAhead().orElseThrow().gate().resolvedClaims()).isZero();
 
     // when: it runs to the last sync whose horizon (2 min + 5 s) reaches the next burst
     Instant nextBurst = start.plus(SEASON.multipliedBy(3)).plus(Duration.ofMinutes(6));
