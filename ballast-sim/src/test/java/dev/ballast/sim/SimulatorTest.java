@@ -258,8 +258,8 @@ class SimulatorTest {
   }
 
   /**
-   * Eight days at one row a minute of a daily season: 100 at night rising to 400 in a 3-hour
-   * afternoon peak, with 5 % noise (seeded).
+   * Eight days at one row a minute of a daily season: 100 most of the day and 400 from 10:00 to
+   * 12:00, reached in a 5-minute ramp, with 5 % noise (seeded).
    */
   private static Trace dailySeason(long seed) {
     Random random = new Random(seed);
@@ -267,8 +267,8 @@ class SimulatorTest {
     long[] t = new long[n];
     double[] v = new double[n];
     for (int i = 0; i < n; i++) {
-      double hour = (i % 1440) / 60.0;
-      double peak = Math.exp(-Math.pow((hour - 15) / 1.5, 2));
+      int minute = i % 1440;
+      double peak = Math.max(0, Math.min(1, Math.min((minute - 595) / 5.0, (720 - minute) / 5.0)));
       t[i] = 1_700_006_400L + 60L * i;
       v[i] = (100 + 300 * peak) * (1 + 0.05 * random.nextGaussian());
     }

@@ -6,16 +6,18 @@ import java.util.Objects;
 /**
  * Trusts the forecast only as far as it has been right. After each completed sample interval, a
  * forecast that the load will rise within the planning horizon by at least one member's worth of
- * load ({@code minRise}) is a claim; once the horizon has passed, the claim is scored by the share
- * of the predicted rise that the observed load actually reached (1 as soon as it reaches the
- * forecast, 0 when the load never rose). The accuracy is the exponentially weighted mean of those
- * scores over about {@code memory} claims, starting at 1. The forecast stops being trusted when the
- * accuracy falls below {@code minAccuracy} and is trusted again once it reaches {@code
- * resumeAccuracy}. Claims are made and scored whether or not the forecast is trusted, so a
- * forecaster that has learned the load's pattern earns its trust back.
+ * load ({@code minRise}), above both the last observed value and the forecast's own next value, is
+ * a claim; once the horizon has passed, the claim is scored by the share of the predicted rise that
+ * the observed load actually reached (1 as soon as it reaches the forecast, 0 when the load never
+ * rose). The accuracy is the exponentially weighted mean of those scores over about {@code memory}
+ * claims, starting at 1. The forecast stops being trusted when the accuracy falls below {@code
+ * minAccuracy} and is trusted again once it reaches {@code resumeAccuracy}. Claims are made and
+ * scored whether or not the forecast is trusted, so a forecaster that has learned the load's
+ * pattern earns its trust back.
  *
  * <pre>
- *   claim:   forecastPeak(next h intervals) - actual(last interval) >= minRise
+ *   base   = max(actual(last interval), forecast(next interval))
+ *   claim:   forecastPeak(next h intervals) - base >= minRise
  *   score  = clamp((max actual over the h intervals - base) / (forecastPeak - base), 0, 1)
  *   accuracy = accuracy + (score - accuracy) / memory
  * </pre>
@@ -109,17 +111,20 @@ public final class ForecastGate {
   }
 
   /**
-   * Records the forecast made after an interval whose observed mean was {@code base}: a claim when
-   * its peak over the planned horizon ({@code peakOver(intervals)}) is at least {@code minRise}
-   * above it.
+   * Records the forecast made after an interval whose observed mean was {@code actual}: a claim
+   * when its peak over the planned horizon ({@code peakOver(intervals)}) is at least {@code
+   * minRise} above both {@code actual} and its own next value ({@code peakOver(1)}). The second
+   * keeps a model that lags behind a fall (its level still high) from counting as a predicted rise:
+   * a claim is a rise the forecast sees coming, not its error about now.
    */
-  void forecast(double base, java.util.function.IntToDoubleFunction peakOver) {
+  void forecast(double actual, java.util.function.IntToDoubleFunction peakOver) {
     if (horizonIntervals == 0) {
       return;
     }
+    double from = Math.max(actual, peakOver.applyAsDouble(1));
     double peak = peakOver.applyAsDouble(horizonIntervals);
-    if (peak - base >= minRise) {
-      pending.add(new Claim(base, peak, horizonIntervals));
+    if (peak - from >= minRise) {
+      pending.add(new Claim(from, peak, horizonIntervals));
     }
   }
 

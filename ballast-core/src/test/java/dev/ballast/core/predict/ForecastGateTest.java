@@ -15,10 +15,27 @@ class ForecastGateTest {
     return gate;
   }
 
-  /** One completed interval: its observed mean, then the forecast made after it. */
+  /**
+   * One completed interval: its observed mean, then the forecast made after it, which starts at the
+   * observed value and peaks at {@code forecastPeak}.
+   */
   private static void interval(ForecastGate gate, double actual, double forecastPeak) {
     gate.observed(actual);
-    gate.forecast(actual, h -> forecastPeak);
+    gate.forecast(actual, h -> h == 1 ? actual : forecastPeak);
+  }
+
+  @Test
+  void aForecastStillHighAfterAFallIsNoClaim() {
+    // given
+    ForecastGate gate = gate(SETTINGS);
+    // when: the load fell to 100 and the lagging model forecasts 150 for the next interval already
+    gate.observed(100);
+    gate.forecast(100, h -> 150);
+    // then: no rise is predicted beyond what the model expects next
+    assertThat(gate.state().pendingClaims()).isZero();
+    // but a rise beyond its next value is
+    gate.forecast(100, h -> h == 1 ? 150 : 170);
+    assertThat(gate.state().pendingClaims()).isEqualTo(1);
   }
 
   @Test
