@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ballast.core.policy.QuorumGuard;
+import dev.ballast.core.predict.ForecastGateSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,6 +99,51 @@ class PolicyReaderTest {
                         "p.yaml: workload.joinTime: must be a duration such as 15s, 2m, 1h30m or"
                             + " 24h, was 'soon'")
                     .anyMatch(s -> s.startsWith("p.yaml: workload.colour: unknown field")));
+  }
+
+  @Test
+  void readsTheGateWithResumeAccuracyAboveMinAccuracyByDefault() {
+    // when
+    SimPolicy p =
+        PolicyReader.parsePolicy(
+            "p.yaml",
+            "p",
+            "maxReplicas: 3\ntarget: {averageUtilization: 50}\n"
+                + "prediction: {gate: {minAccuracy: 0.4, memory: 60}}\n");
+    // then
+    assertThat(p.prediction().gate()).isEqualTo(new ForecastGateSettings(0.4, 0.55, 60));
+    // and without a gate section, the defaults
+    SimPolicy d =
+        PolicyReader.parsePolicy(
+            "p.yaml", "p", "maxReplicas: 3\ntarget: {averageUtilization: 50}\nprediction: {}\n");
+    assertThat(d.prediction().gate()).isEqualTo(ForecastGateSettings.defaults());
+  }
+
+  @Test
+  void reportsEveryGateProblemWithItsFieldPath() {
+    assertThatThrownBy(
+            () ->
+                PolicyReader.parsePolicy(
+                    "p.yaml",
+                    "p",
+                    "maxReplicas: 3\ntarget: {averageUtilization: 50}\n"
+                        + "prediction: {gate: {minAccuracy: 0.6, resumeAccuracy: 0.5, memory: 0,"
+                        + " trust: always}}\n"))
+        .isInstanceOfSatisfying(
+            InputException.class,
+            e ->
+                assertThat(e.problems())
+                    .contains("p.yaml: prediction.gate.memory: must be an integer >= 1, was 0")
+                    .anyMatch(s -> s.startsWith("p.yaml: prediction.gate.trust: unknown field")));
+    assertThatThrownBy(
+            () ->
+                PolicyReader.parsePolicy(
+                    "p.yaml",
+                    "p",
+                    "maxReplicas: 3\ntarget: {averageUtilization: 50}\n"
+                        + "prediction: {gate: {minAccuracy: 0.6, resumeAccuracy: 0.5}}\n"))
+        .hasMessageContaining(
+            "prediction.gate.resumeAccuracy: must be in minAccuracy (0.6)..1, was 0.5");
   }
 
   @Test

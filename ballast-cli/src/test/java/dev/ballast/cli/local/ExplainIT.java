@@ -98,6 +98,11 @@ class ExplainIT {
     assertThat(p.path("replicas").asInt()).isEqualTo(5);
     assertThat(p.path("horizonSeconds").asDouble()).isEqualTo(135.0);
     assertThat(p.path("joinTimeLearned").asBoolean()).isFalse();
+    // a flat load has predicted no rise yet: the gate trusts the forecast with nothing scored
+    assertThat(p.path("gate").path("trusted").asBoolean()).isTrue();
+    assertThat(p.path("gate").path("accuracy").asDouble()).isEqualTo(1.0);
+    assertThat(p.path("gate").path("resolvedClaims").asInt()).isZero();
+    assertThat(p.path("gate").path("minAccuracy").asDouble()).isEqualTo(0.3);
     assertThat(tree.path("combined").path("source").asText()).isEqualTo("PREDICTIVE");
     assertThat(tree.path("desiredReplicas").asInt()).isEqualTo(5);
     assertThat(tree.path("rules").path("maxReplicas").asInt()).isEqualTo(5);
@@ -110,6 +115,7 @@ class ExplainIT {
         .contains("defaultJoinTime (0 of 3 add steps")
         .contains("members at the horizon = ceil((2.2 + 0) / 0.5) = 5")
         .contains("prediction decides")
+        .contains("gate: trusted: accuracy 1.00, distrusted below 0.3 (0 predicted rises scored")
         .contains("Stateful rules: minReplicas 2, maxReplicas 5")
         .contains("Desired size: 3 → 5 (scale up)");
 

@@ -1,7 +1,9 @@
 package dev.ballast.core.predict;
 
 import java.util.ArrayDeque;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Trusts the forecast only as far as it has been right. After each completed sample interval, a
@@ -57,14 +59,15 @@ public final class ForecastGate {
       ForecastGateSettings settings) {
 
     /**
-     * The gate's state for people: {@code "trusted: accuracy 0.82 >= 0.5 over 40 claims"} or {@code
-     * "not trusted: accuracy 0.12 < 0.5 ..."}.
+     * The gate's state for people: {@code "trusted: accuracy 0.82, distrusted below 0.3 (40
+     * predicted rises scored, 2 pending)"} or {@code "not trusted: accuracy 0.12 fell below 0.3,
+     * trusted again at 0.45 (...)"}.
      */
     public String describe() {
       if (!settings.enabled()) {
         return "off (gate.minAccuracy 0): the forecast is always trusted";
       }
-      String acc = String.format(java.util.Locale.ROOT, "%.2f", accuracy);
+      String acc = String.format(Locale.ROOT, "%.2f", accuracy);
       String over =
           " (" + resolvedClaims + " predicted rises scored, " + pendingClaims + " pending)";
       if (trusted) {
@@ -117,7 +120,7 @@ public final class ForecastGate {
    * keeps a model that lags behind a fall (its level still high) from counting as a predicted rise:
    * a claim is a rise the forecast sees coming, not its error about now.
    */
-  void forecast(double actual, java.util.function.IntToDoubleFunction peakOver) {
+  void forecast(double actual, IntToDoubleFunction peakOver) {
     if (horizonIntervals == 0) {
       return;
     }

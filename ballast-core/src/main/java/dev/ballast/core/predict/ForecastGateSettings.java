@@ -1,5 +1,8 @@
 package dev.ballast.core.predict;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The {@code prediction.gate} settings: how far the forecast is trusted by its track record ({@link
  * ForecastGate}). {@code memory} is the number of resolved claims (predicted rises of at least one
@@ -13,10 +16,12 @@ public record ForecastGateSettings(double minAccuracy, double resumeAccuracy, in
   /** The margin {@code resumeAccuracy} lies above {@code minAccuracy} unless set. */
   public static final double DEFAULT_HYSTERESIS = 0.15;
 
+  /** The claims the accuracy averages over unless set. */
+  public static final int DEFAULT_MEMORY = 30;
+
   /**
    * The defaults, in one place: trust lost below an accuracy of 0.3 and regained at 0.45, averaged
-   * over about 30 claims. Chosen on the backtest (README): bursts at random times score about 0.1
-   * to 0.35, seasonal traces mostly above 0.4.
+   * over about 30 claims; chosen on the README's backtest and on bursts at random times.
    */
   public static ForecastGateSettings defaults() {
     return withMinAccuracy(0.3);
@@ -31,9 +36,6 @@ public record ForecastGateSettings(double minAccuracy, double resumeAccuracy, in
         minAccuracy, defaultResumeAccuracy(minAccuracy), DEFAULT_MEMORY);
   }
 
-  /** The claims the accuracy averages over unless set. */
-  public static final int DEFAULT_MEMORY = 30;
-
   /** {@code resumeAccuracy} when only {@code minAccuracy} is set. */
   public static double defaultResumeAccuracy(double minAccuracy) {
     return Math.min(1, minAccuracy + DEFAULT_HYSTERESIS);
@@ -45,7 +47,7 @@ public record ForecastGateSettings(double minAccuracy, double resumeAccuracy, in
   }
 
   public ForecastGateSettings {
-    java.util.List<String> problems = problems(minAccuracy, resumeAccuracy, memory);
+    List<String> problems = problems(minAccuracy, resumeAccuracy, memory);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
@@ -60,9 +62,8 @@ public record ForecastGateSettings(double minAccuracy, double resumeAccuracy, in
    * Every problem with these values at once, each naming its field relative to the {@code
    * prediction} section ({@code gate.minAccuracy}); empty when valid.
    */
-  public static java.util.List<String> problems(
-      double minAccuracy, double resumeAccuracy, int memory) {
-    java.util.List<String> out = new java.util.ArrayList<>();
+  public static List<String> problems(double minAccuracy, double resumeAccuracy, int memory) {
+    List<String> out = new ArrayList<>();
     if (!(minAccuracy >= 0 && minAccuracy <= 1)) {
       out.add("gate.minAccuracy: must be in 0..1, was " + minAccuracy);
     } else if (!(resumeAccuracy >= minAccuracy && resumeAccuracy <= 1)) {

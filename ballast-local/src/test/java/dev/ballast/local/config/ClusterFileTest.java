@@ -8,6 +8,7 @@ import dev.ballast.core.policy.QuorumGuard;
 import dev.ballast.core.policy.ScalingPolicy;
 import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.core.port.DataPolicy;
+import dev.ballast.core.predict.ForecastGateSettings;
 import dev.ballast.core.predict.PredictionSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,6 +72,7 @@ class ClusterFileTest {
                 minJoinSamples: 2
                 errorMargin: 1.5
                 smoothing: {alpha: 0.4}
+                gate: {minAccuracy: 0.5, resumeAccuracy: 0.8}
             """;
 
     // when
@@ -87,6 +89,8 @@ class ClusterFileTest {
     assertThat(p.joinTimeSamples()).isEqualTo(PredictionSettings.defaults(true).joinTimeSamples());
     assertThat(p.errorMargin()).isEqualTo(1.5);
     assertThat(p.smoothing().alpha()).isEqualTo(0.4);
+    assertThat(p.gate())
+        .isEqualTo(new ForecastGateSettings(0.5, 0.8, ForecastGateSettings.defaults().memory()));
   }
 
   @Test
