@@ -112,7 +112,9 @@ public final class ScaleAheadPredictor {
 
   private void plan(Duration horizon, double targetPerMember) {
     long interval = settings.sampleInterval().toSeconds();
-    long intervals = Math.max(1, Math.floorDiv(horizon.toSeconds() + interval - 1, interval));
+    // Scored no further ahead than the look-ahead reaches: the claims pending at once stay few.
+    long seconds = Math.min(horizon.toSeconds(), MAX_LOOKAHEAD.toSeconds());
+    long intervals = Math.max(1, Math.floorDiv(seconds + interval - 1, interval));
     forecaster
         .gate()
         .plan((int) Math.min(intervals, 4L * settings.seasonLength()), targetPerMember);
