@@ -47,6 +47,7 @@ public final class FakeMembership implements Membership {
   private final Set<Call> refused = EnumSet.noneOf(Call.class);
   private final Set<Call> hung = EnumSet.noneOf(Call.class);
   private final List<String> calls = new ArrayList<>();
+  private final Set<Integer> lagging = new TreeSet<>();
   private int drainPolls = 1;
   private int maxConcurrentRemovals;
   private boolean inconsistent;
@@ -126,6 +127,16 @@ public final class FakeMembership implements Membership {
   }
 
   @Override
+  public synchronized Optional<String> notInSync(List<Member> members) {
+    List<String> behind =
+        members.stream()
+            .filter(m -> lagging.contains(m.ordinal()))
+            .map(m -> "member " + m.ordinal() + " is behind the leader")
+            .toList();
+    return behind.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", behind));
+  }
+
+  @Override
   public synchronized void drain(Member leaving, List<Member> remaining) {
     call(Call.DRAIN, leaving.ordinal());
     drainPollsLeft.putIfAbsent(leaving.ordinal(), drainPolls);
@@ -190,8 +201,14 @@ public final class FakeMembership implements Membership {
     hung.add(call);
   }
 
-  /** Lifts every failure, refusal and hang. */
+  /** The member answers but falls behind the others ({@link #notInSync} names it). */
+  public synchronized void lag(int ordinal) {
+    lagging.add(ordinal);
+  }
+
+  /** Lifts every failure, refusal, hang and lag. */
   public synchronized void heal() {
+    lagging.clear();
     failNext.clear();
     refused.clear();
     hung.clear();
