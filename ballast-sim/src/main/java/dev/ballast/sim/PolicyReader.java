@@ -1,8 +1,8 @@
 package dev.ballast.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ballast.api.InputDocuments;
+import dev.ballast.api.InvalidDocumentException;
 import dev.ballast.api.PredictionReader;
 import dev.ballast.core.decide.model.Behavior;
 import dev.ballast.core.decide.model.ControllerSettings;
@@ -12,8 +12,6 @@ import dev.ballast.core.policy.PolicyValidationException;
 import dev.ballast.core.policy.QuorumGuard;
 import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.core.predict.PredictionSettings;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +26,6 @@ import java.util.Set;
  * examples/policies/README.md}.
  */
 public final class PolicyReader {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> POLICY_KEYS =
       Set.of(
           "name",
@@ -71,20 +68,21 @@ public final class PolicyReader {
 
   /** Parses a policy document; {@code source} names it in messages. */
   public static SimPolicy parsePolicy(String source, String fallbackName, String yaml) {
+    JsonNode root;
     try {
-      return parsePolicy(source, fallbackName, YAML.readTree(yaml));
-    } catch (IOException e) {
-      throw new InputException(
-          source + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+      root = InputDocuments.parse(yaml, InputDocuments.Syntax.YAML, source);
+    } catch (InvalidDocumentException e) {
+      throw new InputException(e.getMessage());
     }
+    return parsePolicy(source, fallbackName, root);
   }
 
   private static JsonNode readTree(Path file) {
     try {
-      return YAML.readTree(Files.readString(file));
-    } catch (IOException e) {
-      throw new InputException(
-          file + ": cannot read: " + e.getMessage().lines().findFirst().orElse(""));
+      return InputDocuments.read(
+          file, InputDocuments.Syntax.YAML, InputDocuments.MAX_CONFIG_BYTES, file.toString());
+    } catch (InvalidDocumentException e) {
+      throw new InputException(e.getMessage());
     }
   }
 

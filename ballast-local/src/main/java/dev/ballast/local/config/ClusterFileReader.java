@@ -1,9 +1,8 @@
 package dev.ballast.local.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ballast.api.InputDocuments;
+import dev.ballast.api.InvalidDocumentException;
 import dev.ballast.api.PredictionReader;
 import dev.ballast.core.plan.Stage;
 import dev.ballast.core.policy.OnMetricFailure;
@@ -45,7 +44,6 @@ final class ClusterFileReader {
   private static final Pattern HEAP = Pattern.compile("[1-9][0-9]{0,5}[kKmMgG]");
   private static final Pattern PORT_NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final Path file;
   private final String label;
@@ -59,11 +57,9 @@ final class ClusterFileReader {
   ClusterFile read(String yaml) throws ClusterFileException {
     JsonNode root;
     try {
-      root = YAML.readTree(yaml);
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + "";
-      throw new ClusterFileException(
-          List.of(label + ": not valid YAML" + where + ": " + e.getOriginalMessage()));
+      root = InputDocuments.parse(yaml, InputDocuments.Syntax.YAML, label);
+    } catch (InvalidDocumentException e) {
+      throw new ClusterFileException(List.of(e.getMessage()));
     }
     if (root == null || !root.isObject()) {
       throw new ClusterFileException(

@@ -320,8 +320,6 @@ class ClusterFileTest {
             e ->
                 assertThat(e.problems())
                     .isEqualTo(
-                        List.of(
-                            "does-not-exist.yaml: cannot read the cluster file (no such"
-                                + " file)")));
+                        List.of("does-not-exist.yaml: no such file")));
   }
 }
