@@ -59,8 +59,16 @@ public final class PolicyReader {
 
   /** Reads a workload model file (the keys of a policy's {@code workload} section). */
   public static WorkloadModel readModel(Path file) {
-    JsonNode root = readTree(file);
-    Problems p = new Problems(file.toString());
+    return parseModel(file.toString(), readTree(file));
+  }
+
+  /** Parses a workload model document; {@code source} names it in messages. */
+  public static WorkloadModel parseModel(String source, String yaml) {
+    return parseModel(source, parse(source, yaml));
+  }
+
+  private static WorkloadModel parseModel(String source, JsonNode root) {
+    Problems p = new Problems(source);
     WorkloadModel m = parseModel(p, "", root);
     p.throwIfAny();
     return m;
@@ -68,13 +76,15 @@ public final class PolicyReader {
 
   /** Parses a policy document; {@code source} names it in messages. */
   public static SimPolicy parsePolicy(String source, String fallbackName, String yaml) {
-    JsonNode root;
+    return parsePolicy(source, fallbackName, parse(source, yaml));
+  }
+
+  private static JsonNode parse(String source, String yaml) {
     try {
-      root = InputDocuments.parse(yaml, InputDocuments.Syntax.YAML, source);
+      return InputDocuments.parse(yaml, InputDocuments.Syntax.YAML, source);
     } catch (InvalidDocumentException e) {
       throw new InputException(e.getMessage());
     }
-    return parsePolicy(source, fallbackName, root);
   }
 
   private static JsonNode readTree(Path file) {
