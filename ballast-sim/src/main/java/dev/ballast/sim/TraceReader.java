@@ -15,6 +15,8 @@ import java.util.Arrays;
  * file, the line or JSON field, and the fix.
  */
 public final class TraceReader {
+  /** The latest timestamp a trace may hold: 9999-12-31T23:59:59Z, in Unix seconds. */
+  static final long MAX_TIME = 253_402_300_799L;
 
   private TraceReader() {}
 
@@ -99,11 +101,25 @@ public final class TraceReader {
       if (!Double.isFinite(d) || d != Math.rint(d)) {
         throw new NumberFormatException();
       }
-      return (long) d;
+      return checkTime(where + ": timestamp_seconds", d);
     } catch (NumberFormatException e) {
       throw new InputException(
           where + ": timestamp_seconds '" + field + "' is not a whole number of seconds");
     }
+  }
+
+  /** A Unix time in seconds between 0 and {@link #MAX_TIME}, else the field is refused. */
+  private static long checkTime(String where, double seconds) {
+    if (!(seconds >= 0 && seconds <= MAX_TIME)) {
+      throw new InputException(
+          where
+              + " "
+              + seconds
+              + " is not a Unix time in seconds between 0 and "
+              + MAX_TIME
+              + " (year 9999)");
+    }
+    return Math.round(seconds);
   }
 
   private static double parseValue(String where, String field) {
@@ -171,7 +187,7 @@ public final class TraceReader {
         continue; // Prometheus writes NaN for an undefined value: replayed as a gap.
       }
       double v = parseValue(where, raw);
-      long t = Math.round(ts);
+      long t = checkTime(where + ": timestamp", ts);
       if (n > 0 && t <= times[n - 1]) {
         throw new InputException(where + ": timestamp " + ts + " is not after the previous one");
       }
