@@ -182,10 +182,8 @@ final class ReplicaCalculator {
     Map<String, Sample> res = new LinkedHashMap<>(usageByPod.size() * 2);
     for (PodUsage u : usageByPod.values()) {
       if (!container.isEmpty()) {
-        boolean found = false;
         for (PodUsage.ContainerUsage c : u.containers()) {
           if (c.name().equals(container)) {
-            found = true;
             Long v = c.usageMilli().get(resource);
             if (v != null) {
               res.put(u.pod(), new Sample(v, u.timestamp(), u.window()));
@@ -193,15 +191,8 @@ final class ReplicaCalculator {
             break;
           }
         }
-        if (!found) {
-          throw fail(
-              "unable to get metrics for resource "
-                  + resource
-                  + ": failed to get container metrics: container "
-                  + container
-                  + " not present in metrics for pod "
-                  + u.pod());
-        }
+        // A pod whose metrics lack the container gets no sample: the metrics client skips it, so
+        // it counts as a pod with a missing metric (failed and deleted pods are set aside first).
       } else {
         long sum = 0;
         boolean missing = u.containers().isEmpty();
