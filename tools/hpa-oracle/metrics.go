@@ -82,6 +82,12 @@ func (f *fakeExternalMetrics) NamespacedMetrics(string) externalclient.MetricsIn
 type externalScope struct{ f *fakeExternalMetrics }
 
 func (e externalScope) List(metricName string, selector labels.Selector) (*externalmetricsv1beta1.ExternalMetricValueList, error) {
+	// The REST client sends the selector as a string: a nil metric selector (labels.Nothing())
+	// goes out as "" and selects every series on the server.
+	selector, err := labels.Parse(selector.String())
+	if err != nil {
+		return nil, err
+	}
 	out := &externalmetricsv1beta1.ExternalMetricValueList{}
 	for i := range e.f.values {
 		v := &e.f.values[i]

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SelectorSyntaxTest {
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "[{index}] \"{0}\"")
   @ValueSource(
       strings = {
         "app=web",
@@ -31,7 +31,7 @@ class SelectorSyntaxTest {
         "app=,tier",
         "example.com/app=web",
         "replicas>3",
-        "replicas<-3",
+        "app==",
         "x in (foo,,baz),y,z notin ()",
         "   "
       })
@@ -39,7 +39,7 @@ class SelectorSyntaxTest {
     assertNull(SelectorSyntax.problem(selector));
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "[{index}] \"{0}\"")
   @ValueSource(
       strings = {
         "app in (web",
@@ -49,7 +49,13 @@ class SelectorSyntaxTest {
         "app=web tier=db",
         "=web",
         "app=(web)",
-        "app==",
+        "replicas<-3",
+        "replicas>+3",
+        "a in (b c)",
+        "a,,b",
+        "a=b=c",
+        "a!b",
+        "a=!b",
         "app=we b",
         "app=-web",
         "-app=web",
@@ -60,8 +66,8 @@ class SelectorSyntaxTest {
         "replicas>",
         "!app=web",
         "app!",
-        "app=" + "x".repeat(64),
-        "k".repeat(64) + "=v",
+        "app=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk=v",
         "app in (we$b)",
         "app notin"
       })
