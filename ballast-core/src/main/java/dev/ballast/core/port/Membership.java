@@ -74,6 +74,7 @@ public interface Membership {
    */
   default void cancelRebalance(Member joined, List<Member> current) {}
 
+  /**
    * Empty when every member of {@code members} answers and has what the cluster committed (in sync
    * with its leader, when the protocol has one), else why not, naming each member that is behind.
    * The executor asks it of the voting members that remain before a member leaves or is stopped, so
