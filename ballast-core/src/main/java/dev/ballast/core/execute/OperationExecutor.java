@@ -381,7 +381,12 @@ public final class OperationExecutor {
       return Optional.of(
           new Hold(
               Set.of(),
-              "no remaining member reports the voting membership (" + view.detail() + ")"));
+              "no remaining member reports the voting membership ("
+                  + view.detail()
+                  + view.members().stream()
+                      .map(m -> "; member " + m.ordinal() + ": " + m.detail())
+                      .collect(Collectors.joining())
+                  + ")"));
     }
     if (stage == Stage.LEAVE && !view.votingMembers().contains(k)) {
       return Optional.empty(); // not (or no longer) a voter: leaving is a no-op
