@@ -290,62 +290,61 @@ class LocalCommandsIT {
     assertThat(file).exists();
   }
 
-  @Test
-  void aTruncatedJournalGivesOneClearLineAndDownStillStopsTheMembers() throws Exception {
-    // given: a running cluster whose journal was cut short
-    String f = cluster("").toString();
-    assertThat(BallastCli.run("up", "-f", f).exitCode()).isZero();
-    Path journal = dir.resolve("state").resolve("operation.json");
-    Files.writeString(journal, "{\"id\": \"op-1\", \"trig");
-
-    // when
-    BallastCli.Result scale = BallastCli.run("scale", "-f", f, "--replicas", "2");
-    BallastCli.Result status = BallastCli.run("status", "-f", f);
-    BallastCli.Result down = BallastCli.run("down", "-f", f);
-
-    // then: one line naming the file and the way out, status shows what it knows, down stops
-    assertThat(scale.exitCode()).as(scale.toString()).isEqualTo(3);
-    assertThat(scale.err().strip().lines()).hasSize(1);
-    assertThat(scale.err())
-        .contains("the operation journal " + journal.toRealPath())
-        .contains("move the file aside")
-        .doesNotContain("unexpected error")
-        .doesNotContain("Exception");
-    assertThat(status.exitCode()).as(status.toString()).isZero();
-    assertThat(status.out())
-        .contains("problem: the operation journal")
-        .contains("3 replicas, healthy");
-    assertThat(down.exitCode()).as(down.toString()).isZero();
-    assertThat(down.out()).contains("stopped members [0, 1, 2]");
-    assertNoProcessLeft();
+  /** A state file cut short, and what the commands must say about it. */
+  record Corruption(
+      String name, String stateFile, String content, String named, String wayOut, int byMarker) {
+    @Override
+    public String toString() {
+      return name;
+    }
   }
 
-  @Test
-  void aCorruptMemberTableGivesOneClearLineAndDownStopsTheMembersByTheirMarker() throws Exception {
-    // given
+  static java.util.stream.Stream<Corruption> corruptions() {
+    return java.util.stream.Stream.of(
+        new Corruption(
+            "truncated journal",
+            "operation.json",
+            "{\"id\": \"op-1\", \"trig",
+            "the operation journal ",
+            "move the file aside",
+            0),
+        new Corruption(
+            "truncated member table",
+            "members.json",
+            "[{\"ordinal\": 0, \"ho",
+            "the member table ",
+            "'ballast down' still stops the members",
+            3));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.MethodSource("corruptions")
+  void aCorruptStateFileGivesOneClearLineAndDownStillStopsTheMembers(Corruption c)
+      throws Exception {
+    // given: a running cluster whose state file was cut short
     String f = cluster("").toString();
     assertThat(BallastCli.run("up", "-f", f).exitCode()).isZero();
-    Path table = dir.resolve("state").resolve("members.json");
-    Files.writeString(table, "[{\"ordinal\": 0, \"ho");
+    Path broken = dir.resolve("state").resolve(c.stateFile());
+    Files.writeString(broken, c.content());
 
     // when
     BallastCli.Result scale = BallastCli.run("scale", "-f", f, "--replicas", "4");
     BallastCli.Result status = BallastCli.run("status", "-f", f);
     BallastCli.Result down = BallastCli.run("down", "-f", f);
 
-    // then
+    // then: one line naming the file and the way out, status shows what it knows, down stops
+    // the members (by their process marker when the table cannot be read)
     assertThat(scale.exitCode()).as(scale.toString()).isEqualTo(3);
     assertThat(scale.err().strip().lines()).hasSize(1);
     assertThat(scale.err())
-        .contains("the member table " + table.toRealPath())
-        .contains("'ballast down' still stops the members")
+        .contains(c.named() + broken.toRealPath())
+        .contains(c.wayOut())
+        .doesNotContain("unexpected error")
         .doesNotContain("Exception");
     assertThat(status.exitCode()).as(status.toString()).isZero();
-    assertThat(status.out())
-        .contains("problem: the member table")
-        .contains("found by its process marker only");
+    assertThat(status.out()).contains("problem: " + c.named());
     assertThat(status.out().lines().filter(l -> l.endsWith("found by its process marker only")))
-        .hasSize(3);
+        .hasSize(c.byMarker());
     assertThat(down.exitCode()).as(down.toString()).isZero();
     assertThat(down.out()).contains("stopped members [0, 1, 2]");
     assertNoProcessLeft();
