@@ -189,11 +189,12 @@ public final class ScalingController {
             + " lost): releasing them";
     Operation operation =
         Operation.start(
-            "op-" + now.toEpochMilli() + "-release-" + members.size() + "to" + voters,
-            Trigger.ROLLBACK,
-            new Plan(members.size(), voters, steps),
-            now,
-            List.of(why));
+                "op-" + now.toEpochMilli() + "-release-" + members.size() + "to" + voters,
+                Trigger.ROLLBACK,
+                new Plan(members.size(), voters, steps),
+                now,
+                List.of(why))
+            .atStage(steps.get(0).firstStage(membership.fills()), now);
     log.info("action=release-unjoined members={} voting={}", members.size(), voters);
     executor.begin(operation);
     return Optional.of(operation);
