@@ -101,6 +101,12 @@ public final class LocalWiring implements AutoCloseable {
    */
   public static LocalWiring exclusive(ClusterFile cluster, Clock clock)
       throws ClusterBusyException {
+    try {
+      StateDirectory.create(cluster.stateDir(), cluster.name(), clock.instant());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(
+          "cannot create the state directory " + cluster.stateDir() + ": " + e.getMessage(), e);
+    }
     return new LocalWiring(cluster, clock, ClusterLock.acquire(cluster.stateDir()));
   }
 

@@ -413,7 +413,12 @@ public final class OperationExecutor {
       return Optional.of(
           new Hold(
               Set.of(),
-              "no remaining member reports the voting membership (" + view.detail() + ")"));
+              "no remaining member reports the voting membership ("
+                  + view.detail()
+                  + view.members().stream()
+                      .map(m -> "; member " + m.ordinal() + ": " + m.detail())
+                      .collect(Collectors.joining())
+                  + ")"));
     }
     if (stage == Stage.LEAVE && !view.votingMembers().contains(k)) {
       return Optional.empty(); // not (or no longer) a voter: leaving is a no-op
@@ -488,7 +493,11 @@ public final class OperationExecutor {
           op, stage + " was held for " + policy.timeout(stage) + ": " + hold.why(), now);
     }
     String heldBy = why.substring(0, why.indexOf(':'));
-    if (op.lastError() == null || !op.lastError().startsWith(heldBy + ":")) {
+    boolean announced = op.lastError() != null && op.lastError().startsWith(heldBy + ":");
+    // A hold shorter than the retry backoff (the remaining members electing a new leader right
+    // after the old one left) is waited out quietly; a longer one is journaled and reported.
+    boolean lasting = !now.isBefore(op.stageStartedAt().plus(policy.retryBackoff()));
+    if (!announced && lasting) {
       boolean counted = op == savedAttempt;
       Operation held = op.withError(why);
       save(held);
@@ -502,11 +511,8 @@ public final class OperationExecutor {
           stage,
           hold.why());
       emit(held, EventReason.REMOVAL_HELD, step.ordinal(), stage, describeStep(step) + ": " + why);
-    } else {
-      current = op == savedAttempt ? op : op.withError(why);
-      if (op == savedAttempt) {
-        savedAttempt = current;
-      }
+    } else if (op != savedAttempt) {
+      current = op.withError(why); // not journaled: the same hold, or not lasting yet
     }
     return Progress.held(current, POLL_INTERVAL);
   }
