@@ -23,6 +23,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
@@ -73,6 +76,7 @@ public final class InputDocuments {
               .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
               .build());
   private static final ObjectMapper YAML = new ObjectMapper(yamlFactory());
+  private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '(.*)'");
 
   /** The syntax of a document. */
   public enum Syntax {
@@ -82,7 +86,7 @@ public final class InputDocuments {
     /** The syntax a file's name suggests: {@code .json} is JSON, anything else YAML. */
     public static Syntax of(Path file) {
       Path name = file.getFileName();
-      return name != null && name.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json")
+      return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".json")
           ? JSON
           : YAML;
     }
@@ -177,6 +181,17 @@ public final class InputDocuments {
     } catch (InvalidDocumentException e) {
       throw e;
     } catch (JsonProcessingException e) {
+      Matcher duplicate = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+      if (duplicate.lookingAt() && e.getLocation() != null) {
+        // The last one would win silently (a second metadata.name would change the identity).
+        throw new InvalidDocumentException(
+            source,
+            "the key '"
+                + duplicate.group(1)
+                + "' appears twice in one mapping, again at line "
+                + e.getLocation().getLineNr()
+                + "; keep one");
+      }
       throw new InvalidDocumentException(
           source,
           "not valid "

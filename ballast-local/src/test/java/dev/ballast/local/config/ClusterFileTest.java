@@ -372,11 +372,11 @@ class ClusterFileTest {
         new Case(
             "a second metadata.name",
             MINIMAL.replace("spec:", "metadata:\n  name: other\nspec:"),
-            "cluster.yaml: not valid YAML at line 5, column 9: Duplicate field 'metadata'"),
+            "cluster.yaml: the key 'metadata' appears twice in one mapping, again at line 5; keep one"),
         new Case(
             "a repeated key deeper down",
             MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  replicas: 5"),
-            "cluster.yaml: not valid YAML at line 8"),
+            "cluster.yaml: the key 'replicas' appears twice in one mapping, again at line 8"),
         new Case(
             "a second document",
             MINIMAL + "---\n" + MINIMAL,
