@@ -144,42 +144,40 @@ public final class EtcdManualFloor {
   }
 
   private static boolean addedAsLearner(Client client, URI peer) {
-    try {
-      get(client.getClusterClient().addMember(List.of(peer), true));
-      return true;
-    } catch (IllegalStateException e) {
-      try {
-        return get(client.getClusterClient().listMember()).getMembers().stream()
-            .anyMatch(m -> m.getPeerURIs().contains(peer));
-      } catch (IllegalStateException again) {
-        return false;
-      }
-    }
+    return attempt(
+        () -> client.getClusterClient().addMember(List.of(peer), true),
+        client,
+        members -> members.stream().anyMatch(m -> m.getPeerURIs().contains(peer)));
   }
 
   private static boolean removed(Client client, long id) {
-    try {
-      get(client.getClusterClient().removeMember(id));
-      return true;
-    } catch (IllegalStateException e) {
-      try {
-        return get(client.getClusterClient().listMember()).getMembers().stream()
-            .noneMatch(m -> m.getId() == id);
-      } catch (IllegalStateException again) {
-        return false;
-      }
-    }
+    return attempt(
+        () -> client.getClusterClient().removeMember(id),
+        client,
+        members -> members.stream().noneMatch(m -> m.getId() == id));
   }
 
   private static boolean promoted(Client client, long id) {
+    return attempt(
+        () -> client.getClusterClient().promoteMember(id),
+        client,
+        members -> members.stream().anyMatch(m -> m.getId() == id && !m.isLearner()));
+  }
+
+  /**
+   * Makes one membership change; when etcd refuses it (not healthy long enough, learner not caught
+   * up) or the answer got lost, whether the member list shows it {@code done} all the same.
+   */
+  private static boolean attempt(
+      java.util.function.Supplier<java.util.concurrent.CompletableFuture<?>> change,
+      Client client,
+      java.util.function.Predicate<List<io.etcd.jetcd.cluster.Member>> done) {
     try {
-      get(client.getClusterClient().promoteMember(id));
+      get(change.get());
       return true;
     } catch (IllegalStateException e) {
-      // Refused until the learner has caught up; or it was promoted and the answer got lost.
       try {
-        return get(client.getClusterClient().listMember()).getMembers().stream()
-            .anyMatch(m -> m.getId() == id && !m.isLearner());
+        return done.test(get(client.getClusterClient().listMember()).getMembers());
       } catch (IllegalStateException again) {
         return false;
       }
