@@ -39,6 +39,18 @@ class SimulatorTest {
         Duration.ZERO);
   }
 
+  /** {@code days} of one-minute rows: 560 from 10:00 to 12:00 every day, otherwise 140. */
+  private static Trace dailyPeak(int days) {
+    long[] t = new long[days * 1440];
+    double[] v = new double[t.length];
+    for (int i = 0; i < t.length; i++) {
+      int minuteOfDay = i % 1440;
+      t[i] = 1_700_006_400L + 60L * i;
+      v[i] = minuteOfDay >= 600 && minuteOfDay < 720 ? 560 : 140;
+    }
+    return new Trace("daily", t, v);
+  }
+
   private static final String CPU70 =
       "name: p\nmaxReplicas: 50\ntarget: {metric: cpu, averageUtilization: 70}\n";
 
@@ -120,15 +132,7 @@ class SimulatorTest {
   @Test
   void predictionStartsMembersBeforeARecurringPeak() {
     // given: 6 days of a daily peak (10:00-12:00 at 560, otherwise 140), members joining in 10 min
-    int days = 6;
-    long[] t = new long[days * 1440];
-    double[] v = new double[t.length];
-    for (int i = 0; i < t.length; i++) {
-      int minuteOfDay = i % 1440;
-      t[i] = 1_700_006_400L + 60L * i;
-      v[i] = minuteOfDay >= 600 && minuteOfDay < 720 ? 560 : 140;
-    }
-    Trace trace = new Trace("daily", t, v);
+    Trace trace = dailyPeak(6);
     WorkloadModel slow = model(Duration.ofMinutes(10));
     SimPolicy reactive = policy(CPU70);
     SimPolicy predictive = policy(CPU70 + "prediction: {enabled: true, defaultJoinTime: 10m}\n");
@@ -147,15 +151,7 @@ class SimulatorTest {
   void aNewMemberServesOnlyOnceFilledAndTheLearnedJoinTimeCountsTheFill() {
     // given: the daily peak of the prediction test, for a system whose members join in 2 min and
     // then take 8 min to be filled with their share of the data
-    int days = 4;
-    long[] t = new long[days * 1440];
-    double[] v = new double[t.length];
-    for (int i = 0; i < t.length; i++) {
-      int minuteOfDay = i % 1440;
-      t[i] = 1_700_006_400L + 60L * i;
-      v[i] = minuteOfDay >= 600 && minuteOfDay < 720 ? 560 : 140;
-    }
-    Trace trace = new Trace("daily", t, v);
+    Trace trace = dailyPeak(4);
     WorkloadModel filled = model(Duration.ofMinutes(2)).withFillTime(Duration.ofMinutes(8));
     WorkloadModel noFill = model(Duration.ofMinutes(2));
     // learns from the first add steps on (defaultJoinTime far off), so what it learns shows

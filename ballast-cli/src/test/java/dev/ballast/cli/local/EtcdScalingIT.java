@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -142,14 +141,8 @@ class EtcdScalingIT {
 
     // when: ballast dies right after saving the journal at the boundary, then resumes
     BallastCli.Result killed =
-        BallastCli.run(
-            List.of("-Dballast.test.haltAfter=" + boundary.haltAfter()),
-            Duration.ofMinutes(3),
-            "scale",
-            "-f",
-            cluster.path(),
-            "--replicas",
-            "" + boundary.to());
+        BallastCli.killedAt(
+            boundary.haltAfter(), "scale", "-f", cluster.path(), "--replicas", "" + boundary.to());
     assertThat(killed.exitCode()).as(killed.toString()).isEqualTo(137);
     ClusterStatus afterKill = cluster.status();
     assertThat(afterKill.operation()).isNotNull();

@@ -180,6 +180,13 @@ public final class OperationExecutor {
       return Progress.advanced(cancelling);
     }
 
+    if (op.cancelRequested()
+        && op.phase() == Phase.FORWARD
+        && step.kind() == StepKind.ADD
+        && (stage == Stage.REBALANCE || stage == Stage.REBALANCED)) {
+      return undoFill(op, step, now);
+    }
+
     if (!stage.polling() && op.lastError() != null && op.lastAttemptAt() != null) {
       Instant retryAt = op.lastAttemptAt().plus(policy.retryBackoff());
       if (now.isBefore(retryAt)) {
@@ -222,6 +229,31 @@ public final class OperationExecutor {
             ? pending(attempt, result.message(), now)
             : failedAttempt(attempt, result.message(), now);
     }
+  }
+
+  /** The target went back down during a fill: undo this add step only (the mirror of a drain). */
+  private Progress undoFill(Operation op, Step step, Instant now) {
+    List<Step> steps = new ArrayList<>(op.steps().subList(0, op.stepIndex() + 1));
+    steps.add(Step.undoAdd(step.ordinal()));
+    Stage first = Step.undoAdd(step.ordinal()).firstStage(membership.fills());
+    Operation undoing =
+        op.redirected(
+            Phase.ROLLING_BACK,
+            steps,
+            steps.size() - 1,
+            first,
+            "the fill of member " + step.ordinal() + " was cancelled: the target went back down",
+            now);
+    save(undoing);
+    log.info(
+        "operation={} action=cancel-fill member={} stage={}", op.id(), step.ordinal(), op.stage());
+    emit(
+        undoing,
+        EventReason.STAGE_COMPLETED,
+        step.ordinal(),
+        first,
+        "cancelling the fill of member " + step.ordinal() + ": the target went back down");
+    return Progress.advanced(undoing);
   }
 
   // ---------------------------------------------------------------- stage actions
@@ -618,6 +650,13 @@ public final class OperationExecutor {
         describeStep(step) + " done: the cluster has " + step.sizeAfter() + " members");
     if (done.stepIndex() + 1 < done.steps().size()) {
       return moveTo(done.atStep(done.stepIndex() + 1, now));
+    }
+    if (done.phase() == Phase.ROLLING_BACK && done.cancelRequested()) {
+      return finish(
+          done,
+          Outcome.CANCELLED,
+          done.failure() + "; the cluster stays at " + step.sizeAfter() + " members",
+          now);
     }
     if (done.phase() == Phase.ROLLING_BACK) {
       return finish(

@@ -21,17 +21,6 @@ class OperationExecutorTest {
     return world.runToEnd(controller).operation().orElseThrow();
   }
 
-  private static void tickUntil(World world, ScalingController controller, Stage stage) {
-    for (int i = 0; i < 100; i++) {
-      if (controller.inFlight().map(Operation::stage).orElse(null) == stage) {
-        return;
-      }
-      controller.tick();
-      world.clock.advance(Duration.ofSeconds(1));
-    }
-    throw new AssertionError("never reached " + stage + ": " + controller.inFlight());
-  }
-
   @Test
   void rollsBackARefusedJoinAndLeavesTheClusterHealthyAtTheOldSize() {
     // given
@@ -61,7 +50,7 @@ class OperationExecutorTest {
     World world = World.ofSize(3);
     ScalingController controller = world.controller();
     controller.request(ScaleRequest.manual(4));
-    tickUntil(world, controller, Stage.JOIN);
+    world.tickUntil(controller, Stage.JOIN);
 
     // when the new member's process dies before it joins
     world.runtime.kill(3);
@@ -125,7 +114,7 @@ class OperationExecutorTest {
     world.membership.hang(Call.IS_READY);
     ScalingController controller = world.controller();
     controller.request(ScaleRequest.manual(4));
-    tickUntil(world, controller, Stage.READY);
+    world.tickUntil(controller, Stage.READY);
     Duration waited = Duration.ZERO;
 
     // when
@@ -155,7 +144,7 @@ class OperationExecutorTest {
     world.membership.failNext(Call.JOIN, 2);
     ScalingController controller = world.controller();
     controller.request(ScaleRequest.manual(4));
-    tickUntil(world, controller, Stage.JOIN);
+    world.tickUntil(controller, Stage.JOIN);
 
     // when the first attempt fails
     controller.tick();
@@ -204,7 +193,7 @@ class OperationExecutorTest {
     world.membership.drainPolls(0);
     ScalingController controller = world.controller();
     controller.request(ScaleRequest.manual(4));
-    tickUntil(world, controller, Stage.STOP);
+    world.tickUntil(controller, Stage.STOP);
 
     // when
     world.membership.disagree();
