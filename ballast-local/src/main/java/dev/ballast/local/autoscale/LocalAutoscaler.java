@@ -69,6 +69,7 @@ public final class LocalAutoscaler {
   private final Object wakeUp = new Object();
 
   private String lastHoldReason = "";
+  private boolean readBefore;
   private volatile boolean stopRequested;
 
   /** A loop that acts on {@code evaluator}'s decisions through {@code controller}. */
@@ -162,6 +163,7 @@ public final class LocalAutoscaler {
     SyncEvaluator.Evaluation e = evaluator.evaluate(now, inFlight);
     AutoscaleDecision decision = e.decision();
     record(decision, e.metricErrors());
+    readBefore = true;
 
     int heading = inFlight.map(Operation::to).orElse(decision.currentReplicas());
     Optional<ScaleResponse> response = Optional.empty();
@@ -216,6 +218,15 @@ public final class LocalAutoscaler {
       holdReason = "";
     }
     if (holdReason.equals(lastHoldReason)) {
+      return;
+    }
+    if (decision.metricsState() == MetricsState.UNAVAILABLE && errors.isEmpty() && !readBefore) {
+      // The first read since start: every member answered, but a rate needs a second read. That is
+      // no outage, so nothing goes to the history (and no "available again" follows).
+      LOG.info(
+          "action=hold reason=FirstRead message=\"holding at {} members until rates have two"
+              + " reads\"",
+          decision.currentReplicas());
       return;
     }
     Instant now = decision.time();

@@ -98,7 +98,7 @@ public final class SyncEvaluator {
         wiring.cluster().policy(),
         wiring.runtime(),
         wiring.membership(),
-        LocalMetricSources.forRuntime(wiring.runtime(), wiring.clock()),
+        LocalMetricSources.forRuntime(wiring.runtime(), wiring.clock(), spec.syncPeriod()),
         wiring.history(),
         LocalScaleAhead.of(
             spec, wiring.cluster().prediction(), wiring.forecasts(), wiring.clock().instant()));
