@@ -157,8 +157,12 @@ func decide(raw json.RawMessage) result {
 	if s.Autoscaler == nil || s.Scale == nil {
 		return result{InputError: "autoscaler and scale are required"}
 	}
+	var memory *history
 	if len(s.History) > 0 && string(s.History) != "null" {
-		return result{InputError: "history: the controller's memory is private to it; only first reconciles (no history) can be replayed"}
+		memory = &history{}
+		if err := json.Unmarshal(s.History, memory); err != nil {
+			return result{InputError: "history: " + err.Error()}
+		}
 	}
 	if s.Autoscaler.Kind != "" && s.Autoscaler.Kind != "HorizontalPodAutoscaler" {
 		return result{InputError: "autoscaler.kind: only HorizontalPodAutoscaler"}
@@ -179,7 +183,7 @@ func decide(raw json.RawMessage) result {
 	// anything while the HPAScaleToZero gate is off (the default).
 	hpa.Status = autoscalingv2.HorizontalPodAutoscalerStatus{}
 
-	whole := reconcileOnce(&s, hpa)
+	whole := reconcileOnce(&s, hpa, memory)
 	if whole.failure != "" {
 		return result{InputError: whole.failure}
 	}
@@ -221,7 +225,7 @@ func proposal(s *snapshot, hpa *autoscalingv2.HorizontalPodAutoscaler, i int) me
 		up, down = hpa.Spec.Behavior.ScaleUp, hpa.Spec.Behavior.ScaleDown
 	}
 	one.Spec.Behavior = &autoscalingv2.HorizontalPodAutoscalerBehavior{ScaleUp: neutral(up), ScaleDown: neutral(down)}
-	o := reconcileOnce(s, one)
+	o := reconcileOnce(s, one, nil)
 	if o.failure != "" {
 		return metricOutcome{Error: strp(o.failure)}
 	}
@@ -251,7 +255,7 @@ type outcome struct {
 	failure string
 }
 
-func reconcileOnce(s *snapshot, hpa *autoscalingv2.HorizontalPodAutoscaler) outcome {
+func reconcileOnce(s *snapshot, hpa *autoscalingv2.HorizontalPodAutoscaler, memory *history) outcome {
 	settings := controllerSettings{}
 	if s.Controller != nil {
 		settings = *s.Controller
@@ -401,6 +405,9 @@ func reconcileOnce(s *snapshot, hpa *autoscalingv2.HorizontalPodAutoscaler) outc
 		cpuInit,
 		readinessDelay,
 	)
+	if memory != nil {
+		remember(hc, ns+"/"+hpa.Name, memory, sh)
+	}
 	runDone := make(chan struct{})
 	go func() {
 		hc.Run(ctx, 1)

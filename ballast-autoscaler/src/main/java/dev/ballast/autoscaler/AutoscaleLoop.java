@@ -67,6 +67,7 @@ public final class AutoscaleLoop {
   private final Object wakeUp = new Object();
 
   private String lastHoldReason = "";
+  private boolean readBefore;
   private volatile boolean stopRequested;
 
   /** A loop that acts on {@code evaluator}'s decisions through {@code controller}. */
@@ -143,6 +144,7 @@ public final class AutoscaleLoop {
     SyncEvaluator.Evaluation e = evaluator.evaluate(now, inFlight);
     AutoscaleDecision decision = e.decision();
     record(decision, e.metricErrors());
+    readBefore = true;
 
     int heading = inFlight.map(Operation::to).orElse(decision.currentReplicas());
     Optional<ScaleResponse> response = Optional.empty();
@@ -197,6 +199,15 @@ public final class AutoscaleLoop {
       holdReason = "";
     }
     if (holdReason.equals(lastHoldReason)) {
+      return;
+    }
+    if (decision.metricsState() == MetricsState.UNAVAILABLE && errors.isEmpty() && !readBefore) {
+      // The first read since start: every member answered, but a rate needs a second read. That is
+      // no outage, so nothing goes to the history (and no "available again" follows).
+      LOG.info(
+          "action=hold reason=FirstRead message=\"holding at {} members until rates have two"
+              + " reads\"",
+          decision.currentReplicas());
       return;
     }
     Instant now = decision.time();

@@ -55,7 +55,7 @@ public final class LocalAutoscaling {
         wiring.cluster().policy(),
         wiring.runtime(),
         wiring.membership(),
-        LocalMetricSources.forRuntime(wiring.runtime(), wiring.clock()),
+        LocalMetricSources.forRuntime(wiring.runtime(), wiring.clock(), spec.syncPeriod()),
         wiring.history(),
         ScaleAheadFeed.of(
             spec, wiring.cluster().prediction(), wiring.forecasts(), wiring.clock().instant()));

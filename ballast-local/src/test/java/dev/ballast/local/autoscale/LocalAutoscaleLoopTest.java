@@ -63,6 +63,7 @@ class LocalAutoscaleLoopTest {
   private final class LoadSource implements MetricSource {
     double total;
     boolean down;
+    int readsWithoutValues;
 
     @Override
     public MetricSample read(String metricName, List<Member> members) {
@@ -70,6 +71,11 @@ class LocalAutoscaleLoopTest {
         throw new MetricUnavailableException("mntr: connection refused on every member");
       }
       Map<Integer, Double> values = new HashMap<>();
+      if (readsWithoutValues > 0) {
+        // Every member answered, but a rate needs a previous read: no value yet.
+        readsWithoutValues--;
+        return new MetricSample(metricName, clock.instant(), values);
+      }
       members.forEach(m -> values.put(m.ordinal(), total / members.size()));
       return new MetricSample(metricName, clock.instant(), values);
     }
@@ -225,6 +231,45 @@ class LocalAutoscaleLoopTest {
     // then: scaling resumed
     assertThat(runtime.members()).hasSize(3);
     assertThat(history.list()).anyMatch(r -> r.message().contains("metrics available again"));
+  }
+
+  @Test
+  void recordsNoOutageForTheFirstReadBeforeARateCanExist() {
+    // given: a started loop whose first read has no rate yet
+    LocalAutoscaler autoscaler = autoscaler(ShrinkPolicy.ALLOWED);
+    load.total = 200;
+    load.readsWithoutValues = 1;
+
+    // when
+    for (int i = 0; i < 3; i++) {
+      autoscaler.sync();
+      clock.advance(SYNC);
+    }
+
+    // then: neither an outage nor its end in the history
+    assertThat(history.list())
+        .filteredOn(r -> r.kind() == RecordKind.METRICS_UNAVAILABLE)
+        .isEmpty();
+    assertThat(history.list()).noneMatch(r -> r.message().contains("metrics available again"));
+  }
+
+  @Test
+  void recordsAnOutageWhenRatesStayAbsentAfterTheFirstRead() {
+    // given: members answer but no rate appears on the second read either
+    LocalAutoscaler autoscaler = autoscaler(ShrinkPolicy.ALLOWED);
+    load.total = 200;
+    load.readsWithoutValues = 3;
+
+    // when
+    for (int i = 0; i < 3; i++) {
+      autoscaler.sync();
+      clock.advance(SYNC);
+    }
+
+    // then
+    assertThat(history.list())
+        .filteredOn(r -> r.kind() == RecordKind.METRICS_UNAVAILABLE)
+        .hasSize(1);
   }
 
   @Test
