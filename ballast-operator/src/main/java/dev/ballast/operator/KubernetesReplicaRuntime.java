@@ -95,7 +95,14 @@ public final class KubernetesReplicaRuntime implements ReplicaRuntime {
               .endMetadata()
               .withData(new LinkedHashMap<>(launchSettings))
               .build();
-      client.configMaps().inNamespace(target.namespace()).resource(cm).serverSideApply();
+      var existing =
+          client.configMaps().inNamespace(target.namespace()).withName(launchConfigMap(k)).get();
+      if (existing == null) {
+        client.configMaps().inNamespace(target.namespace()).resource(cm).create();
+      } else if (!launchSettings.equals(existing.getData())) {
+        existing.setData(new LinkedHashMap<>(launchSettings));
+        client.configMaps().inNamespace(target.namespace()).resource(existing).update();
+      }
     }
     int replicas = target.replicas();
     if (replicas <= k) {
