@@ -646,6 +646,9 @@ public final class NodeAgent implements AutoCloseable {
   }
 
   private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
     try (Stream<Path> walk = Files.walk(dir)) {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

@@ -33,7 +33,7 @@ import java.util.function.Predicate;
  * with {@code reconfig -add}; and when no sibling answers, a pod whose ordinal is below the
  * environment variable {@value #BOOTSTRAP_SIZE_ENV} (default 1) starts the initial ensemble of
  * ordinals 0 to that size - 1. Any other pod waits (its start is retried). Ready = the server
- * serves and has every transaction the leader had ({@link ZooKeeperMembership#notReady}).
+ * serves requests as leader, follower or observer (its {@code srvr} mode).
  *
  * <p>Servers are named by their pod address by default, or by their pod DNS names (resolved by the
  * agent's hosts file) with {@link Naming#DNS}.
@@ -141,7 +141,7 @@ public final class ZooKeeperPodRunner implements PodRunner {
             env,
             dir,
             ctx.workDir().resolve("zookeeper.log"));
-    return new ZooKeeperPodProcess(process, self, ctx, this);
+    return new ZooKeeperPodProcess(process, ctx.ip(), self.port(ZooKeeperServerConfig.CLIENT_PORT));
   }
 
   private Map<String, String> startSettings(PodContext ctx, Member self, List<Member> peers) {
@@ -187,26 +187,34 @@ public final class ZooKeeperPodRunner implements PodRunner {
     }
   }
 
-  /** Why the server is not ready, from Ballast's own readiness rules. */
-  Optional<String> notReady(Member self, PodContext ctx) {
-    List<Member> current = new ArrayList<>();
-    current.add(self);
-    ctx.siblings().get().forEach(p -> current.add(member(ctx, p.name(), p.ordinal())));
-    return membership.notReady(self, current);
+  /**
+   * The readiness probe of a ZooKeeper container: the server answers {@code srvr} on its client
+   * port and serves as leader, follower or observer (so it is part of a quorum and has synced with
+   * the leader). The operator applies Ballast's stricter checks on top of this.
+   */
+  static Optional<String> notReady(String ip, int clientPort) {
+    try {
+      String mode = ZooKeeperProbe.mode(ip, clientPort);
+      return SERVING.contains(mode)
+          ? Optional.empty()
+          : Optional.of("ZooKeeper is not serving requests (mode: " + mode + ")");
+    } catch (java.io.IOException e) {
+      return Optional.of("ZooKeeper does not answer 'srvr': " + e.getMessage());
+    }
   }
+
+  private static final java.util.Set<String> SERVING =
+      java.util.Set.of("leader", "follower", "observer");
 
   private static final class ZooKeeperPodProcess implements PodProcess {
     private final ManagedProcess process;
-    private final Member self;
-    private final PodContext ctx;
-    private final ZooKeeperPodRunner runner;
+    private final String ip;
+    private final int clientPort;
 
-    ZooKeeperPodProcess(
-        ManagedProcess process, Member self, PodContext ctx, ZooKeeperPodRunner runner) {
+    ZooKeeperPodProcess(ManagedProcess process, String ip, int clientPort) {
       this.process = process;
-      this.self = self;
-      this.ctx = ctx;
-      this.runner = runner;
+      this.ip = ip;
+      this.clientPort = clientPort;
     }
 
     @Override
@@ -219,7 +227,7 @@ public final class ZooKeeperPodRunner implements PodRunner {
       if (!process.isAlive()) {
         return Optional.of("the server exited");
       }
-      return runner.notReady(self, ctx);
+      return ZooKeeperPodRunner.notReady(ip, clientPort);
     }
 
     @Override

@@ -202,12 +202,29 @@ class ZooKeeperStatefulSetIT {
     await(n + " ready members")
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofMillis(250))
-        .until(
+        .untilAsserted(
             () -> {
               var sts = cluster.client().apps().statefulSets().inNamespace(NS).withName("zk").get();
-              Integer ready = sts.getStatus() == null ? null : sts.getStatus().getReadyReplicas();
-              return ready != null && ready == n && pods().stream().allMatch(p -> ready(p));
+              assertThat(pods())
+                  .as("pods and their Ready conditions")
+                  .hasSize(n)
+                  .allSatisfy(
+                      p ->
+                          assertThat(readiness(p)).as(p.getMetadata().getName()).isEqualTo("True"));
+              assertThat(sts.getStatus().getReadyReplicas())
+                  .as("StatefulSet readyReplicas")
+                  .isEqualTo(n);
             });
+  }
+
+  private static String readiness(Pod p) {
+    return p.getStatus() == null || p.getStatus().getConditions() == null
+        ? "no status"
+        : p.getStatus().getConditions().stream()
+            .filter(c -> c.getType().equals("Ready"))
+            .map(c -> c.getStatus() + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")"))
+            .findFirst()
+            .orElse("no Ready condition");
   }
 
   private static List<Pod> pods() {
