@@ -1,11 +1,12 @@
 package dev.ballast.cli.local;
 
+import dev.ballast.autoscaler.AutoscaleLoop;
 import dev.ballast.cli.CliException;
 import dev.ballast.cli.ExitCodes;
 import dev.ballast.core.autoscale.AutoscaleDecision;
 import dev.ballast.core.execute.Progress;
 import dev.ballast.local.LocalWiring;
-import dev.ballast.local.autoscale.LocalAutoscaler;
+import dev.ballast.local.autoscale.LocalAutoscaling;
 import dev.ballast.local.config.ClusterFileException;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -57,15 +58,15 @@ public final class RunCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (LocalWiring wiring = cluster.exclusive();
         ProgressPrinter printer = progress.open(out, wiring.clock())) {
-      LocalAutoscaler loop;
+      AutoscaleLoop loop;
       try {
         loop =
-            LocalAutoscaler.forCluster(
+            LocalAutoscaling.loop(
                 wiring,
                 printer,
-                new LocalAutoscaler.Listener() {
+                new AutoscaleLoop.Listener() {
                   @Override
-                  public void onSync(LocalAutoscaler.SyncResult r) {
+                  public void onSync(AutoscaleLoop.SyncResult r) {
                     printer.line(line(r, wiring.clock().instant()));
                   }
 
@@ -113,7 +114,7 @@ public final class RunCommand implements Callable<Integer> {
    * The sync's line, stamped {@code now} (when printed, after the sync's reads): an operation the
    * sync started has printed its first line by then, and the times never go backwards.
    */
-  static String line(LocalAutoscaler.SyncResult r, Instant now) {
+  static String line(AutoscaleLoop.SyncResult r, Instant now) {
     AutoscaleDecision d = r.decision();
     StringBuilder metrics = new StringBuilder();
     r.samples()

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ballast.api.PredictionReader;
+import dev.ballast.autoscaler.AutoscaleSpec;
 import dev.ballast.core.plan.Stage;
 import dev.ballast.core.policy.OnMetricFailure;
 import dev.ballast.core.policy.PolicyValidationException;
@@ -36,7 +37,7 @@ import java.util.regex.Pattern;
 final class ClusterFileReader {
   static final String API_VERSION = "ballast.dev/v1alpha1";
   static final String KIND = "LocalCluster";
-  static final Duration DEFAULT_SYNC_PERIOD = Duration.ofSeconds(15);
+  static final Duration DEFAULT_SYNC_PERIOD = AutoscaleSpec.DEFAULT_SYNC_PERIOD;
   static final Duration DEFAULT_TICK_TIME = Duration.ofMillis(500);
   static final String DEFAULT_HEAP = "128m";
   static final String DEFAULT_HOST = "127.0.0.1";

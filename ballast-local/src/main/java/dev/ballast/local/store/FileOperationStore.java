@@ -2,6 +2,7 @@ package dev.ballast.local.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ballast.api.StoreJson;
 import dev.ballast.core.execute.Operation;
 import dev.ballast.core.port.OperationStore;
 import dev.ballast.local.io.AtomicFiles;

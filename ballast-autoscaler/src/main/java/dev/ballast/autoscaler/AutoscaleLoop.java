@@ -1,8 +1,7 @@
-package dev.ballast.local.autoscale;
+package dev.ballast.autoscaler;
 
 import dev.ballast.core.autoscale.AutoscaleDecision;
 import dev.ballast.core.autoscale.AutoscaleDecision.MetricsState;
-import dev.ballast.core.execute.ExecutionListener;
 import dev.ballast.core.execute.Operation;
 import dev.ballast.core.execute.Progress;
 import dev.ballast.core.execute.ScaleRequest;
@@ -16,8 +15,6 @@ import dev.ballast.core.port.HistoryStore;
 import dev.ballast.core.port.Member;
 import dev.ballast.core.port.MetricSample;
 import dev.ballast.core.predict.ScaleAheadPredictor;
-import dev.ballast.local.LocalWiring;
-import dev.ballast.local.config.ClusterFileException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,15 +26,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The autoscaling loop of a local cluster ({@code ballast run}, {@code ballast demo}): every sync
+ * The autoscaling loop of one cluster ({@code ballast run}, {@code ballast demo}, and the
+ * operator's reconciler, which calls {@link #sync()} and ticks the controller itself): every sync
  * period it reads the members' metrics and decides ({@link SyncEvaluator}: HPA math, scale-ahead
  * when the cluster file enables it, failure policy, stateful rules), records holds, and asks the
  * {@link ScalingController} for the new size; in between it ticks the in-flight operation one stage
  * at a time. While an operation runs it keeps deciding, so that a returning need retargets it (a
  * pending removal is cancelled). Wiring only: the numbers come from the core.
  */
-public final class LocalAutoscaler {
-  private static final Logger LOG = LoggerFactory.getLogger(LocalAutoscaler.class);
+public final class AutoscaleLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(AutoscaleLoop.class);
 
   /** Shortest wait between two ticks, so that a stage that polls does not spin. */
   static final Duration MIN_WAIT = Duration.ofMillis(100);
@@ -52,7 +50,20 @@ public final class LocalAutoscaler {
       AutoscaleDecision decision,
       Optional<ScaleAheadPredictor.Prediction> prediction,
       Optional<ScaleResponse> response,
-      Optional<Operation> inFlight) {}
+      Optional<Operation> inFlight,
+      Optional<String> admissionRefusal) {}
+
+  /**
+   * Whether a grow may start now, asked before the controller is: the Kubernetes operator checks
+   * that the scheduler can place one more pod. Empty admits; a message says what is short.
+   */
+  @FunctionalInterface
+  public interface Admission {
+    /** Admits every grow (local processes). */
+    Admission ALWAYS = (from, to) -> Optional.empty();
+
+    Optional<String> refuse(int from, int to);
+  }
 
   /** Receives each sync's result and each tick's progress. */
   public interface Listener {
@@ -66,40 +77,36 @@ public final class LocalAutoscaler {
   private final HistoryStore history;
   private final Clock clock;
   private final Listener listener;
+  private final Admission admission;
   private final Object wakeUp = new Object();
 
   private String lastHoldReason = "";
   private volatile boolean stopRequested;
 
   /** A loop that acts on {@code evaluator}'s decisions through {@code controller}. */
-  public LocalAutoscaler(
+  public AutoscaleLoop(
       SyncEvaluator evaluator,
       ScalingController controller,
       HistoryStore history,
       Clock clock,
       Listener listener) {
+    this(evaluator, controller, history, clock, listener, Admission.ALWAYS);
+  }
+
+  /** A loop whose grows are first put to {@code admission}. */
+  public AutoscaleLoop(
+      SyncEvaluator evaluator,
+      ScalingController controller,
+      HistoryStore history,
+      Clock clock,
+      Listener listener,
+      Admission admission) {
     this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
     this.controller = Objects.requireNonNull(controller, "controller");
     this.history = Objects.requireNonNull(history, "history");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.listener = Objects.requireNonNull(listener, "listener");
-  }
-
-  /**
-   * The loop for a local cluster, wired from its cluster file: the members' metric sources, the
-   * scaling engine (reporting to {@code events}), the file history and, when the file enables
-   * prediction, scale-ahead kept in the state directory ({@link SyncEvaluator#forCluster}).
-   *
-   * @throws ClusterFileException when the file's {@code metrics}/{@code behavior} are invalid
-   */
-  public static LocalAutoscaler forCluster(
-      LocalWiring wiring, ExecutionListener events, Listener listener) throws ClusterFileException {
-    return new LocalAutoscaler(
-        SyncEvaluator.forCluster(wiring),
-        wiring.controller(events),
-        wiring.history(),
-        wiring.clock(),
-        listener);
+    this.admission = Objects.requireNonNull(admission, "admission");
   }
 
   /** The autoscaling settings this loop evaluates. */
@@ -107,8 +114,8 @@ public final class LocalAutoscaler {
     return evaluator.spec();
   }
 
-  /** Scale-ahead, when the cluster file enables it. */
-  public Optional<LocalScaleAhead> scaleAhead() {
+  /** Scale-ahead, when enabled. */
+  public Optional<ScaleAheadFeed> scaleAhead() {
     return evaluator.scaleAhead();
   }
 
@@ -142,8 +149,8 @@ public final class LocalAutoscaler {
     LOG.info("action=stop inFlight={}", controller.inFlight().map(Operation::id).orElse("none"));
   }
 
-  /** The controller this loop drives (tests tick it the way {@link #run()} does). */
-  ScalingController controllerForTests() {
+  /** The controller this loop drives (callers without {@link #run()} tick it themselves). */
+  public ScalingController controller() {
     return controller;
   }
 
@@ -161,7 +168,6 @@ public final class LocalAutoscaler {
     Optional<Operation> inFlight = controller.inFlight();
     SyncEvaluator.Evaluation e = evaluator.evaluate(now, inFlight);
     AutoscaleDecision decision = e.decision();
-    record(decision, e.metricErrors());
 
     int heading = inFlight.map(Operation::to).orElse(decision.currentReplicas());
     Optional<ScaleResponse> response = Optional.empty();
@@ -171,6 +177,12 @@ public final class LocalAutoscaler {
     boolean ask =
         decision.desiredReplicas() != heading
             && inFlight.map(op -> op.to() < op.from()).orElse(true);
+    Optional<String> refusal = Optional.empty();
+    if (ask && inFlight.isEmpty() && decision.desiredReplicas() > decision.currentReplicas()) {
+      refusal = admission.refuse(decision.currentReplicas(), decision.desiredReplicas());
+      ask = refusal.isEmpty();
+    }
+    record(decision, e.metricErrors(), refusal);
     if (ask) {
       response =
           Optional.of(
@@ -197,19 +209,23 @@ public final class LocalAutoscaler {
             decision,
             e.prediction(),
             response,
-            inFlight);
+            inFlight,
+            refusal);
     listener.onSync(result);
     return result;
   }
 
   /**
-   * Records what a user would ask about later: a metrics outage (when it starts and ends) and a
-   * policy hold (no hot shrink, allowed sizes), once per change rather than every sync.
+   * Records what a user would ask about later: a metrics outage (when it starts and ends), a policy
+   * hold (no hot shrink, allowed sizes) and a refused admission, once per change rather than every
+   * sync.
    */
-  private void record(AutoscaleDecision decision, List<String> errors) {
+  private void record(AutoscaleDecision decision, List<String> errors, Optional<String> refusal) {
     String holdReason;
     if (decision.metricsState() == MetricsState.UNAVAILABLE) {
       holdReason = "metrics unavailable";
+    } else if (refusal.isPresent()) {
+      holdReason = "not admitted: " + refusal.get();
     } else if (!decision.rescale() && decision.sizing().clamped()) {
       holdReason = String.join("; ", decision.sizing().reasons());
     } else {
@@ -247,7 +263,7 @@ public final class LocalAutoscaler {
               now,
               Trigger.AUTO,
               current,
-              decision.proposedReplicas(),
+              refusal.isPresent() ? decision.desiredReplicas() : decision.proposedReplicas(),
               Outcome.HELD,
               decision.reasons(),
               "held at " + current + " members: " + holdReason));
