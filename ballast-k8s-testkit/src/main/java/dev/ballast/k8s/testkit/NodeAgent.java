@@ -748,7 +748,11 @@ public final class NodeAgent implements AutoCloseable {
                   workDir.resolve("pods").resolve(uid),
                   hostsFile,
                   () -> siblings(pod),
-                  other -> addressOf(namespace, other));
+                  other -> addressOf(namespace, other),
+                  cm ->
+                      Optional.ofNullable(
+                              client.configMaps().inNamespace(namespace).withName(cm).get())
+                          .map(c -> c.getData() == null ? Map.<String, String>of() : c.getData()));
           process = runner.start(ctx);
           lastWaiting = null;
           LOG.info(

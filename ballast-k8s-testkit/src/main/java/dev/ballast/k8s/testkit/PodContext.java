@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * What a {@link PodRunner} gets to start one pod's member: the pod, the loopback address the agent
  * gave it, its resolved environment (values, field references, ConfigMap and Secret keys), the
  * folder of its data volume (kept with its PVC), the agent's hosts file (pod names and their DNS
- * names to addresses) and its siblings, the other running pods of the same owner.
+ * names to addresses), its siblings (the other running pods of the same owner) and the data of
+ * ConfigMaps of its namespace (as an entrypoint reading the API would see them).
  */
 public record PodContext(
     Pod pod,
@@ -24,7 +25,8 @@ public record PodContext(
     Path workDir,
     Path hostsFile,
     Supplier<List<PeerPod>> siblings,
-    Function<String, String> addressOfPod) {
+    Function<String, String> addressOfPod,
+    Function<String, Optional<Map<String, String>>> configMapData) {
 
   /** Another pod of the same owner with the address it runs on. */
   public record PeerPod(Pod pod, String ip) {
@@ -52,11 +54,17 @@ public record PodContext(
 
   /**
    * The DNS name of a pod of this one's subdomain (its StatefulSet's headless Service): {@code
-   * NAME.SUBDOMAIN.NAMESPACE.svc.cluster.local}, or the bare name without a subdomain.
+   * NAME.SUBDOMAIN.NAMESPACE.svc} (the agent's hosts file also has the {@code .cluster.local}
+   * form), or the bare name without a subdomain.
    */
   public String dnsName(String podName) {
     String sub = pod.getSpec().getSubdomain();
-    return sub == null ? podName : podName + "." + sub + "." + namespace() + ".svc.cluster.local";
+    return sub == null ? podName : podName + "." + sub + "." + namespace() + ".svc";
+  }
+
+  /** The data of ConfigMap {@code name} in the pod's namespace, if it exists now. */
+  public Optional<Map<String, String>> configMap(String name) {
+    return configMapData.apply(name);
   }
 
   /** The StatefulSet ordinal of this pod. */

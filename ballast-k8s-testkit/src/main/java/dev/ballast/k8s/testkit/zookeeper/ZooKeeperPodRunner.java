@@ -28,15 +28,18 @@ import java.util.function.Predicate;
  *
  * <p>What it starts with is what a ZooKeeper image with dynamic reconfiguration does in its start
  * script: a server whose volume has run before starts from its own files (ZooKeeper's newest
- * configuration wins); otherwise it asks the running siblings for the live configuration and starts
- * with it plus itself (as Ballast's {@code announce} does), so that the operator can then add it
- * with {@code reconfig -add}; and when no sibling answers, a pod whose ordinal is below the
- * environment variable {@value #BOOTSTRAP_SIZE_ENV} (default 1) starts the initial ensemble of
- * ordinals 0 to that size - 1. Any other pod waits (its start is retried). Ready = the server
- * serves requests as leader, follower or observer (its {@code srvr} mode).
+ * configuration wins); otherwise the launch settings the operator wrote to ConfigMap {@code
+ * <set>-ballast-<ordinal>} (its {@code zookeeper.dynamicConfig}); without them it asks the running
+ * siblings for the live configuration and starts with it plus itself (as Ballast's {@code announce}
+ * does), so that the operator can then add it with {@code reconfig -add}; and when no sibling
+ * answers, a pod whose ordinal is below the environment variable {@value #BOOTSTRAP_SIZE_ENV}
+ * (default 1) starts the initial ensemble of ordinals 0 to that size - 1. Any other pod waits (its
+ * start is retried). Ready = the server serves requests as leader, follower or observer (its {@code
+ * srvr} mode).
  *
- * <p>Servers are named by their pod address by default, or by their pod DNS names (resolved by the
- * agent's hosts file) with {@link Naming#DNS}.
+ * <p>Servers are named by their pod address by default, or by their pod DNS names {@code
+ * <pod>.<service>.<namespace>.svc} (the operator's default; resolved through the agent's hosts
+ * file) with {@link Naming#DNS}.
  */
 public final class ZooKeeperPodRunner implements PodRunner {
 
@@ -47,7 +50,7 @@ public final class ZooKeeperPodRunner implements PodRunner {
   public enum Naming {
     /** The pod's address (127.0.0.N). */
     POD_IP,
-    /** The pod's DNS name ({@code zk-0.zk-hs.NS.svc.cluster.local}), through the hosts file. */
+    /** The pod's DNS name ({@code zk-0.zk-hs.NS.svc}), through the hosts file. */
     DNS
   }
 
@@ -145,6 +148,12 @@ public final class ZooKeeperPodRunner implements PodRunner {
   }
 
   private Map<String, String> startSettings(PodContext ctx, Member self, List<Member> peers) {
+    Optional<Map<String, String>> fromOperator =
+        ctx.configMap(launchConfigMap(ctx))
+            .filter(d -> d.containsKey(ZooKeeperServerConfig.DYNAMIC_CONFIG_SETTING));
+    if (fromOperator.isPresent()) {
+      return fromOperator.get();
+    }
     if (!peers.isEmpty()) {
       try {
         return membership.announce(self, peers);
@@ -172,6 +181,14 @@ public final class ZooKeeperPodRunner implements PodRunner {
       initial.add(i == ctx.ordinal() ? self : member(ctx, ctx.siblingName(i), i));
     }
     return ZooKeeperServerConfig.launchSettings(ZooKeeperServerConfig.dynamicConfig(initial));
+  }
+
+  /**
+   * The ConfigMap the operator writes a new member's launch settings to: {@code <set>-ballast-<k>}.
+   */
+  static String launchConfigMap(PodContext ctx) {
+    String set = ctx.name().substring(0, ctx.name().lastIndexOf('-'));
+    return set + "-ballast-" + ctx.ordinal();
   }
 
   private static int bootstrapSize(PodContext ctx) {

@@ -82,6 +82,14 @@ public final class ZooKeeperStatefulSet {
     return clientPort;
   }
 
+  public int quorumPort() {
+    return quorumPort;
+  }
+
+  public int electionPort() {
+    return electionPort;
+  }
+
   /** The headless Service and the StatefulSet, in the order to create them. */
   public List<HasMetadata> resources() {
     return List.of(service(), statefulSet());
