@@ -38,8 +38,7 @@ class GeneratedCrdTest {
     // then
     assertThat(copy)
         .as(
-            "deploy/crd is stale: run ./mvnw -B -q process-classes -pl ballast-crd -am and copy"
-                + " ballast-crd/target/classes/%s to deploy/crd/",
+            "deploy/crd is stale: run scripts/update-deploy (copies ballast-crd/target/classes/%s)",
             GENERATED)
         .isEqualTo(generated);
   }

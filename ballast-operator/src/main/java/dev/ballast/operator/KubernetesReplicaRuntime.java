@@ -85,24 +85,7 @@ public final class KubernetesReplicaRuntime implements ReplicaRuntime {
               + " label after checking them");
     }
     if (!launchSettings.isEmpty()) {
-      var cm =
-          new ConfigMapBuilder()
-              .withNewMetadata()
-              .withName(launchConfigMap(k))
-              .withNamespace(target.namespace())
-              .addToLabels("app.kubernetes.io/managed-by", "ballast")
-              .withOwnerReferences(owner.map(List::of).orElse(List.of()))
-              .endMetadata()
-              .withData(new LinkedHashMap<>(launchSettings))
-              .build();
-      var existing =
-          client.configMaps().inNamespace(target.namespace()).withName(launchConfigMap(k)).get();
-      if (existing == null) {
-        client.configMaps().inNamespace(target.namespace()).resource(cm).create();
-      } else if (!launchSettings.equals(existing.getData())) {
-        existing.setData(new LinkedHashMap<>(launchSettings));
-        client.configMaps().inNamespace(target.namespace()).resource(existing).update();
-      }
+      writeLaunchSettings(k, launchSettings);
     }
     int replicas = target.replicas();
     if (replicas <= k) {
@@ -166,12 +149,71 @@ public final class KubernetesReplicaRuntime implements ReplicaRuntime {
             });
       }
     }
-    client.configMaps().inNamespace(target.namespace()).withName(launchConfigMap(ordinal)).delete();
+    removeLaunchSettings(ordinal);
   }
 
-  /** The ConfigMap a member's launch settings are written to. */
-  public String launchConfigMap(int ordinal) {
-    return target.name() + "-ballast-" + ordinal;
+  /** The ConfigMap the members' launch settings are written to: {@code <target>-ballast-launch}. */
+  public String launchConfigMap() {
+    return target.name() + "-ballast-launch";
+  }
+
+  /** The key of one launch setting of {@code ordinal}: {@code member-<ordinal>.<setting>}. */
+  public static String launchKey(int ordinal, String setting) {
+    return "member-" + ordinal + "." + setting;
+  }
+
+  private void writeLaunchSettings(int ordinal, Map<String, String> launchSettings) {
+    var resource = client.configMaps().inNamespace(target.namespace()).withName(launchConfigMap());
+    Map<String, String> wanted = new LinkedHashMap<>();
+    launchSettings.forEach((key, value) -> wanted.put(launchKey(ordinal, key), value));
+    var existing = resource.get();
+    if (existing == null) {
+      var cm =
+          new ConfigMapBuilder()
+              .withNewMetadata()
+              .withName(launchConfigMap())
+              .withNamespace(target.namespace())
+              .addToLabels("app.kubernetes.io/managed-by", "ballast")
+              .withOwnerReferences(owner.map(List::of).orElse(List.of()))
+              .endMetadata()
+              .withData(wanted)
+              .build();
+      client.configMaps().inNamespace(target.namespace()).resource(cm).create();
+      return;
+    }
+    Map<String, String> data =
+        new LinkedHashMap<>(existing.getData() == null ? Map.of() : existing.getData());
+    if (!data.entrySet().containsAll(wanted.entrySet())) {
+      data.putAll(wanted);
+      existing.setData(data);
+      // Locked: a concurrent writer's keys are never lost; a conflict fails the stage, which the
+      // executor retries.
+      client
+          .configMaps()
+          .inNamespace(target.namespace())
+          .resource(existing)
+          .lockResourceVersion(existing.getMetadata().getResourceVersion())
+          .update();
+    }
+  }
+
+  private void removeLaunchSettings(int ordinal) {
+    var existing =
+        client.configMaps().inNamespace(target.namespace()).withName(launchConfigMap()).get();
+    if (existing == null || existing.getData() == null) {
+      return;
+    }
+    String prefix = launchKey(ordinal, "");
+    Map<String, String> data = new LinkedHashMap<>(existing.getData());
+    if (data.keySet().removeIf(k -> k.startsWith(prefix))) {
+      existing.setData(data);
+      client
+          .configMaps()
+          .inNamespace(target.namespace())
+          .resource(existing)
+          .lockResourceVersion(existing.getMetadata().getResourceVersion())
+          .update();
+    }
   }
 
   private List<String> retiredClaims(int ordinal) {

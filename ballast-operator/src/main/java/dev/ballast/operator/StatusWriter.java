@@ -71,7 +71,14 @@ public final class StatusWriter {
       StatefulAutoscaler copy = io.fabric8.kubernetes.client.utils.Serialization.clone(current);
       change.accept(copy.getStatus());
       try {
-        current = client.resources(StatefulAutoscaler.class).resource(copy).updateStatus();
+        // Locked on the copy's resourceVersion: without the lock the client would fetch the latest
+        // version and overwrite whatever another writer put there.
+        current =
+            client
+                .resources(StatefulAutoscaler.class)
+                .resource(copy)
+                .lockResourceVersion(copy.getMetadata().getResourceVersion())
+                .updateStatus();
         if (current.getStatus() == null) {
           current.setStatus(new StatefulAutoscalerStatus());
         }

@@ -67,8 +67,9 @@ class KubernetesReplicaRuntimeIT {
 
     // then: once, idempotent
     assertThat(cluster.replicas("zk")).isEqualTo(4);
-    assertThat(client.configMaps().inNamespace("test").withName("zk-ballast-3").get().getData())
-        .containsEntry("dynamicConfig", "server.4=zk-3:2888:3888;2181");
+    assertThat(
+            client.configMaps().inNamespace("test").withName("zk-ballast-launch").get().getData())
+        .containsOnly(Map.entry("member-3.dynamicConfig", "server.4=zk-3:2888:3888;2181"));
   }
 
   @Test
@@ -95,9 +96,29 @@ class KubernetesReplicaRuntimeIT {
     cluster.kubelet("zk");
     runtime.cleanup(2, DataPolicy.DELETE);
 
-    // then
+    // then: the claims and the member's launch settings are gone, the others' kept
     assertThat(client.persistentVolumeClaims().inNamespace("test").withName("data-zk-2").get())
         .isNull();
+    assertThat(client.persistentVolumeClaims().inNamespace("test").withName("data-zk-1").get())
+        .isNotNull();
+  }
+
+  @Test
+  void launchSettingsOfEachMemberLiveUnderItsOwnKeysUntilItsCleanup() {
+    // given: members 3 and 4 were started with settings
+    runtime.start(runtime.prepare(3), Map.of("dynamicConfig", "three"));
+    runtime.start(runtime.prepare(4), Map.of("dynamicConfig", "four"));
+    cluster.kubelet("zk");
+
+    // when: member 4 leaves
+    runtime.stop(4);
+    cluster.kubelet("zk");
+    runtime.cleanup(4, DataPolicy.RETAIN);
+
+    // then
+    assertThat(
+            client.configMaps().inNamespace("test").withName("zk-ballast-launch").get().getData())
+        .containsOnly(Map.entry("member-3.dynamicConfig", "three"));
   }
 
   @Test
