@@ -28,14 +28,14 @@ import java.util.function.Predicate;
  *
  * <p>What it starts with is what a ZooKeeper image with dynamic reconfiguration does in its start
  * script: a server whose volume has run before starts from its own files (ZooKeeper's newest
- * configuration wins); otherwise the launch settings the operator wrote to ConfigMap {@code
- * <set>-ballast-<ordinal>} (its {@code zookeeper.dynamicConfig}); without them it asks the running
- * siblings for the live configuration and starts with it plus itself (as Ballast's {@code announce}
- * does), so that the operator can then add it with {@code reconfig -add}; and when no sibling
- * answers, a pod whose ordinal is below the environment variable {@value #BOOTSTRAP_SIZE_ENV}
- * (default 1) starts the initial ensemble of ordinals 0 to that size - 1. Any other pod waits (its
- * start is retried). Ready = the server serves requests as leader, follower or observer (its {@code
- * srvr} mode).
+ * configuration wins); otherwise the launch settings the operator wrote for its ordinal to
+ * ConfigMap {@code <set>-ballast-launch} ({@code member-<k>.zookeeper.dynamicConfig}); without them
+ * it asks the running siblings for the live configuration and starts with it plus itself (as
+ * Ballast's {@code announce} does), so that the operator can then add it with {@code reconfig
+ * -add}; and when no sibling answers, a pod whose ordinal is below the environment variable {@value
+ * #BOOTSTRAP_SIZE_ENV} (default 1) starts the initial ensemble of ordinals 0 to that size - 1. Any
+ * other pod waits (its start is retried). Ready = the server serves requests as leader, follower or
+ * observer (its {@code srvr} mode).
  *
  * <p>Servers are named by their pod address by default, or by their pod DNS names {@code
  * <pod>.<service>.<namespace>.svc} (the operator's default; resolved through the agent's hosts
@@ -148,11 +148,9 @@ public final class ZooKeeperPodRunner implements PodRunner {
   }
 
   private Map<String, String> startSettings(PodContext ctx, Member self, List<Member> peers) {
-    Optional<Map<String, String>> fromOperator =
-        ctx.configMap(launchConfigMap(ctx))
-            .filter(d -> d.containsKey(ZooKeeperServerConfig.DYNAMIC_CONFIG_SETTING));
-    if (fromOperator.isPresent()) {
-      return fromOperator.get();
+    Map<String, String> fromOperator = launchSettings(ctx);
+    if (fromOperator.containsKey(ZooKeeperServerConfig.DYNAMIC_CONFIG_SETTING)) {
+      return fromOperator;
     }
     if (!peers.isEmpty()) {
       try {
