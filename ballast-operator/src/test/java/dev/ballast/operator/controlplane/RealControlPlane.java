@@ -52,6 +52,55 @@ final class RealControlPlane {
     }
   }
 
+  /** The namespace and ServiceAccount deploy/install.yaml runs the operator as. */
+  static final String OPERATOR_NAMESPACE = "ballast-system";
+
+  static final String OPERATOR_ACCOUNT = "ballast-operator";
+
+  /**
+   * Applies deploy/install.yaml server-side (CRD, namespace, ServiceAccount, RBAC, Deployment,
+   * Service), and deploy/enable-pvc-delete.yaml for {@code namespace}; returns a kubeconfig of the
+   * operator's ServiceAccount with a TokenRequest token, so that the API server enforces exactly
+   * that RBAC.
+   */
+  static Path installOperator(KubeClusterExtension cluster, String namespace) {
+    KubeControlPlane.KubectlResult r =
+        cluster
+            .controlPlane()
+            .kubectl("apply", "--server-side", "-f", repoFile("deploy/install.yaml").toString());
+    assertThat(r.ok())
+        .as("kubectl apply --server-side -f deploy/install.yaml: %s", r.output())
+        .isTrue();
+    KubeControlPlane.KubectlResult established =
+        cluster
+            .controlPlane()
+            .kubectl(
+                "wait",
+                "--for=condition=Established",
+                "--timeout=60s",
+                "crd/statefulautoscalers.ballast.dev");
+    assertThat(established.ok()).as(established.output()).isTrue();
+    try {
+      String pvcDelete =
+          Files.readString(repoFile("deploy/enable-pvc-delete.yaml"))
+              .replace("namespace: default", "namespace: " + namespace);
+      KubeControlPlane.KubectlResult enabled =
+          cluster
+              .controlPlane()
+              .kubectl(
+                  "apply",
+                  "--server-side",
+                  "-f",
+                  manifest(cluster, "enable-pvc-delete-" + namespace, pvcDelete).toString());
+      assertThat(enabled.ok()).as(enabled.output()).isTrue();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return cluster
+        .controlPlane()
+        .serviceAccountKubeconfig(OPERATOR_NAMESPACE, OPERATOR_ACCOUNT, Duration.ofHours(2));
+  }
+
   /** Applies the CRD of deploy/crd server-side and waits until it is Established. */
   static void installCrd(KubeClusterExtension cluster) {
     KubeControlPlane.KubectlResult r =

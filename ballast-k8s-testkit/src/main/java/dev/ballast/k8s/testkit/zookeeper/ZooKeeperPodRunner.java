@@ -182,11 +182,23 @@ public final class ZooKeeperPodRunner implements PodRunner {
   }
 
   /**
-   * The ConfigMap the operator writes a new member's launch settings to: {@code <set>-ballast-<k>}.
+   * The launch settings the operator wrote for this pod's ordinal: keys {@code
+   * member-<k>.<setting>} of ConfigMap {@code <set>-ballast-launch} (which the example StatefulSet
+   * mounts).
    */
-  static String launchConfigMap(PodContext ctx) {
+  static Map<String, String> launchSettings(PodContext ctx) {
     String set = ctx.name().substring(0, ctx.name().lastIndexOf('-'));
-    return set + "-ballast-" + ctx.ordinal();
+    String prefix = "member-" + ctx.ordinal() + ".";
+    Map<String, String> settings = new HashMap<>();
+    ctx.configMap(set + "-ballast-launch")
+        .orElse(Map.of())
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(prefix)) {
+                settings.put(k.substring(prefix.length()), v);
+              }
+            });
+    return settings;
   }
 
   private static int bootstrapSize(PodContext ctx) {
