@@ -29,7 +29,7 @@ class LocalClusterControlIT {
   void purge() throws Exception {
     if (cluster != null) {
       try (LocalWiring w = LocalWiring.exclusive(cluster, Clock.systemUTC())) {
-        new LocalClusterControl(w).down(true);
+        new LocalClusterControl(w).purge(java.util.Set.of());
         assertThat(w.runtime().clusterProcesses()).isEmpty();
       }
     }
@@ -84,7 +84,7 @@ class LocalClusterControlIT {
     // when: down keeps the state, up restarts the same members
     try (LocalWiring w = LocalWiring.exclusive(file, Clock.systemUTC())) {
       LocalClusterControl control = new LocalClusterControl(w);
-      assertThat(control.down(false)).containsExactly(0, 1, 2);
+      assertThat(control.down()).containsExactly(0, 1, 2);
       assertThat(w.runtime().clusterProcesses()).isEmpty();
       assertThat(control.status().members())
           .extracting(ClusterStatus.MemberState::role)

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
           + " data directory and log under spec.stateDir. A cluster that exists (stopped by"
           + " 'ballast down') restarts with the members and data it had.",
       "Exit codes: 0 healthy, 1 not healthy in time, 2 bad cluster file, 3 another ballast"
-          + " process is operating the cluster."
+          + " process is operating the cluster, a state file cannot be read, or members of the"
+          + " cluster run that the member table does not know (stop them with 'ballast down')."
     })
 public final class UpCommand implements Callable<Integer> {
   @Mixin ClusterFileOption cluster;
@@ -33,7 +34,7 @@ public final class UpCommand implements Callable<Integer> {
   @Option(
       names = "--timeout",
       defaultValue = "2m",
-      converter = DurationConverter.class,
+      converter = DurationConverter.Positive.class,
       paramLabel = "DURATION",
       description =
           "How long to wait for the cluster to become healthy (default: ${DEFAULT-VALUE}).")

@@ -17,12 +17,32 @@ import java.util.OptionalLong;
  * member's {@code metrics} port.
  */
 public final class LocalMetricSources {
-  /** Bound of one read of one member. */
+  /** The longest one read of all members may take. */
   public static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
 
   private LocalMetricSources() {}
 
-  public static MetricSource forRuntime(LocalProcessRuntime runtime, Clock clock) {
+  /**
+   * The sources of {@code runtime}'s members for a loop that syncs every {@code syncPeriod}: all
+   * members are asked at once, and one read waits at most half the sync period (and never more than
+   * {@link #READ_TIMEOUT}), so that members that do not answer cannot stretch a sync past its
+   * period.
+   */
+  public static MetricSource forRuntime(
+      LocalProcessRuntime runtime, Clock clock, Duration syncPeriod) {
+    return withDeadline(runtime, clock, readDeadline(syncPeriod));
+  }
+
+  /** The bound of one read of all members for a loop that syncs every {@code syncPeriod}. */
+  static Duration readDeadline(Duration syncPeriod) {
+    Duration half = syncPeriod.dividedBy(2);
+    Duration floor = Duration.ofMillis(100);
+    Duration d = half.compareTo(READ_TIMEOUT) < 0 ? half : READ_TIMEOUT;
+    return d.compareTo(floor) < 0 ? floor : d;
+  }
+
+  private static MetricSource withDeadline(
+      LocalProcessRuntime runtime, Clock clock, Duration deadline) {
     MetricSource cpu =
         ProcessCpuSource.linux(
             ordinal ->
@@ -33,8 +53,8 @@ public final class LocalMetricSources {
             clock);
     return RoutingMetricSource.builder()
         .exact(ProcessCpuSource.METRIC, cpu)
-        .prefix("zk_", ZooKeeperMntrSource.overTcp("client", READ_TIMEOUT, clock))
-        .otherwise(PrometheusScrapeSource.overHttp("metrics", "/metrics", READ_TIMEOUT, clock))
+        .prefix("zk_", ZooKeeperMntrSource.overTcp("client", deadline, clock))
+        .otherwise(PrometheusScrapeSource.overHttp("metrics", "/metrics", deadline, clock))
         .build();
   }
 }

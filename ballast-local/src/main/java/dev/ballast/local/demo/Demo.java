@@ -1,5 +1,6 @@
 package dev.ballast.local.demo;
 
+import dev.ballast.autoscaler.AutoscaleLoop;
 import dev.ballast.core.execute.ExecutionListener;
 import dev.ballast.core.execute.Progress;
 import dev.ballast.core.port.Member;
@@ -7,7 +8,7 @@ import dev.ballast.local.ClusterBusyException;
 import dev.ballast.local.ClusterOperationException;
 import dev.ballast.local.LocalClusterControl;
 import dev.ballast.local.LocalWiring;
-import dev.ballast.local.autoscale.LocalAutoscaler;
+import dev.ballast.local.autoscale.LocalAutoscaling;
 import dev.ballast.local.config.ClusterFile;
 import dev.ballast.local.config.ClusterFileException;
 import dev.ballast.local.load.LoadResult;
@@ -51,6 +52,10 @@ public final class Demo {
   /** The file that marks a directory as a demo's, so that a later run may clear it. */
   static final String CLUSTER_FILE = "cluster.yaml";
 
+  /** The files the demo writes into its state directory besides Ballast's own. */
+  static final java.util.Set<String> DEMO_FILES =
+      java.util.Set.of(CLUSTER_FILE, "report.html", "summary.json");
+
   static final Duration UP_TIMEOUT = Duration.ofSeconds(120);
   static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(60);
   static final Duration QUORUM_SAMPLE = Duration.ofMillis(500);
@@ -75,7 +80,7 @@ public final class Demo {
   private final Clock clock;
   private final Output out;
   private final ExecutionListener stagePrinter;
-  private final AtomicReference<LocalAutoscaler> loop = new AtomicReference<>();
+  private final AtomicReference<AutoscaleLoop> loop = new AtomicReference<>();
   private volatile boolean aborted;
 
   public Demo(DemoSettings settings, Clock clock, Output out, ExecutionListener stagePrinter) {
@@ -88,7 +93,7 @@ public final class Demo {
   /** Asks a running demo to wrap up now (Ctrl-C): the loop stops after its current stage. */
   public void abort() {
     aborted = true;
-    LocalAutoscaler l = loop.get();
+    AutoscaleLoop l = loop.get();
     if (l != null) {
       l.stop();
     }
@@ -108,7 +113,7 @@ public final class Demo {
       try {
         control.up(UP_TIMEOUT, out::line);
       } catch (ClusterOperationException e) {
-        control.down(false);
+        control.down();
         throw new IOException("the ensemble did not come up: " + e.getMessage(), e);
       }
       DemoRecorder recorder =
@@ -116,7 +121,7 @@ public final class Demo {
       try {
         return runStory(wiring, control, recorder, dir, started);
       } finally {
-        List<Integer> stopped = control.down(false);
+        List<Integer> stopped = control.down();
         out.line("stopped members " + stopped + "; nothing of the demo is left running");
       }
     }
@@ -136,10 +141,10 @@ public final class Demo {
             LoadSettings.defaults(connectString(wiring.runtime().members()), profile), clock);
     QuorumWatcher watcher = new QuorumWatcher(wiring, recorder);
     Timeline timeline = new Timeline(out, load, recorder, clock);
-    LocalAutoscaler autoscaler;
+    AutoscaleLoop autoscaler;
     try {
       autoscaler =
-          LocalAutoscaler.forCluster(
+          LocalAutoscaling.loop(
               wiring,
               e -> {
                 recorder.onEvent(e);
@@ -257,11 +262,16 @@ public final class Demo {
       if (!empty) {
         out.line("clearing the previous demo in " + dir.getFileName() + "/");
         try (LocalWiring old = LocalWiring.exclusive(ClusterFile.load(file), clock)) {
-          new LocalClusterControl(old).down(true);
+          new LocalClusterControl(old).purge(DEMO_FILES);
+        } catch (ClusterOperationException e) {
+          // An older demo directory (no marker) with files of its own: say so and go no further.
+          throw new IllegalArgumentException(
+              "--state-dir " + dir.getFileName() + ": " + e.getMessage(), e);
         }
       }
     }
-    Files.createDirectories(dir);
+    dev.ballast.local.StateDirectory.create(dir, "demo", clock.instant());
+    dev.ballast.local.StateDirectory.recordFiles(dir, DEMO_FILES);
     Files.writeString(file, clusterYaml(), StandardCharsets.UTF_8);
     return file;
   }
@@ -342,7 +352,7 @@ public final class Demo {
    * stamped when it is printed, after the sync's reads: an operation the sync started has printed
    * its first line by then, and the times on screen never go backwards.
    */
-  private static final class Timeline implements LocalAutoscaler.Listener {
+  private static final class Timeline implements AutoscaleLoop.Listener {
     private final Output out;
     private final ZooKeeperLoadGenerator load;
     private final DemoRecorder recorder;
@@ -356,7 +366,7 @@ public final class Demo {
     }
 
     @Override
-    public void onSync(LocalAutoscaler.SyncResult r) {
+    public void onSync(AutoscaleLoop.SyncResult r) {
       LoadStats stats = load.stats();
       recorder.onSync(r, stats);
       String connect = connectString(r.members());
