@@ -126,7 +126,10 @@ public final class AutoscaleLoop {
    * the journal is consistent at every point, so a later run resumes the operation.
    */
   public void run() throws InterruptedException {
-    controller.resume();
+    if (controller.resume().isEmpty()) {
+      // Members a lost journal left half-added would block every later decision: release them.
+      controller.releaseUnjoined();
+    }
     Instant nextSync = clock.instant();
     while (!stopRequested) {
       if (!clock.instant().isBefore(nextSync)) {

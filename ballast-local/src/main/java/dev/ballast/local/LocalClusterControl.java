@@ -396,7 +396,7 @@ public final class LocalClusterControl {
   }
 
   /** Ticks the engine until the operation ends; returns it as it ended. */
-  private static Operation drive(ScalingController controller, Consumer<Progress> ticks) {
+  private Operation drive(ScalingController controller, Consumer<Progress> ticks) {
     Operation last = controller.inFlight().orElse(null);
     while (true) {
       Progress p = controller.tick();
@@ -420,8 +420,8 @@ public final class LocalClusterControl {
     }
   }
 
-  private static boolean heldPastTimeout(ScalingController controller, Operation op) {
-    Duration held = Duration.between(op.stageStartedAt(), java.time.Instant.now());
+  private boolean heldPastTimeout(ScalingController controller, Operation op) {
+    Duration held = Duration.between(op.stageStartedAt(), wiring.clock().instant());
     return held.compareTo(controller.policy().timeout(op.stage())) >= 0;
   }
 

@@ -196,7 +196,7 @@ public final class ZooKeeperMembership implements Membership, AutoCloseable {
       return Optional.of("no current member reports being the leader");
     }
     long leaderZxid = leaderState.get().zxid();
-    if (self.zxid() < leaderZxid) {
+    if (behind(self.zxid(), leaderZxid)) {
       return Optional.of(
           "it is behind the leader (zxid 0x"
               + Long.toHexString(self.zxid())
@@ -249,7 +249,7 @@ public final class ZooKeeperMembership implements Membership, AutoCloseable {
       Optional<ServerState> st = second.get(i);
       if (st.isEmpty() || !st.get().serving()) {
         problems.add("member " + m.ordinal() + " stopped answering or serving");
-      } else if (st.get().zxid() < target) {
+      } else if (behind(st.get().zxid(), target)) {
         problems.add(
             "member "
                 + m.ordinal()
@@ -262,6 +262,17 @@ public final class ZooKeeperMembership implements Membership, AutoCloseable {
       }
     }
     return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+  }
+
+  /**
+   * Whether a serving server whose last applied zxid is {@code zxid} is behind {@code reference}
+   * (the leader's, read before). A leader elected in a new epoch reports {@code <epoch>00000000}
+   * until the first transaction of that epoch: its followers, which serve only once synced with it,
+   * then have everything it committed although their last zxid is of the epoch before.
+   */
+  static boolean behind(long zxid, long reference) {
+    boolean nothingCommittedThisEpoch = (reference & 0xFFFF_FFFFL) == 0;
+    return zxid < reference && !nothingCommittedThisEpoch;
   }
 
   /**
