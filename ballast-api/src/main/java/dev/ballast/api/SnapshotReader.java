@@ -154,7 +154,10 @@ public final class SnapshotReader {
     int spec =
         s.get("spec").requireObject().get("replicas").requireInteger(0, "a whole number >= 0");
     Integer status = s.get("status").get("replicas").integer(0, "a whole number >= 0");
-    return new ScaleTarget(spec, status == null ? spec : status);
+    // A Scale read from Kubernetes always has a selector string; absent means empty, which the HPA
+    // refuses (InvalidSelector).
+    String selector = s.get("status").get("selector").textOr("");
+    return new ScaleTarget(spec, status == null ? spec : status, selector);
   }
 
   private static PodInfo readPod(Field p) {

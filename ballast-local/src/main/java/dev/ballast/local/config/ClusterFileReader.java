@@ -275,13 +275,14 @@ final class ClusterFileReader {
           DEFAULT_TICK_TIME,
           List.of(),
           List.of(),
-          Map.of());
+          Map.of(),
+          null);
     }
     String p = "spec.member";
-    known(node, p, "kind", "host", "heap", "tickTime", "command", "ports", "env");
+    known(node, p, "kind", "host", "heap", "tickTime", "command", "ports", "env", "binary");
     MemberKind kind = choice(node, p, "kind", MemberKind.class).orElse(null);
     if (kind == null && !node.has("kind")) {
-      problem(p + ".kind", "is required: zookeeper or command");
+      problem(p + ".kind", "is required: zookeeper, etcd or command");
     }
     String host = text(node, p, "host", false).orElse(DEFAULT_HOST);
     String heap = text(node, p, "heap", false).orElse(DEFAULT_HEAP);
@@ -327,8 +328,36 @@ final class ClusterFileReader {
         checkPlaceholders(command.get(i), p + ".command[" + i + "]", ports);
       }
     }
+    Path binary = null;
+    if (kind == MemberKind.ETCD) {
+      for (String field : List.of("command", "ports", "heap", "tickTime")) {
+        if (node.has(field)) {
+          problem(p + "." + field, "does not apply to kind etcd; remove it");
+        }
+      }
+      binary = text(node, p, "binary", false).map(this::relativeToFile).orElse(null);
+    } else if (node.has("binary")) {
+      problem(p + ".binary", "only applies to kind etcd; remove it");
+    }
     return new MemberSpec(
-        kind == null ? MemberKind.COMMAND : kind, host, heap, tickTime, command, ports, env);
+        kind == null ? MemberKind.COMMAND : kind,
+        host,
+        heap,
+        tickTime,
+        command,
+        ports,
+        env,
+        binary);
+  }
+
+  private Path relativeToFile(String raw) {
+    try {
+      Path base = file.getParent() == null ? Path.of("") : file.getParent();
+      return base.resolve(raw).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      problem("spec.member.binary", "must be a file path (" + e.getReason() + ")");
+      return null;
+    }
   }
 
   private void checkPlaceholders(String arg, String path, List<String> ports) {
@@ -353,7 +382,11 @@ final class ClusterFileReader {
   private MembershipType membership(JsonNode spec, MemberSpec member) {
     JsonNode node = object(spec, "spec", "membership", false);
     MembershipType type =
-        member.kind() == MemberKind.ZOOKEEPER ? MembershipType.ZOOKEEPER : MembershipType.NONE;
+        switch (member.kind()) {
+          case ZOOKEEPER -> MembershipType.ZOOKEEPER;
+          case ETCD -> MembershipType.ETCD;
+          default -> MembershipType.NONE;
+        };
     if (node != null) {
       known(node, "spec.membership", "type");
       type = choice(node, "spec.membership", "type", MembershipType.class).orElse(type);
@@ -366,6 +399,9 @@ final class ClusterFileReader {
               "membership zookeeper needs a port named '" + needed + "'; add it to the list");
         }
       }
+    }
+    if (type == MembershipType.ETCD && member.kind() != MemberKind.ETCD) {
+      problem("spec.membership.type", "etcd needs spec.member.kind etcd");
     }
     return type;
   }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.ballast.api.InputDocuments;
 import dev.ballast.api.InvalidDocumentException;
-import dev.ballast.local.autoscale.AutoscaleSpec;
+import dev.ballast.local.autoscale.LocalAutoscaling;
 import java.nio.file.Path;
 
 /**
@@ -24,7 +24,7 @@ class ClusterFileFuzzTest {
     try {
       ClusterFile cluster = ClusterFile.parse(InputDocuments.decode(data, "cluster.yaml"), FILE);
       if (cluster.metrics().size() > 0) {
-        assertThat(AutoscaleSpec.from(cluster)).isNotNull();
+        assertThat(LocalAutoscaling.spec(cluster)).isNotNull();
       }
     } catch (InvalidDocumentException e) {
       assertOneLine(e.getMessage());

@@ -94,6 +94,51 @@ class ClusterFileTest {
   }
 
   @Test
+  void readsTheFillTimeoutLikeEveryOtherStageTimeout() throws Exception {
+    // given
+    String yaml =
+        MINIMAL.replace(
+            "maxReplicas: 5", "maxReplicas: 5\n  timeouts:\n    default: 1m\n    rebalanced: 20m");
+
+    // when
+    ClusterFile c = ClusterFile.parse(yaml, FILE);
+
+    // then
+    assertThat(c.policy().timeout(Stage.REBALANCED)).isEqualTo(Duration.ofMinutes(20));
+    assertThat(c.policy().timeout(Stage.REBALANCE)).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void readsTheExampleEtcdFile() throws Exception {
+    // given
+    Path example = Path.of("../examples/local/etcd.yaml");
+
+    // when
+    ClusterFile c = ClusterFile.load(example);
+
+    // then
+    assertThat(c.member().kind()).isEqualTo(MemberKind.ETCD);
+    assertThat(c.member().portNames()).containsExactly("client", "peer");
+    assertThat(c.member().binary()).isNull();
+    assertThat(c.membership()).isEqualTo(MembershipType.ETCD);
+    assertThat(c.policy().allowedReplicas()).containsExactly(3, 5, 7);
+    assertThat(c.policy().timeout(Stage.READY)).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void readsAnEtcdBinaryRelativeToTheFile() throws Exception {
+    // when
+    ClusterFile c =
+        ClusterFile.parse(
+            MINIMAL.replace("kind: zookeeper", "kind: etcd\n    binary: tools/etcd"), FILE);
+
+    // then
+    assertThat(c.member().binary())
+        .isEqualTo(FILE.toAbsolutePath().getParent().resolve("tools/etcd").normalize());
+    assertThat(c.membership()).isEqualTo(MembershipType.ETCD);
+  }
+
+  @Test
   void readsTheExampleZooKeeperFile() throws Exception {
     // given
     Path example = Path.of("../examples/local/zookeeper.yaml");
@@ -253,7 +298,21 @@ class ClusterFileTest {
         new Case(
             "unknown membership type",
             MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  membership:\n    type: raft"),
-            "cluster.yaml: spec.membership.type: must be one of zookeeper, none"),
+            "cluster.yaml: spec.membership.type: must be one of zookeeper, etcd, none"),
+        new Case(
+            "a command for an etcd member",
+            MINIMAL.replace("kind: zookeeper", "kind: etcd\n    command: [etcd]"),
+            "cluster.yaml: spec.member.command: does not apply to kind etcd; remove it"),
+        new Case(
+            "an etcd binary for a ZooKeeper member",
+            MINIMAL.replace("kind: zookeeper", "kind: zookeeper\n    binary: etcd"),
+            "cluster.yaml: spec.member.binary: only applies to kind etcd; remove it"),
+        new Case(
+            "etcd membership for a command member",
+            MINIMAL.replace(
+                "kind: zookeeper",
+                "kind: command\n    command: [srv]\n  membership:\n    type: etcd"),
+            "cluster.yaml: spec.membership.type: etcd needs spec.member.kind etcd"),
         new Case(
             "unknown stage timeout",
             MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  timeouts:\n    jion: 10s"),
