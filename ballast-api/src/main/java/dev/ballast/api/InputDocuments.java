@@ -320,9 +320,9 @@ public final class InputDocuments {
     LoaderOptions loader = new LoaderOptions();
     // SnakeYAML's own cap, in code points: the whole document, checked as it is read.
     loader.setCodePointLimit((int) MAX_SNAPSHOT_BYTES);
-    loader.setAllowDuplicateKeys(false);
-    loader.setMaxAliasesForCollections(50);
-    loader.setNestingDepthLimit(MAX_DEPTH);
+    // Repeated keys and nesting are checked by Jackson (the constraints and the feature below):
+    // it reads SnakeYAML's events, not its composed nodes, so the loader's own checks never run,
+    // and an alias reads as its name, never as a copy of what it points to.
     return YAMLFactory.builder()
         .loaderOptions(loader)
         // As new YAMLFactory() does: "key:" with no value is null, not "".

@@ -368,13 +368,19 @@ final class ClusterFileReader {
       if (key.startsWith("port:")) {
         String port = key.substring("port:".length());
         if (!ports.contains(port)) {
-          problem(path, "uses {" + key + "} but spec.member.ports does not list '" + port + "'");
+          problem(
+              path,
+              "uses {"
+                  + shown(key)
+                  + "} but spec.member.ports does not list '"
+                  + shown(port)
+                  + "'");
         }
       } else if (!Set.of("ordinal", "id", "dataDir", "host", "name").contains(key)) {
         problem(
             path,
             "unknown placeholder {"
-                + key
+                + shown(key)
                 + "}; use {ordinal}, {id}, {dataDir}, {host}, {name} or {port:NAME}");
       }
     }
@@ -613,6 +619,13 @@ final class ClusterFileReader {
   }
 
   private void problem(String path, String message) {
-    problems.add(label + ": " + path + ": " + message);
+    // Paths hold the file's keys: a problem stays one readable line whatever they are.
+    problems.add(label + ": " + shown(path) + ": " + message.replaceAll("\\R", "\\\\n"));
+  }
+
+  /** A user's text in a message: line breaks written as \\n, at most 80 characters. */
+  private static String shown(String text) {
+    String oneLine = text.replaceAll("\\R", "\\\\n");
+    return oneLine.length() <= 80 ? oneLine : oneLine.substring(0, 77) + "...";
   }
 }

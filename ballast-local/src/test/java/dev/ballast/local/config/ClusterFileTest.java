@@ -462,6 +462,31 @@ class ClusterFileTest {
   }
 
   @Test
+  void aPlaceholderFullOfTextIsShownShortOnOneLine() {
+    // given: found by the fuzzer, a brace-delimited run of text with a line break inside
+    String yaml =
+        MINIMAL.replace(
+            "kind: zookeeper",
+            "kind: command\n    command: [srv, \"{port:a\\n"
+                + "x".repeat(2000)
+                + "}\"]\n"
+                + "  membership:\n    type: none");
+
+    // when / then
+    assertThatThrownBy(() -> ClusterFile.parse(yaml, FILE))
+        .isInstanceOfSatisfying(
+            ClusterFileException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        "cluster.yaml: spec.member.command[1]: uses {port:a\\n"
+                            + "x".repeat(69)
+                            + "...} but spec.member.ports does not list 'a\\n"
+                            + "x".repeat(74)
+                            + "...'"));
+  }
+
+  @Test
   void namesAMissingFile() {
     assertThatThrownBy(() -> ClusterFile.load(Path.of("target/does-not-exist.yaml")))
         .isInstanceOfSatisfying(
