@@ -1,9 +1,12 @@
 package dev.ballast.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SimulatorTest {
@@ -193,5 +196,24 @@ class SimulatorTest {
     SimulationResult r = simulator.run(trace, policy(CPU70), model(Duration.ofMinutes(2)));
     // then: 2 members for the 2 hours with data only
     assertThat(r.score().replicaHours()).isCloseTo(4, within(1e-9));
+  }
+
+  @Test
+  void refusesATraceThatWouldTakeHoursToSimulate() {
+    // given: two rows a century apart, each lasting the smallest step between rows
+    Trace trace = new Trace("sparse", new long[] {0, 3_000_000_000L}, new double[] {1, 2});
+
+    // when / then
+    assertThatThrownBy(
+            () ->
+                assertTimeoutPreemptively(
+                    Duration.ofSeconds(10),
+                    () ->
+                        Comparison.run(
+                            trace, List.of(policy(CPU70)), model(Duration.ofMinutes(2)), false)))
+        .isInstanceOf(InputException.class)
+        .hasMessageStartingWith(
+            "sparse: 2 rows lasting 3000000000 s each (the smallest step between rows) make"
+                + " 400000000 steps of the 15 s sync period, more than 50000000");
   }
 }

@@ -1,9 +1,8 @@
 package dev.ballast.local.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ballast.api.InputDocuments;
+import dev.ballast.api.InvalidDocumentException;
 import dev.ballast.api.PredictionReader;
 import dev.ballast.core.plan.Stage;
 import dev.ballast.core.policy.OnMetricFailure;
@@ -14,6 +13,7 @@ import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.core.policy.StageTimeouts;
 import dev.ballast.core.port.DataPolicy;
 import dev.ballast.core.predict.PredictionSettings;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +38,9 @@ final class ClusterFileReader {
   static final String KIND = "LocalCluster";
   static final Duration DEFAULT_SYNC_PERIOD = Duration.ofSeconds(15);
   static final Duration DEFAULT_TICK_TIME = Duration.ofMillis(500);
+  // ZooKeeper's basic time unit: below 10 ms its timers misbehave; above a minute nothing works.
+  static final Duration MIN_TICK_TIME = Duration.ofMillis(10);
+  static final Duration MAX_TICK_TIME = Duration.ofMinutes(1);
   static final String DEFAULT_HEAP = "128m";
   static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -45,7 +48,6 @@ final class ClusterFileReader {
   private static final Pattern HEAP = Pattern.compile("[1-9][0-9]{0,5}[kKmMgG]");
   private static final Pattern PORT_NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final Path file;
   private final String label;
@@ -59,11 +61,9 @@ final class ClusterFileReader {
   ClusterFile read(String yaml) throws ClusterFileException {
     JsonNode root;
     try {
-      root = YAML.readTree(yaml);
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + "";
-      throw new ClusterFileException(
-          List.of(label + ": not valid YAML" + where + ": " + e.getOriginalMessage()));
+      root = InputDocuments.parse(yaml, InputDocuments.Syntax.YAML, label);
+    } catch (InvalidDocumentException e) {
+      throw new ClusterFileException(List.of(e.getMessage()));
     }
     if (root == null || !root.isObject()) {
       throw new ClusterFileException(
@@ -212,7 +212,23 @@ final class ClusterFileReader {
     String raw = text(spec, "spec", "stateDir", false).orElse(".ballast/" + name);
     try {
       Path base = file.getParent() == null ? Path.of("") : file.getParent();
-      return base.resolve(raw).toAbsolutePath().normalize();
+      Path dir = base.resolve(raw).toAbsolutePath().normalize();
+      // The directory is created later: the nearest part that exists must be a directory.
+      for (Path p = dir; p != null; p = p.getParent()) {
+        if (Files.exists(p)) {
+          if (!Files.isDirectory(p)) {
+            problem(
+                "spec.stateDir",
+                p
+                    + " is a file, not a directory; name a directory (or leave stateDir out for"
+                    + " .ballast/"
+                    + name
+                    + ")");
+          }
+          break;
+        }
+      }
+      return dir;
     } catch (InvalidPathException e) {
       problem("spec.stateDir", "must be a directory path (" + e.getReason() + ")");
       return Path.of("").toAbsolutePath();
@@ -274,6 +290,13 @@ final class ClusterFileReader {
       problem(p + ".heap", "must be a JVM heap size such as 128m or 1g");
     }
     Duration tickTime = duration(node, p, "tickTime").orElse(DEFAULT_TICK_TIME);
+    if (tickTime.compareTo(MIN_TICK_TIME) < 0 || tickTime.compareTo(MAX_TICK_TIME) > 0) {
+      problem(
+          p + ".tickTime",
+          "must be between 10ms and 1m (ZooKeeper's basic time unit, e.g. 500ms), was "
+              + Durations.format(tickTime));
+      tickTime = DEFAULT_TICK_TIME;
+    }
     List<String> command = stringList(node, p, "command");
     List<String> ports = stringList(node, p, "ports");
     Map<String, String> env = stringMap(node, p, "env");
