@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.api.DecisionWriter;
+import dev.ballast.autoscaler.ScaleAheadFeed;
+import dev.ballast.autoscaler.SyncEvaluator;
 import dev.ballast.cli.CliException;
 import dev.ballast.cli.ExitCodes;
 import dev.ballast.cli.recommend.DecisionText;
@@ -16,8 +18,7 @@ import dev.ballast.core.predict.PredictionSettings;
 import dev.ballast.core.predict.ScaleAhead;
 import dev.ballast.core.predict.ScaleAheadPredictor;
 import dev.ballast.local.LocalWiring;
-import dev.ballast.local.autoscale.LocalScaleAhead;
-import dev.ballast.local.autoscale.SyncEvaluator;
+import dev.ballast.local.autoscale.LocalAutoscaling;
 import dev.ballast.local.config.ClusterFileException;
 import dev.ballast.local.config.Durations;
 import java.io.IOException;
@@ -45,7 +46,7 @@ public final class ClusterExplainer {
     try (LocalWiring wiring = file.readOnly()) {
       SyncEvaluator evaluator;
       try {
-        evaluator = SyncEvaluator.forCluster(wiring);
+        evaluator = LocalAutoscaling.evaluator(wiring);
       } catch (ClusterFileException e) {
         throw new CliException(
             ExitCodes.USAGE, String.join(System.lineSeparator() + "ballast: ", e.problems()), e);
@@ -123,7 +124,7 @@ public final class ClusterExplainer {
         .append('\n');
 
     b.append("\nReactive and predictive proposals:\n");
-    Optional<LocalScaleAhead> ahead = evaluator.scaleAhead();
+    Optional<ScaleAheadFeed> ahead = evaluator.scaleAhead();
     Optional<ScaleAheadPredictor.Prediction> p = e.prediction();
     String predictive =
         ahead.isEmpty()
@@ -132,7 +133,7 @@ public final class ClusterExplainer {
     b.append(row("", "reactive (HPA)", "predictive (forecast)"));
     b.append(row("proposes", String.valueOf(d.hpa().desiredReplicas()), predictive));
     if (ahead.isPresent()) {
-      LocalScaleAhead a = ahead.get();
+      ScaleAheadFeed a = ahead.get();
       PredictionSettings s = a.settings();
       OptionalDouble load = a.load(e.samples());
       String metric = a.metric().type() + " " + a.metric().name();
@@ -316,10 +317,10 @@ public final class ClusterExplainer {
     ArrayNode errors = root.putArray("metricErrors");
     e.metricErrors().forEach(errors::add);
     root.put("reactive", d.hpa().desiredReplicas());
-    Optional<LocalScaleAhead> ahead = evaluator.scaleAhead();
+    Optional<ScaleAheadFeed> ahead = evaluator.scaleAhead();
     root.put("predictionEnabled", ahead.isPresent());
     if (ahead.isPresent() && e.prediction().isPresent()) {
-      LocalScaleAhead a = ahead.get();
+      ScaleAheadFeed a = ahead.get();
       ScaleAheadPredictor.Prediction x = e.prediction().get();
       ObjectNode p = root.putObject("prediction");
       p.put("replicas", x.replicas());

@@ -1,11 +1,12 @@
 package dev.ballast.cli.local;
 
+import dev.ballast.autoscaler.AutoscaleLoop;
 import dev.ballast.cli.CliException;
 import dev.ballast.cli.ExitCodes;
 import dev.ballast.core.autoscale.AutoscaleDecision;
 import dev.ballast.core.execute.Progress;
 import dev.ballast.local.LocalWiring;
-import dev.ballast.local.autoscale.LocalAutoscaler;
+import dev.ballast.local.autoscale.LocalAutoscaling;
 import dev.ballast.local.config.ClusterFileException;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -39,8 +40,10 @@ import picocli.CommandLine.Spec;
           + " shrink) and are recorded in the history. SIGINT/SIGTERM stop the loop after the"
           + " current stage; the journal stays consistent and 'ballast resume' or another 'run'"
           + " continues.",
-      "Exit codes: 0 stopped by a signal, 1 the loop failed, 2 bad cluster file, 3 another"
-          + " ballast process drives the cluster."
+      "Exit codes: 0 stopped by SIGINT or SIGTERM (after the current stage), 1 the loop failed,"
+          + " 2 bad cluster file, 3 another ballast process drives the cluster. A second signal"
+          + " exits at once with 130 (SIGINT) or 143 (SIGTERM); the journal is consistent either"
+          + " way."
     })
 public final class RunCommand implements Callable<Integer> {
   private static final DateTimeFormatter HMS =
@@ -57,15 +60,15 @@ public final class RunCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (LocalWiring wiring = cluster.exclusive();
         ProgressPrinter printer = progress.open(out, wiring.clock())) {
-      LocalAutoscaler loop;
+      AutoscaleLoop loop;
       try {
         loop =
-            LocalAutoscaler.forCluster(
+            LocalAutoscaling.loop(
                 wiring,
                 printer,
-                new LocalAutoscaler.Listener() {
+                new AutoscaleLoop.Listener() {
                   @Override
-                  public void onSync(LocalAutoscaler.SyncResult r) {
+                  public void onSync(AutoscaleLoop.SyncResult r) {
                     printer.line(line(r, wiring.clock().instant()));
                   }
 
@@ -84,7 +87,11 @@ public final class RunCommand implements Callable<Integer> {
               + " every "
               + wiring.cluster().syncPeriod().toMillis() / 1000.0
               + " s (Ctrl-C to stop)");
+      // SIGINT and SIGTERM ask the loop to stop after its current stage; run() then returns and
+      // the command exits 0, as a graceful stop should. A second signal exits at once (the
+      // journal is saved before every action, so that is as safe as a kill).
       CountDownLatch stopped = new CountDownLatch(1);
+      GracefulStop graceful = GracefulStop.install(loop::stop);
       Thread hook =
           new Thread(
               () -> {
@@ -96,6 +103,8 @@ public final class RunCommand implements Callable<Integer> {
                 }
               },
               "ballast-run-shutdown");
+      // Any other way the JVM is asked to exit (SIGHUP, System.exit elsewhere) still stops the
+      // loop before it goes.
       Runtime.getRuntime().addShutdownHook(hook);
       try {
         loop.run();
@@ -104,6 +113,7 @@ public final class RunCommand implements Callable<Integer> {
         out.println("autoscaling stopped; the journal is consistent");
         out.flush();
         stopped.countDown();
+        graceful.restore();
       }
     }
     return ExitCodes.OK;
@@ -113,7 +123,7 @@ public final class RunCommand implements Callable<Integer> {
    * The sync's line, stamped {@code now} (when printed, after the sync's reads): an operation the
    * sync started has printed its first line by then, and the times never go backwards.
    */
-  static String line(LocalAutoscaler.SyncResult r, Instant now) {
+  static String line(AutoscaleLoop.SyncResult r, Instant now) {
     AutoscaleDecision d = r.decision();
     StringBuilder metrics = new StringBuilder();
     r.samples()

@@ -1,5 +1,6 @@
 package dev.ballast.local.demo;
 
+import dev.ballast.autoscaler.AutoscaleLoop;
 import dev.ballast.core.execute.ExecutionListener;
 import dev.ballast.core.execute.Progress;
 import dev.ballast.core.port.Member;
@@ -7,7 +8,7 @@ import dev.ballast.local.ClusterBusyException;
 import dev.ballast.local.ClusterOperationException;
 import dev.ballast.local.LocalClusterControl;
 import dev.ballast.local.LocalWiring;
-import dev.ballast.local.autoscale.LocalAutoscaler;
+import dev.ballast.local.autoscale.LocalAutoscaling;
 import dev.ballast.local.config.ClusterFile;
 import dev.ballast.local.config.ClusterFileException;
 import dev.ballast.local.load.LoadResult;
@@ -75,7 +76,7 @@ public final class Demo {
   private final Clock clock;
   private final Output out;
   private final ExecutionListener stagePrinter;
-  private final AtomicReference<LocalAutoscaler> loop = new AtomicReference<>();
+  private final AtomicReference<AutoscaleLoop> loop = new AtomicReference<>();
   private volatile boolean aborted;
 
   public Demo(DemoSettings settings, Clock clock, Output out, ExecutionListener stagePrinter) {
@@ -88,7 +89,7 @@ public final class Demo {
   /** Asks a running demo to wrap up now (Ctrl-C): the loop stops after its current stage. */
   public void abort() {
     aborted = true;
-    LocalAutoscaler l = loop.get();
+    AutoscaleLoop l = loop.get();
     if (l != null) {
       l.stop();
     }
@@ -136,10 +137,10 @@ public final class Demo {
             LoadSettings.defaults(connectString(wiring.runtime().members()), profile), clock);
     QuorumWatcher watcher = new QuorumWatcher(wiring, recorder);
     Timeline timeline = new Timeline(out, load, recorder, clock);
-    LocalAutoscaler autoscaler;
+    AutoscaleLoop autoscaler;
     try {
       autoscaler =
-          LocalAutoscaler.forCluster(
+          LocalAutoscaling.loop(
               wiring,
               e -> {
                 recorder.onEvent(e);
@@ -342,7 +343,7 @@ public final class Demo {
    * stamped when it is printed, after the sync's reads: an operation the sync started has printed
    * its first line by then, and the times on screen never go backwards.
    */
-  private static final class Timeline implements LocalAutoscaler.Listener {
+  private static final class Timeline implements AutoscaleLoop.Listener {
     private final Output out;
     private final ZooKeeperLoadGenerator load;
     private final DemoRecorder recorder;
@@ -356,7 +357,7 @@ public final class Demo {
     }
 
     @Override
-    public void onSync(LocalAutoscaler.SyncResult r) {
+    public void onSync(AutoscaleLoop.SyncResult r) {
       LoadStats stats = load.stats();
       recorder.onSync(r, stats);
       String connect = connectString(r.members());

@@ -1,10 +1,10 @@
 package dev.ballast.local.demo;
 
+import dev.ballast.autoscaler.AutoscaleLoop;
 import dev.ballast.core.execute.EventReason;
 import dev.ballast.core.execute.ExecutionListener;
 import dev.ballast.core.execute.ScalingEvent;
 import dev.ballast.core.port.MetricSample;
-import dev.ballast.local.autoscale.LocalAutoscaler;
 import dev.ballast.local.load.LoadStats;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,7 +75,7 @@ final class DemoRecorder implements ExecutionListener {
     path.add(initialSize);
   }
 
-  synchronized void onSync(LocalAutoscaler.SyncResult r, LoadStats load) {
+  synchronized void onSync(AutoscaleLoop.SyncResult r, LoadStats load) {
     MetricSample sample = r.samples().get(DemoSettings.METRIC);
     double perMember =
         sample == null || sample.byOrdinal().isEmpty()

@@ -2,6 +2,10 @@ package dev.ballast.local.autoscale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ballast.autoscaler.AutoscaleLoop;
+import dev.ballast.autoscaler.AutoscaleSpec;
+import dev.ballast.autoscaler.ScaleAheadFeed;
+import dev.ballast.autoscaler.SyncEvaluator;
 import dev.ballast.core.decide.model.Autoscaler;
 import dev.ballast.core.decide.model.Behavior;
 import dev.ballast.core.decide.model.ControllerSettings;
@@ -44,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * metric source whose total load the test sets (each member reports an equal share, as clients
  * spread over members do).
  */
-class LocalAutoscalerTest {
+class LocalAutoscaleLoopTest {
   private static final String METRIC = "rate(zk_packets_received)";
   private static final Duration SYNC = Duration.ofSeconds(5);
 
@@ -77,7 +81,7 @@ class LocalAutoscalerTest {
     }
   }
 
-  private LocalAutoscaler autoscaler(ShrinkPolicy shrink) {
+  private AutoscaleLoop autoscaler(ShrinkPolicy shrink) {
     return autoscaler(
         policy(7, shrink),
         MetricSpec.pods(METRIC, MetricTarget.averageValue(100)),
@@ -108,11 +112,11 @@ class LocalAutoscalerTest {
    * stabilization window, the sync period {@code SYNC}, and the scale-ahead {@code scaleAhead}
    * makes for that spec.
    */
-  private LocalAutoscaler autoscaler(
+  private AutoscaleLoop autoscaler(
       ScalingPolicy policy,
       MetricSpec metric,
-      java.util.function.Function<AutoscaleSpec, Optional<LocalScaleAhead>> scaleAhead,
-      LocalAutoscaler.Listener listener) {
+      java.util.function.Function<AutoscaleSpec, Optional<ScaleAheadFeed>> scaleAhead,
+      AutoscaleLoop.Listener listener) {
     AutoscaleSpec spec =
         new AutoscaleSpec(
             Autoscaler.of(policy.minReplicas(), policy.maxReplicas(), metric)
@@ -133,17 +137,17 @@ class LocalAutoscalerTest {
             new RecordingListener());
     SyncEvaluator evaluator =
         new SyncEvaluator(spec, policy, runtime, membership, load, history, scaleAhead.apply(spec));
-    return new LocalAutoscaler(evaluator, controller, history, clock, listener);
+    return new AutoscaleLoop(evaluator, controller, history, clock, listener);
   }
 
   @Test
   void growsUnderLoadToTheNextAllowedSizeAndShrinksBackAfterTheStabilizationWindow() {
     // given
-    LocalAutoscaler autoscaler = autoscaler(ShrinkPolicy.ALLOWED);
+    AutoscaleLoop autoscaler = autoscaler(ShrinkPolicy.ALLOWED);
 
     // when: 380 requests/s against 100 per member → the HPA asks for 4, allowed sizes make it 5
     load.total = 380;
-    LocalAutoscaler.SyncResult grow = autoscaler.sync();
+    AutoscaleLoop.SyncResult grow = autoscaler.sync();
     drive(autoscaler);
 
     // then
@@ -154,9 +158,9 @@ class LocalAutoscalerTest {
 
     // when: the load goes away; within the 30 s window the size holds
     load.total = 20;
-    LocalAutoscaler.SyncResult early = autoscaler.sync();
+    AutoscaleLoop.SyncResult early = autoscaler.sync();
     clock.advance(Duration.ofSeconds(31));
-    LocalAutoscaler.SyncResult late = autoscaler.sync();
+    AutoscaleLoop.SyncResult late = autoscaler.sync();
     drive(autoscaler);
 
     // then
@@ -170,7 +174,7 @@ class LocalAutoscalerTest {
   @Test
   void neverShrinksUnderNoHotShrinkAndRecordsWhy() {
     // given
-    LocalAutoscaler autoscaler = autoscaler(ShrinkPolicy.DISABLED);
+    AutoscaleLoop autoscaler = autoscaler(ShrinkPolicy.DISABLED);
     load.total = 380;
     autoscaler.sync();
     drive(autoscaler);
@@ -195,7 +199,7 @@ class LocalAutoscalerTest {
   @Test
   void holdsDuringAMetricsOutageAndResumesWhenMetricsReturn() {
     // given: grown to 5 under load
-    LocalAutoscaler autoscaler = autoscaler(ShrinkPolicy.ALLOWED);
+    AutoscaleLoop autoscaler = autoscaler(ShrinkPolicy.ALLOWED);
     load.total = 380;
     autoscaler.sync();
     drive(autoscaler);
@@ -203,7 +207,7 @@ class LocalAutoscalerTest {
     // when: the metrics endpoint is down for two minutes
     load.down = true;
     for (int i = 0; i < 24; i++) {
-      LocalAutoscaler.SyncResult r = autoscaler.sync();
+      AutoscaleLoop.SyncResult r = autoscaler.sync();
       assertThat(r.decision().desiredReplicas()).isEqualTo(5);
       assertThat(r.metricErrors()).isNotEmpty();
       clock.advance(SYNC);
@@ -271,7 +275,7 @@ class LocalAutoscalerTest {
   @Test
   void aLoadFlappingAroundTheThresholdStartsNoMoreThanOneOperation() {
     // given
-    LocalAutoscaler autoscaler = autoscaler(ShrinkPolicy.ALLOWED);
+    AutoscaleLoop autoscaler = autoscaler(ShrinkPolicy.ALLOWED);
 
     // when: load alternates between 290 and 320 requests/s (need 2.9 and 3.2 members) for 5 min
     for (int i = 0; i < 60; i++) {
@@ -291,7 +295,7 @@ class LocalAutoscalerTest {
     // given: the classic HPA demo on a stateful cluster: Resource cpu at 25% of the one core each
     // local member is taken to request, members reporting the cores their process uses
     load.total = 1.2; // cores used by the whole cluster, spread over the members
-    LocalAutoscaler autoscaler =
+    AutoscaleLoop autoscaler =
         autoscaler(
             policy(7, ShrinkPolicy.ALLOWED),
             MetricSpec.cpuUtilization(25),
@@ -299,7 +303,7 @@ class LocalAutoscalerTest {
             r -> {});
 
     // when: 3 members at 0.4 cores each = 40% of request against a 25% target → ceil(4.8) = 5
-    LocalAutoscaler.SyncResult grow = autoscaler.sync();
+    AutoscaleLoop.SyncResult grow = autoscaler.sync();
     drive(autoscaler);
 
     // then
@@ -338,25 +342,25 @@ class LocalAutoscalerTest {
         true, SEASON, Duration.ofSeconds(30), d.smoothing(), Duration.ofMinutes(2), 0.9, 20, 20, 0);
   }
 
-  private final List<LocalAutoscaler.SyncResult> syncs = new ArrayList<>();
+  private final List<AutoscaleLoop.SyncResult> syncs = new ArrayList<>();
 
-  private LocalAutoscaler predictive(JsonLinesForecastStore store) {
+  private AutoscaleLoop predictive(JsonLinesForecastStore store) {
     return autoscaler(
         policy(7, ShrinkPolicy.ALLOWED),
         MetricSpec.pods(METRIC, MetricTarget.averageValue(100)),
-        spec -> LocalScaleAhead.of(spec, tenMinuteSeason(), store, clock.instant()),
+        spec -> ScaleAheadFeed.of(spec, tenMinuteSeason(), store, clock.instant()),
         syncs::add);
   }
 
   /** Runs the loop over {@code length} of the pattern: a sync every 5 s, ticks in between. */
-  private void runPattern(LocalAutoscaler autoscaler, Instant start, Duration length) {
+  private void runPattern(AutoscaleLoop autoscaler, Instant start, Duration length) {
     Instant end = clock.instant().plus(length);
     while (clock.instant().isBefore(end)) {
       Instant syncAt = clock.instant();
       load.total = pattern(Duration.between(start, syncAt));
       autoscaler.sync();
       while (clock.instant().isBefore(syncAt.plus(SYNC))) {
-        autoscaler.controllerForTests().tick();
+        autoscaler.controller().tick();
         clock.advance(Duration.ofMillis(250));
       }
     }
@@ -366,7 +370,7 @@ class LocalAutoscalerTest {
   void predictionStartsMembersBeforeARepeatingBurstArrives(@TempDir Path dir) {
     // given: three seasons of the pattern
     JsonLinesForecastStore store = JsonLinesForecastStore.of(dir.resolve("forecast.jsonl"));
-    LocalAutoscaler autoscaler = predictive(store);
+    AutoscaleLoop autoscaler = predictive(store);
     Instant start = clock.instant();
 
     // when
@@ -379,7 +383,7 @@ class LocalAutoscalerTest {
     // in the third season, prediction (not the HPA) grows it while the load is still 250/s
     Instant season3 = start.plus(SEASON.multipliedBy(2));
     Instant thirdBurst = season3.plus(Duration.ofMinutes(6));
-    LocalAutoscaler.SyncResult ahead = firstGrowth(season3, season3.plus(SEASON));
+    AutoscaleLoop.SyncResult ahead = firstGrowth(season3, season3.plus(SEASON));
     assertThat(ahead.time()).isBefore(thirdBurst);
     assertThat(pattern(Duration.between(start, ahead.time()))).isEqualTo(250);
     assertThat(ahead.decision().hpa().desiredReplicas()).isEqualTo(3);
@@ -397,7 +401,7 @@ class LocalAutoscalerTest {
                 .toList())
         .isSorted();
     // and the burst finds the members already serving
-    LocalAutoscaler.SyncResult burst = at(thirdBurst);
+    AutoscaleLoop.SyncResult burst = at(thirdBurst);
     assertThat(burst.members()).hasSize(7);
     assertThat(burst.view().orElseThrow().votingMembers()).hasSize(7);
     // the accepted request is recorded with prediction's reason
@@ -415,7 +419,7 @@ class LocalAutoscalerTest {
   void aRestartedLoopRebuildsItsForecastFromTheStateFile(@TempDir Path dir) throws Exception {
     // given: two and a half seasons observed and persisted
     Path file = dir.resolve("forecast.jsonl");
-    LocalAutoscaler first = predictive(JsonLinesForecastStore.of(file));
+    AutoscaleLoop first = predictive(JsonLinesForecastStore.of(file));
     Instant start = clock.instant();
     runPattern(first, start, SEASON.multipliedBy(5).dividedBy(2));
     long observed = syncs.stream().filter(r -> !r.samples().isEmpty()).count();
@@ -430,12 +434,12 @@ class LocalAutoscalerTest {
     assertThat(lines.get(lines.size() - 1)).contains(clock.instant().minus(SYNC).toString());
 
     // when: a new loop starts on the same file at the same instant, and one on an empty file
-    LocalAutoscaler restarted = predictive(JsonLinesForecastStore.of(file));
-    LocalAutoscaler fresh = predictive(JsonLinesForecastStore.of(dir.resolve("other.jsonl")));
+    AutoscaleLoop restarted = predictive(JsonLinesForecastStore.of(file));
+    AutoscaleLoop fresh = predictive(JsonLinesForecastStore.of(dir.resolve("other.jsonl")));
 
     // then: the restarted one replayed what it needs (two seasons and one sample interval) and is
     // seasonal at once; the file was trimmed to the same
-    LocalScaleAhead restored = restarted.scaleAhead().orElseThrow();
+    ScaleAheadFeed restored = restarted.scaleAhead().orElseThrow();
     long kept =
         syncs.stream()
             .filter(r -> !r.samples().isEmpty())
@@ -451,7 +455,7 @@ class LocalAutoscalerTest {
     Instant nextBurst = start.plus(SEASON.multipliedBy(3)).plus(Duration.ofMinutes(6));
     syncs.clear();
     runPattern(restarted, start, Duration.between(clock.instant(), nextBurst.minusSeconds(60)));
-    LocalAutoscaler.SyncResult restartedSync = syncs.get(syncs.size() - 1);
+    AutoscaleLoop.SyncResult restartedSync = syncs.get(syncs.size() - 1);
 
     // then: the restarted loop already forecasts the burst with its seasonal model
     assertThat(restartedSync.prediction().orElseThrow().mode())
@@ -459,7 +463,7 @@ class LocalAutoscalerTest {
     assertThat(restartedSync.prediction().orElseThrow().forecastPeak()).isGreaterThan(500);
   }
 
-  private LocalAutoscaler.SyncResult firstGrowth(Instant from, Instant to) {
+  private AutoscaleLoop.SyncResult firstGrowth(Instant from, Instant to) {
     return syncs.stream()
         .filter(r -> !r.time().isBefore(from) && r.time().isBefore(to))
         .filter(r -> r.response().filter(ScaleResponse.Accepted.class::isInstance).isPresent())
@@ -468,17 +472,17 @@ class LocalAutoscalerTest {
         .orElseThrow(() -> new AssertionError("no growth between " + from + " and " + to));
   }
 
-  private LocalAutoscaler.SyncResult at(Instant time) {
+  private AutoscaleLoop.SyncResult at(Instant time) {
     return syncs.stream()
         .filter(r -> r.time().equals(time))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no sync at " + time));
   }
 
-  /** Ticks the controller the way {@link LocalAutoscaler#run()} does, until idle. */
-  private void drive(LocalAutoscaler autoscaler) {
+  /** Ticks the controller the way {@link AutoscaleLoop#run()} does, until idle. */
+  private void drive(AutoscaleLoop autoscaler) {
     for (int i = 0; i < 500; i++) {
-      var progress = autoscaler.controllerForTests().tick();
+      var progress = autoscaler.controller().tick();
       if (progress.isIdle() || progress.finished()) {
         return;
       }

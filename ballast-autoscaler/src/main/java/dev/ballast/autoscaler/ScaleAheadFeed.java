@@ -1,4 +1,4 @@
-package dev.ballast.local.autoscale;
+package dev.ballast.autoscaler;
 
 import dev.ballast.core.decide.model.MetricSpec;
 import dev.ballast.core.decide.model.MetricTarget;
@@ -16,15 +16,15 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * Scale-ahead for a local cluster: feeds the {@link ScaleAheadPredictor} the load of the first
- * metric of the cluster file (its per-member values summed: requests per second of the whole
- * cluster for a {@code Pods} metric, cores used by all members for {@code Resource} cpu), against
- * that metric's per-member target, and keeps every observation in a {@link ForecastStore} so that a
- * restarted loop rebuilds the forecaster with its season. The store is replayed when this is made
- * (keeping the predictor's {@link ScaleAheadPredictor#retention()}) and trimmed again whenever it
- * has grown by one more retention, so it holds at most two.
+ * Scale-ahead for an autoscaling loop: feeds the {@link ScaleAheadPredictor} the load of the first
+ * metric (its per-member values summed: requests per second of the whole cluster for a {@code Pods}
+ * metric, cores used by all members for {@code Resource} cpu), against that metric's per-member
+ * target, and keeps every observation in a {@link ForecastStore} so that a restarted loop rebuilds
+ * the forecaster with its season. The store is replayed when this is made (keeping the predictor's
+ * {@link ScaleAheadPredictor#retention()}) and trimmed again whenever it has grown by one more
+ * retention, so it holds at most two.
  */
-public final class LocalScaleAhead {
+public final class ScaleAheadFeed {
   private final ScaleAheadPredictor predictor;
   private final MetricSpec metric;
   private final double targetPerMember;
@@ -32,11 +32,15 @@ public final class LocalScaleAhead {
   private Instant trimmedAt;
   private final int restored;
 
-  private LocalScaleAhead(
-      PredictionSettings settings, MetricSpec metric, ForecastStore store, Instant now) {
+  private ScaleAheadFeed(
+      PredictionSettings settings,
+      MetricSpec metric,
+      long cpuRequestMilli,
+      ForecastStore store,
+      Instant now) {
     this.predictor = new ScaleAheadPredictor(settings);
     this.metric = metric;
-    this.targetPerMember = targetPerMember(metric);
+    this.targetPerMember = targetPerMember(metric, cpuRequestMilli);
     this.store = store;
     List<LoadSample> kept = store.keepFrom(now.minus(predictor.retention()));
     kept.forEach(s -> predictor.observe(s.time(), s.load()));
@@ -48,25 +52,26 @@ public final class LocalScaleAhead {
    * Scale-ahead for {@code spec} when {@code settings} enable it, rebuilt from {@code store} at
    * {@code now}; empty when prediction is off.
    */
-  public static Optional<LocalScaleAhead> of(
+  public static Optional<ScaleAheadFeed> of(
       AutoscaleSpec spec, PredictionSettings settings, ForecastStore store, Instant now) {
     Objects.requireNonNull(store, "store");
     if (!settings.enabled()) {
       return Optional.empty();
     }
     return Optional.of(
-        new LocalScaleAhead(settings, spec.autoscaler().metrics().get(0), store, now));
+        new ScaleAheadFeed(
+            settings, spec.autoscaler().metrics().get(0), spec.cpuRequestMilli(), store, now));
   }
 
   /**
    * The per-member target of {@code metric} in the unit of its per-member values: a {@code Pods} or
    * {@code Resource} average value, or a cpu utilization of the one core a local member requests
-   * (50 % is 0.5 cores).
+   * (50 % of one core is 0.5 cores).
    */
-  static double targetPerMember(MetricSpec metric) {
+  static double targetPerMember(MetricSpec metric, long cpuRequestMilli) {
     MetricTarget t = metric.target();
     if (t.type() == MetricTarget.Type.UTILIZATION) {
-      return t.amount() / 100.0 * AutoscaleSpec.CPU_REQUEST_MILLI / 1000.0;
+      return t.amount() / 100.0 * cpuRequestMilli / 1000.0;
     }
     return t.amount() / 1000.0;
   }

@@ -1,4 +1,4 @@
-package dev.ballast.local.autoscale;
+package dev.ballast.autoscaler;
 
 import dev.ballast.core.autoscale.AutoscaleDecision;
 import dev.ballast.core.autoscale.AutoscalePipeline;
@@ -18,8 +18,6 @@ import dev.ballast.core.port.MetricSource;
 import dev.ballast.core.port.MetricUnavailableException;
 import dev.ballast.core.port.ReplicaRuntime;
 import dev.ballast.core.predict.ScaleAheadPredictor;
-import dev.ballast.local.LocalWiring;
-import dev.ballast.local.config.ClusterFileException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,10 +33,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What one sync of a local cluster's autoscaling loop sees and decides, without acting on it: reads
- * the members, their health and the metrics, asks scale-ahead (when the cluster file enables it)
- * for its proposal, and decides with {@link AutoscalePipeline}. {@link LocalAutoscaler} acts on
- * each evaluation; {@code ballast explain} prints one. Keeps the HPA's memory between evaluations.
+ * What one sync of an autoscaling loop sees and decides, without acting on it: reads the members,
+ * their health and the metrics through the ports, asks scale-ahead (when enabled) for its proposal,
+ * and decides with {@link AutoscalePipeline}. {@link AutoscaleLoop} acts on each evaluation; {@code
+ * ballast explain} prints one. Keeps the HPA's memory between evaluations. The same class serves
+ * local processes and the Kubernetes operator: only the ports differ.
  */
 public final class SyncEvaluator {
   private static final Logger LOG = LoggerFactory.getLogger(SyncEvaluator.class);
@@ -60,7 +59,7 @@ public final class SyncEvaluator {
   private final Membership membership;
   private final MetricSource metrics;
   private final HistoryStore history;
-  private final Optional<LocalScaleAhead> scaleAhead;
+  private final Optional<ScaleAheadFeed> scaleAhead;
   private final AutoscalePipeline pipeline = AutoscalePipeline.standard();
 
   private History hpaMemory = History.FIRST_RECONCILE;
@@ -74,7 +73,7 @@ public final class SyncEvaluator {
       Membership membership,
       MetricSource metrics,
       HistoryStore history,
-      Optional<LocalScaleAhead> scaleAhead) {
+      Optional<ScaleAheadFeed> scaleAhead) {
     this.spec = Objects.requireNonNull(spec, "spec");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.runtime = Objects.requireNonNull(runtime, "runtime");
@@ -82,26 +81,6 @@ public final class SyncEvaluator {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.history = Objects.requireNonNull(history, "history");
     this.scaleAhead = Objects.requireNonNull(scaleAhead, "scaleAhead");
-  }
-
-  /**
-   * The evaluation of a local cluster wired from its cluster file: the members' metric sources, the
-   * file history, and scale-ahead rebuilt from the state directory's forecast file (read only when
-   * the wiring is).
-   *
-   * @throws ClusterFileException when the file's {@code metrics}/{@code behavior} are invalid
-   */
-  public static SyncEvaluator forCluster(LocalWiring wiring) throws ClusterFileException {
-    AutoscaleSpec spec = AutoscaleSpec.from(wiring.cluster());
-    return new SyncEvaluator(
-        spec,
-        wiring.cluster().policy(),
-        wiring.runtime(),
-        wiring.membership(),
-        LocalMetricSources.forRuntime(wiring.runtime(), wiring.clock(), spec.syncPeriod()),
-        wiring.history(),
-        LocalScaleAhead.of(
-            spec, wiring.cluster().prediction(), wiring.forecasts(), wiring.clock().instant()));
   }
 
   /** The autoscaling settings evaluated. */
@@ -114,8 +93,8 @@ public final class SyncEvaluator {
     return policy;
   }
 
-  /** Scale-ahead, when the cluster file enables it. */
-  public Optional<LocalScaleAhead> scaleAhead() {
+  /** Scale-ahead, when enabled. */
+  public Optional<ScaleAheadFeed> scaleAhead() {
     return scaleAhead;
   }
 

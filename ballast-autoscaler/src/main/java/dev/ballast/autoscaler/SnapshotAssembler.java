@@ -1,4 +1,4 @@
-package dev.ballast.local.autoscale;
+package dev.ballast.autoscaler;
 
 import dev.ballast.core.decide.model.CustomMetricValue;
 import dev.ballast.core.decide.model.History;
@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Translates a local cluster's state into the decision engine's snapshot, the way Kubernetes would
- * see the same members as pods: each member is a pod named {@code member-<ordinal>}, ready when it
- * is a healthy voting member; a {@code Pods} metric's per-member values become custom metric
- * values, process CPU becomes pod usage against a one-core request. No arithmetic beyond units.
+ * Translates the members of a cluster into the decision engine's snapshot, the way the HPA sees
+ * pods: each member is a pod named {@code member-<ordinal>}, ready when it is a healthy voting
+ * member; a {@code Pods} metric's per-member values become custom metric values, CPU becomes pod
+ * usage against the spec's cpu request. No arithmetic beyond units.
  */
 final class SnapshotAssembler {
   /** Members that serve are taken to have started long before (past the CPU warm-up rules). */
@@ -45,7 +45,7 @@ final class SnapshotAssembler {
             .autoscaler(spec.autoscaler())
             .scale(ScaleTarget.of(members.size()))
             .history(history);
-    Map<String, Long> requests = Map.of("cpu", AutoscaleSpec.CPU_REQUEST_MILLI);
+    Map<String, Long> requests = Map.of("cpu", spec.cpuRequestMilli());
     Instant since = now.minus(SERVING_SINCE);
     for (Member m : members) {
       PodInfo pod = PodInfo.running(podName(m.ordinal()), since, requests);

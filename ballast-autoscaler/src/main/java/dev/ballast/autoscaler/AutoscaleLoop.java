@@ -1,8 +1,7 @@
-package dev.ballast.local.autoscale;
+package dev.ballast.autoscaler;
 
 import dev.ballast.core.autoscale.AutoscaleDecision;
 import dev.ballast.core.autoscale.AutoscaleDecision.MetricsState;
-import dev.ballast.core.execute.ExecutionListener;
 import dev.ballast.core.execute.Operation;
 import dev.ballast.core.execute.Progress;
 import dev.ballast.core.execute.ScaleRequest;
@@ -16,8 +15,6 @@ import dev.ballast.core.port.HistoryStore;
 import dev.ballast.core.port.Member;
 import dev.ballast.core.port.MetricSample;
 import dev.ballast.core.predict.ScaleAheadPredictor;
-import dev.ballast.local.LocalWiring;
-import dev.ballast.local.config.ClusterFileException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,15 +26,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The autoscaling loop of a local cluster ({@code ballast run}, {@code ballast demo}): every sync
+ * The autoscaling loop of one cluster ({@code ballast run}, {@code ballast demo}, and the
+ * operator's reconciler, which calls {@link #sync()} and ticks the controller itself): every sync
  * period it reads the members' metrics and decides ({@link SyncEvaluator}: HPA math, scale-ahead
  * when the cluster file enables it, failure policy, stateful rules), records holds, and asks the
  * {@link ScalingController} for the new size; in between it ticks the in-flight operation one stage
  * at a time. While an operation runs it keeps deciding, so that a returning need retargets it (a
  * pending removal is cancelled). Wiring only: the numbers come from the core.
  */
-public final class LocalAutoscaler {
-  private static final Logger LOG = LoggerFactory.getLogger(LocalAutoscaler.class);
+public final class AutoscaleLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(AutoscaleLoop.class);
 
   /** Shortest wait between two ticks, so that a stage that polls does not spin. */
   static final Duration MIN_WAIT = Duration.ofMillis(100);
@@ -73,7 +71,7 @@ public final class LocalAutoscaler {
   private volatile boolean stopRequested;
 
   /** A loop that acts on {@code evaluator}'s decisions through {@code controller}. */
-  public LocalAutoscaler(
+  public AutoscaleLoop(
       SyncEvaluator evaluator,
       ScalingController controller,
       HistoryStore history,
@@ -86,30 +84,13 @@ public final class LocalAutoscaler {
     this.listener = Objects.requireNonNull(listener, "listener");
   }
 
-  /**
-   * The loop for a local cluster, wired from its cluster file: the members' metric sources, the
-   * scaling engine (reporting to {@code events}), the file history and, when the file enables
-   * prediction, scale-ahead kept in the state directory ({@link SyncEvaluator#forCluster}).
-   *
-   * @throws ClusterFileException when the file's {@code metrics}/{@code behavior} are invalid
-   */
-  public static LocalAutoscaler forCluster(
-      LocalWiring wiring, ExecutionListener events, Listener listener) throws ClusterFileException {
-    return new LocalAutoscaler(
-        SyncEvaluator.forCluster(wiring),
-        wiring.controller(events),
-        wiring.history(),
-        wiring.clock(),
-        listener);
-  }
-
   /** The autoscaling settings this loop evaluates. */
   public AutoscaleSpec spec() {
     return evaluator.spec();
   }
 
-  /** Scale-ahead, when the cluster file enables it. */
-  public Optional<LocalScaleAhead> scaleAhead() {
+  /** Scale-ahead, when enabled. */
+  public Optional<ScaleAheadFeed> scaleAhead() {
     return evaluator.scaleAhead();
   }
 
@@ -143,8 +124,8 @@ public final class LocalAutoscaler {
     LOG.info("action=stop inFlight={}", controller.inFlight().map(Operation::id).orElse("none"));
   }
 
-  /** The controller this loop drives (tests tick it the way {@link #run()} does). */
-  ScalingController controllerForTests() {
+  /** The controller this loop drives (callers without {@link #run()} tick it themselves). */
+  public ScalingController controller() {
     return controller;
   }
 
