@@ -236,7 +236,7 @@ class LocalAutoscaleLoopTest {
   @Test
   void recordsNoOutageForTheFirstReadBeforeARateCanExist() {
     // given: a started loop whose first read has no rate yet
-    LocalAutoscaler autoscaler = autoscaler(ShrinkPolicy.ALLOWED);
+    AutoscaleLoop autoscaler = autoscaler(ShrinkPolicy.ALLOWED);
     load.total = 200;
     load.readsWithoutValues = 1;
 
@@ -256,7 +256,7 @@ class LocalAutoscaleLoopTest {
   @Test
   void recordsAnOutageWhenRatesStayAbsentAfterTheFirstRead() {
     // given: members answer but no rate appears on the second read either
-    LocalAutoscaler autoscaler = autoscaler(ShrinkPolicy.ALLOWED);
+    AutoscaleLoop autoscaler = autoscaler(ShrinkPolicy.ALLOWED);
     load.total = 200;
     load.readsWithoutValues = 3;
 
