@@ -11,7 +11,7 @@
 //	{"currentReplicas":3,"desiredReplicas":5,
 //	 "metrics":[{"proposedReplicas":5,"error":null}],
 //	 "conditions":[{"type":"AbleToScale","status":"True","reason":"SucceededRescale"},...],
-//	 "currentMetrics":[...],"reconcileError":null}
+//	 "currentMetrics":[...],"history":{"recommendations":[...],"scaleUpEvents":[],"scaleDownEvents":[]}}
 //
 // or {"inputError":"..."} for a snapshot the oracle cannot run (see README.md for what is out of
 // reach). The controller is the exported NewHorizontalController of k8s.io/kubernetes, driven over
@@ -100,7 +100,7 @@ type result struct {
 	Metrics         []metricOutcome              `json:"metrics,omitempty"`
 	Conditions      []condition                  `json:"conditions,omitempty"`
 	CurrentMetrics  []autoscalingv2.MetricStatus `json:"currentMetrics,omitempty"`
-	ReconcileError  *string                      `json:"reconcileError,omitempty"`
+	History         *historyOut                  `json:"history,omitempty"`
 }
 
 func main() {
@@ -187,7 +187,7 @@ func decide(raw json.RawMessage) result {
 	if whole.failure != "" {
 		return result{InputError: whole.failure}
 	}
-	res := result{CurrentReplicas: &whole.current, DesiredReplicas: &whole.desired, CurrentMetrics: whole.status.CurrentMetrics}
+	res := result{CurrentReplicas: &whole.current, DesiredReplicas: &whole.desired, CurrentMetrics: whole.status.CurrentMetrics, History: whole.memory}
 	for _, c := range whole.status.Conditions {
 		res.Conditions = append(res.Conditions, condition{Type: string(c.Type), Status: string(c.Status), Reason: c.Reason})
 	}
@@ -253,6 +253,7 @@ type outcome struct {
 	desired int32
 	status  autoscalingv2.HorizontalPodAutoscalerStatus
 	failure string
+	memory  *historyOut
 }
 
 func reconcileOnce(s *snapshot, hpa *autoscalingv2.HorizontalPodAutoscaler, memory *history) outcome {
@@ -302,6 +303,10 @@ func reconcileOnce(s *snapshot, hpa *autoscalingv2.HorizontalPodAutoscaler, memo
 	done := make(chan struct{})
 	var doneOnce sync.Once
 
+	// The controller and the time shift, set below; the status reactor reads the memory through them.
+	var hc *podautoscaler.HorizontalController
+	var sh shifter
+	var memoryAfter *historyOut
 	hpaIndexer := newInformer(&autoscalingv2.HorizontalPodAutoscaler{})
 	podIndexer := newInformer(&corev1.Pod{})
 
@@ -314,6 +319,11 @@ func reconcileOnce(s *snapshot, hpa *autoscalingv2.HorizontalPodAutoscaler, memo
 		obj := u.GetObject().(*autoscalingv2.HorizontalPodAutoscaler).DeepCopy()
 		mu.Lock()
 		statusWrites = append(statusWrites, obj)
+		if len(statusWrites) == 1 {
+			// The status write ends the reconcile: its memory is complete (and the next reconcile,
+			// finding the autoscaler gone, erases it).
+			memoryAfter = recalled(hc, obj.Namespace+"/"+obj.Name, sh)
+		}
 		mu.Unlock()
 		// One reconcile only: the next one finds the autoscaler gone and forgets it.
 		_ = hpaIndexer.GetIndexer().Delete(obj)
@@ -335,7 +345,7 @@ func reconcileOnce(s *snapshot, hpa *autoscalingv2.HorizontalPodAutoscaler, memo
 
 	// Times: the snapshot's now becomes the wall clock now.
 	base := time.Now()
-	sh := shifter{by: base.Sub(s.Now.Time)}
+	sh = shifter{by: base.Sub(s.Now.Time)}
 
 	pods := make([]*corev1.Pod, 0, len(s.Pods))
 	podLabels := map[string]map[string]string{}
@@ -390,7 +400,7 @@ func reconcileOnce(s *snapshot, hpa *autoscalingv2.HorizontalPodAutoscaler, memo
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	hc := podautoscaler.NewHorizontalController(
+	hc = podautoscaler.NewHorizontalController(
 		ctx,
 		kube.CoreV1(),
 		scales,
@@ -432,7 +442,7 @@ func reconcileOnce(s *snapshot, hpa *autoscalingv2.HorizontalPodAutoscaler, memo
 	if len(scaleWrites) > 0 {
 		desired = scaleWrites[0]
 	}
-	return outcome{desired: desired, current: initialSpec, status: written.Status}
+	return outcome{desired: desired, current: initialSpec, status: written.Status, memory: memoryAfter}
 }
 
 // resourceMetrics is a fake metrics.k8s.io clientset that lists the PodMetrics whose labels match

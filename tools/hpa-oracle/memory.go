@@ -76,3 +76,59 @@ func private(f reflect.Value) reflect.Value {
 	}
 	return reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
 }
+
+// recalled is the controller's memory after the reconcile, read back from its private maps, with
+// times shifted back to the snapshot's clock and cut to the second (the controller stamps with its
+// own clock, a moment after "now").
+func recalled(hc *podautoscaler.HorizontalController, key string, sh shifter) *historyOut {
+	c := reflect.ValueOf(hc).Elem()
+	back := func(t time.Time) string {
+		return t.Add(-sh.by).UTC().Truncate(time.Second).Format(time.RFC3339)
+	}
+	out := &historyOut{Recommendations: []recommendationOut{}, ScaleUpEvents: []scaleEventOut{}, ScaleDownEvents: []scaleEventOut{}}
+	// A map's value is a slice: its elements are addressable, so private() reaches their fields.
+	recs := private(c.FieldByName("recommendations")).MapIndex(reflect.ValueOf(key))
+	if recs.IsValid() {
+		for i := 0; i < recs.Len(); i++ {
+			e := recs.Index(i)
+			out.Recommendations = append(out.Recommendations, recommendationOut{
+				Timestamp: back(private(e.FieldByName("timestamp")).Interface().(time.Time)),
+				Replicas:  int32(private(e.FieldByName("recommendation")).Int()),
+			})
+		}
+	}
+	events := func(field string) []scaleEventOut {
+		list := []scaleEventOut{}
+		evs := private(c.FieldByName(field)).MapIndex(reflect.ValueOf(key))
+		if !evs.IsValid() {
+			return list
+		}
+		for i := 0; i < evs.Len(); i++ {
+			e := evs.Index(i)
+			list = append(list, scaleEventOut{
+				Timestamp:     back(private(e.FieldByName("timestamp")).Interface().(time.Time)),
+				ReplicaChange: int32(private(e.FieldByName("replicaChange")).Int()),
+			})
+		}
+		return list
+	}
+	out.ScaleUpEvents = events("scaleUpEvents")
+	out.ScaleDownEvents = events("scaleDownEvents")
+	return out
+}
+
+type recommendationOut struct {
+	Timestamp string `json:"timestamp"`
+	Replicas  int32  `json:"replicas"`
+}
+
+type scaleEventOut struct {
+	Timestamp     string `json:"timestamp"`
+	ReplicaChange int32  `json:"replicaChange"`
+}
+
+type historyOut struct {
+	Recommendations []recommendationOut `json:"recommendations"`
+	ScaleUpEvents   []scaleEventOut     `json:"scaleUpEvents"`
+	ScaleDownEvents []scaleEventOut     `json:"scaleDownEvents"`
+}

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ballast.api.Quantities;
 import dev.ballast.core.decide.model.Condition;
 import dev.ballast.core.decide.model.Decision;
+import dev.ballast.core.decide.model.History;
 import dev.ballast.core.decide.model.MetricResult;
 import dev.ballast.core.decide.model.MetricValue;
+import dev.ballast.core.decide.model.Recommendation;
+import dev.ballast.core.decide.model.ScaleEvent;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,14 +19,15 @@ import java.util.TreeMap;
 /**
  * What Kubernetes' HorizontalController decided for one snapshot (one line of {@code hpa-oracle},
  * or a kept {@code *.expected.json}), and how a Ballast {@link Decision} differs from it: the
- * desired replicas, each metric's proposal and current value, and each condition's status and
- * reason.
+ * desired replicas, each metric's proposal and current value, each condition's status and reason,
+ * and the controller's memory after the reconcile (recommendations and scale events).
  */
 record OracleVerdict(
     int desiredReplicas,
     List<Integer> proposals,
     Map<String, String> conditions,
-    List<JsonNode> currentMetrics) {
+    List<JsonNode> currentMetrics,
+    JsonNode memory) {
 
   static OracleVerdict of(JsonNode line) {
     if (line.hasNonNull("inputError")) {
@@ -40,7 +44,8 @@ record OracleVerdict(
     }
     List<JsonNode> current = new ArrayList<>();
     line.path("currentMetrics").forEach(current::add);
-    return new OracleVerdict(line.get("desiredReplicas").asInt(), proposals, conditions, current);
+    return new OracleVerdict(
+        line.get("desiredReplicas").asInt(), proposals, conditions, current, line.get("history"));
   }
 
   /** Every way {@code ballast} differs from this verdict; empty when they agree. */
@@ -90,7 +95,56 @@ record OracleVerdict(
         }
       }
     }
+    if (memory != null && !memory.isNull()) {
+      String theirs = memoryText(memory);
+      String mine = memoryText(ballast.history());
+      if (!theirs.equals(mine)) {
+        out.add("memory after: kubernetes " + theirs + ", ballast " + mine);
+      }
+    }
     return out;
+  }
+
+  private static String memoryText(JsonNode memory) {
+    StringBuilder sb = new StringBuilder("recommendations [");
+    memory
+        .path("recommendations")
+        .forEach(
+            r ->
+                sb.append(r.get("timestamp").asText())
+                    .append("=")
+                    .append(r.get("replicas").asInt())
+                    .append(" "));
+    for (String kind : new String[] {"scaleUpEvents", "scaleDownEvents"}) {
+      sb.append("] ").append(kind).append(" [");
+      memory
+          .path(kind)
+          .forEach(
+              e ->
+                  sb.append(e.get("timestamp").asText())
+                      .append("=")
+                      .append(e.get("replicaChange").asInt())
+                      .append(" "));
+    }
+    return sb.append("]").toString();
+  }
+
+  private static String memoryText(History memory) {
+    StringBuilder sb = new StringBuilder("recommendations [");
+    if (memory.recommendations() != null) {
+      for (Recommendation r : memory.recommendations()) {
+        sb.append(r.timestamp()).append("=").append(r.replicas()).append(" ");
+      }
+    }
+    sb.append("] scaleUpEvents [");
+    for (ScaleEvent e : memory.scaleUpEvents()) {
+      sb.append(e.timestamp()).append("=").append(e.replicaChange()).append(" ");
+    }
+    sb.append("] scaleDownEvents [");
+    for (ScaleEvent e : memory.scaleDownEvents()) {
+      sb.append(e.timestamp()).append("=").append(e.replicaChange()).append(" ");
+    }
+    return sb.append("]").toString();
   }
 
   /**
