@@ -95,21 +95,29 @@ class ZooKeeperScaleThroughScaleIT {
   @Order(1)
   void operatorAccountHasTheLeastPrivilegeInstallYamlGrants() {
     // when / then: what the ServiceAccount may do, as the API server's authorizer answers
-    assertThat(canI("patch", "statefulautoscalers.ballast.dev/status", NS)).isTrue();
-    assertThat(canI("update", "statefulsets.apps/scale", NS)).isTrue();
+    assertThat(canI("patch", "statefulautoscalers.ballast.dev", "--subresource=status", NS))
+        .isTrue();
+    assertThat(canI("update", "statefulsets.apps", "--subresource=scale", NS)).isTrue();
+    assertThat(canI("patch", "leases.coordination.k8s.io", RealControlPlane.OPERATOR_NAMESPACE))
+        .isTrue();
     assertThat(canI("delete", "persistentvolumeclaims", NS)).isTrue();
     assertThat(canI("delete", "persistentvolumeclaims", "default")).isFalse();
     assertThat(canI("update", "statefulsets.apps", NS)).isFalse();
-    assertThat(canI("create", "pods/exec", NS)).isFalse();
+    assertThat(canI("create", "pods", "--subresource=exec", NS)).isFalse();
     assertThat(canI("get", "secrets", NS)).isFalse();
     assertThat(canI("delete", "pods", NS)).isFalse();
   }
 
   private static boolean canI(String verb, String resource, String namespace) {
+    return canI(verb, resource, "--subresource=", namespace);
+  }
+
+  private static boolean canI(String verb, String resource, String subresource, String namespace) {
     KubeControlPlane.KubectlResult r =
         cluster
             .controlPlane()
-            .kubectl(operatorKubeconfig, "auth", "can-i", verb, resource, "-n", namespace);
+            .kubectl(
+                operatorKubeconfig, "auth", "can-i", verb, resource, subresource, "-n", namespace);
     return r.output().strip().equals("yes");
   }
 
