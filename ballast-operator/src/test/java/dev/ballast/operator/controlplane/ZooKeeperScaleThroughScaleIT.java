@@ -45,6 +45,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the built kubectl: 3 → 5 → 3, one member at a time, checked through ZooKeeper's own {@code
  * /zookeeper/config} on every member, under continuous writes, losing none; then the leader is
  * killed in the middle of an operation and the other replica resumes it from the status.
+ *
+ * <p>Each {@code kubectl scale} waits for the previous operation to end: the operator refuses (and
+ * does not retry) a size requested while another operation runs.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ZooKeeperScaleThroughScaleIT {
@@ -263,8 +266,12 @@ class ZooKeeperScaleThroughScaleIT {
     return lease == null ? null : lease.getSpec().getHolderIdentity();
   }
 
+  /**
+   * Waits until the autoscaler reports {@code n} replicas with no operation in flight (a request
+   * made during an operation is refused: see the class comment).
+   */
   private static void awaitAutoscalerReplicas(KubernetesClient client, int n) {
-    await("StatefulAutoscaler status.replicas " + n)
+    await("StatefulAutoscaler status.replicas " + n + ", no operation in flight")
         .atMost(TIMEOUT)
         .until(
             () -> {
@@ -272,7 +279,8 @@ class ZooKeeperScaleThroughScaleIT {
                   client.resources(StatefulAutoscaler.class).inNamespace(NS).withName("zk").get();
               return sas != null
                   && sas.getStatus() != null
-                  && Integer.valueOf(n).equals(sas.getStatus().replicas);
+                  && Integer.valueOf(n).equals(sas.getStatus().replicas)
+                  && (sas.getStatus().operation == null || sas.getStatus().operation.isNull());
             });
   }
 
