@@ -35,8 +35,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator, installed by deploy/install.yaml and run as two replicas in their own JVMs with
@@ -52,6 +53,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ZooKeeperScaleThroughScaleIT {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperScaleThroughScaleIT.class);
   private static final String NS = "zk-scale";
 
   @RegisterExtension
@@ -146,8 +148,8 @@ class ZooKeeperScaleThroughScaleIT {
 
   @Test
   @Order(2)
-  void kubectlScaleTakesTheEnsembleThreeToFiveToThreeOneMemberAtATimeLosingNoWrite(
-      TestReporter report) throws Exception {
+  void kubectlScaleTakesTheEnsembleThreeToFiveToThreeOneMemberAtATimeLosingNoWrite()
+      throws Exception {
     // given
     KubernetesClient client = cluster.client();
     KubeControlPlane cp = cluster.controlPlane();
@@ -202,9 +204,12 @@ class ZooKeeperScaleThroughScaleIT {
       load.stop();
       assertThat(load.awaitFinished(Duration.ofSeconds(30))).isTrue();
       LoadResult result = load.verify(Duration.ofSeconds(30));
-      report.publishEntry(
-          "figures",
-          "3->5 " + upMillis + " ms, 5->3 " + downMillis + " ms, " + result + " " + load.stats());
+      LOG.info(
+          "figures scaleUp3to5Millis={} scaleDown5to3Millis={} result={} stats={}",
+          upMillis,
+          downMillis,
+          result,
+          load.stats());
       assertThat(watcher.replicasSeen())
           .as("StatefulSet spec.replicas seen")
           .containsExactly(3, 4, 5, 4, 3);
