@@ -60,6 +60,7 @@ class ZooKeeperScaleThroughScaleIT {
   static final KubeClusterExtension cluster =
       KubeClusterExtension.builder()
           .runner(new ZooKeeperPodRunner().withNaming(ZooKeeperPodRunner.Naming.DNS))
+          .withControllers(KubeControlPlane.HPA_CONTROLLER)
           .build();
 
   static final ZooKeeperStatefulSet zk = ZooKeeperStatefulSet.of(NS, "zk");
@@ -259,6 +260,55 @@ class ZooKeeperScaleThroughScaleIT {
     } finally {
       operators.put(leader, startOperator(leader));
     }
+  }
+
+  @Test
+  @Order(4)
+  void horizontalPodAutoscalerDrivesTheAutoscalerThroughScale() {
+    // given: 5 members, and an HPA on the StatefulAutoscaler whose minimum is 7
+    KubernetesClient client = cluster.client();
+    awaitAutoscalerReplicas(client, 5);
+    String hpa =
+        """
+        apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata:
+          name: zk
+          namespace: %s
+        spec:
+          scaleTargetRef: {apiVersion: ballast.dev/v1alpha1, kind: StatefulAutoscaler, name: zk}
+          minReplicas: 7
+          maxReplicas: 7
+        """
+            .formatted(NS);
+
+    // when: the real HPA controller writes the minimum through the autoscaler's /scale
+    KubeControlPlane.KubectlResult created =
+        cluster
+            .controlPlane()
+            .kubectl(
+                "apply",
+                "--server-side",
+                "-f",
+                RealControlPlane.manifest(cluster, "hpa-zk", hpa).toString());
+    assertThat(created.ok()).as(created.output()).isTrue();
+
+    // then: the operator takes the ensemble there one member at a time
+    try (ConfigWatcher watcher = new ConfigWatcher(client, zk)) {
+      awaitEnsemble(client, Set.of(1, 2, 3, 4, 5, 6, 7));
+      awaitAutoscalerReplicas(client, 7);
+      assertThat(watcher.replicasSeen()).containsExactly(5, 6, 7);
+      assertThat(watcher.jumps()).as("configurations seen: %s", watcher.configsSeen()).isEmpty();
+    }
+    StatefulAutoscaler sas =
+        client.resources(StatefulAutoscaler.class).inNamespace(NS).withName("zk").get();
+    assertThat(sas.getSpec().replicas).isEqualTo(7);
+    assertThat(sas.getMetadata().getManagedFields())
+        .as("spec.replicas written through /scale by the HPA controller")
+        .anyMatch(
+            f ->
+                "kube-controller-manager".equals(f.getManager())
+                    && "scale".equals(f.getSubresource()));
   }
 
   private static String leaseHolder(KubernetesClient client) {
