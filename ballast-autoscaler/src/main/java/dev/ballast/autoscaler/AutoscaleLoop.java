@@ -181,6 +181,9 @@ public final class AutoscaleLoop {
     if (ask && inFlight.isEmpty() && decision.desiredReplicas() > decision.currentReplicas()) {
       refusal = admission.refuse(decision.currentReplicas(), decision.desiredReplicas());
       ask = refusal.isEmpty();
+      if (!ask) {
+        evaluator.notApplied(e);
+      }
     }
     record(decision, e.metricErrors(), refusal);
     if (ask) {

@@ -58,9 +58,12 @@ public final class KubernetesReplicaRuntime implements ReplicaRuntime {
   @Override
   public List<Member> members() {
     int replicas = target.replicas();
+    String service = target.serviceName().orElse(target.name());
     List<Member> out = new ArrayList<>(replicas);
     for (int k = 0; k < replicas; k++) {
-      out.add(member(k, pod(k)));
+      Pod pod = pod(k);
+      String podIp = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+      out.add(addressing.member(k, target.podName(k), service, target.namespace(), podIp));
     }
     return out;
   }

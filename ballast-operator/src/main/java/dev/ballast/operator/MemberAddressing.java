@@ -16,6 +16,9 @@ import java.util.Objects;
  * clientPort: "2181"} is the {@code client} port.
  */
 public final class MemberAddressing {
+  private static final java.util.regex.Pattern OFFSET =
+      java.util.regex.Pattern.compile("\\{ordinal\\+([0-9]{1,5})}");
+
   /** The default host template. */
   public static final String DEFAULT_HOST = "{pod}.{service}.{namespace}.svc";
 
@@ -61,13 +64,24 @@ public final class MemberAddressing {
 
   /** Member {@code ordinal} of {@code target}; {@code pod} may be null when not created yet. */
   public Member member(int ordinal, TargetWorkload target, Pod pod) {
-    String podIp = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+    return member(
+        ordinal,
+        target.podName(ordinal),
+        target.serviceName().orElse(target.name()),
+        target.namespace(),
+        pod == null || pod.getStatus() == null ? null : pod.getStatus().getPodIP());
+  }
+
+  /** Member {@code ordinal} whose pod is {@code pod} behind {@code service}; podIp may be null. */
+  public Member member(int ordinal, String pod, String service, String namespace, String podIp) {
     String host =
-        hostTemplate
-            .replace("{pod}", target.podName(ordinal))
+        OFFSET
+            .matcher(hostTemplate)
+            .replaceAll(m -> Integer.toString(ordinal + Integer.parseInt(m.group(1))))
+            .replace("{pod}", pod)
             .replace("{ordinal}", Integer.toString(ordinal))
-            .replace("{service}", target.serviceName().orElse(target.name()))
-            .replace("{namespace}", target.namespace())
+            .replace("{service}", service)
+            .replace("{namespace}", namespace)
             .replace("{podIP}", podIp == null ? "" : podIp);
     return new Member(ordinal, host, ports);
   }

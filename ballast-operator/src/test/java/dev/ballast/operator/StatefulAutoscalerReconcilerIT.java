@@ -113,6 +113,43 @@ class StatefulAutoscalerReconcilerIT {
   }
 
   @Test
+  void aRestartedOperatorResumesTheOperationFromTheStatusJournal() {
+    // given: an operator that got member 3 started (replicas 4) and was then killed
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.kubelet("zk");
+    cluster.apply(sas("zk", "replicas: 5\nmaxReplicas: 7\nscaleUp: {preflight: false}"));
+    for (int i = 0; i < 100 && cluster.replicas("zk") < 4; i++) {
+      reconciler.reconcile(cluster.get("zk"), null);
+      clock.advance(Duration.ofMillis(500));
+    }
+    assertThat(cluster.replicas("zk")).isEqualTo(4);
+    String opId = cluster.get("zk").getStatus().operation.path("id").asText();
+    assertThat(opId).isNotEmpty();
+
+    // when: a new operator process (nothing kept in memory) reconciles from the stored status
+    setUp();
+    java.util.List<Integer> seen = new java.util.ArrayList<>();
+    reconcileUntil(
+        "zk",
+        s -> {
+          seen.add(cluster.replicas("zk"));
+          return s.getStatus().operation == null && cluster.replicas("zk") == 5;
+        },
+        200);
+
+    // then: the same operation finished; no member was added twice
+    assertThat(seen).allMatch(r -> r == 4 || r == 5);
+    assertThat(cluster.get("zk").getStatus().history.toString())
+        .contains(opId)
+        .doesNotContain("ROLLED_BACK");
+    assertThat(
+            cluster.get("zk").getStatus().history.stream()
+                .filter(h -> h.path("kind").asText().equals("DECISION"))
+                .filter(h -> h.path("outcome").asText().equals("IN_PROGRESS")))
+        .hasSize(1);
+  }
+
+  @Test
   void scaleDownDeletesTheClaimsOnlyAfterTheMemberIsGone() {
     // given
     cluster.statefulSet("zk", 4, "500m");

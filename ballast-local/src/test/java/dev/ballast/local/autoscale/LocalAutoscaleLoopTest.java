@@ -111,6 +111,16 @@ class LocalAutoscaleLoopTest {
       MetricSpec metric,
       java.util.function.Function<AutoscaleSpec, Optional<ScaleAheadFeed>> scaleAhead,
       AutoscaleLoop.Listener listener) {
+    return autoscaler(policy, metric, scaleAhead, listener, AutoscaleLoop.Admission.ALWAYS);
+  }
+
+  /** The same loop, its grows first put to {@code admission}. */
+  private AutoscaleLoop autoscaler(
+      ScalingPolicy policy,
+      MetricSpec metric,
+      java.util.function.Function<AutoscaleSpec, Optional<ScaleAheadFeed>> scaleAhead,
+      AutoscaleLoop.Listener listener,
+      AutoscaleLoop.Admission admission) {
     AutoscaleSpec spec =
         new AutoscaleSpec(
             Autoscaler.of(policy.minReplicas(), policy.maxReplicas(), metric)
@@ -131,7 +141,7 @@ class LocalAutoscaleLoopTest {
             new RecordingListener());
     SyncEvaluator evaluator =
         new SyncEvaluator(spec, policy, runtime, membership, load, history, scaleAhead.apply(spec));
-    return new AutoscaleLoop(evaluator, controller, history, clock, listener);
+    return new AutoscaleLoop(evaluator, controller, history, clock, listener, admission);
   }
 
   @Test
@@ -163,6 +173,42 @@ class LocalAutoscaleLoopTest {
     assertThat(runtime.members()).hasSize(3);
     assertThat(membership.maxConcurrentRemovals()).isEqualTo(1);
     assertThat(operationsStarted).isEqualTo(2);
+  }
+
+  @Test
+  void aRefusedAdmissionHoldsTheGrowAndIsRecordedOnceUntilItAdmits() {
+    // given: a preflight that says the nodes are full, then has room
+    String[] shortage = {"no node can place one more pod: node-a: cpu short by 300m"};
+    AutoscaleLoop autoscaler =
+        autoscaler(
+            policy(7, ShrinkPolicy.ALLOWED),
+            MetricSpec.pods(METRIC, MetricTarget.averageValue(100)),
+            spec -> Optional.empty(),
+            r -> {},
+            (from, to) -> Optional.ofNullable(shortage[0]));
+    load.total = 380;
+
+    // when: three syncs while full
+    AutoscaleLoop.SyncResult first = autoscaler.sync();
+    autoscaler.sync();
+    clock.advance(SYNC);
+    autoscaler.sync();
+
+    // then: no operation, the reason given, one history record
+    assertThat(first.response()).isEmpty();
+    assertThat(first.admissionRefusal()).contains(shortage[0]);
+    assertThat(autoscaler.controller().inFlight()).isEmpty();
+    assertThat(history.list().stream().filter(r -> r.message().contains("cpu short by 300m")))
+        .hasSize(1);
+
+    // when: room again
+    shortage[0] = null;
+    AutoscaleLoop.SyncResult admitted = autoscaler.sync();
+    drive(autoscaler);
+
+    // then
+    assertThat(admitted.response()).get().isInstanceOf(ScaleResponse.Accepted.class);
+    assertThat(runtime.members()).hasSize(5);
   }
 
   @Test
