@@ -35,8 +35,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator, installed by deploy/install.yaml and run as two replicas in their own JVMs with
@@ -45,16 +46,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the built kubectl: 3 → 5 → 3, one member at a time, checked through ZooKeeper's own {@code
  * /zookeeper/config} on every member, under continuous writes, losing none; then the leader is
  * killed in the middle of an operation and the other replica resumes it from the status.
+ *
+ * <p>Each {@code kubectl scale} waits for the previous operation to end: the operator refuses (and
+ * does not retry) a size requested while another operation runs.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ZooKeeperScaleThroughScaleIT {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperScaleThroughScaleIT.class);
   private static final String NS = "zk-scale";
 
   @RegisterExtension
   static final KubeClusterExtension cluster =
       KubeClusterExtension.builder()
           .runner(new ZooKeeperPodRunner().withNaming(ZooKeeperPodRunner.Naming.DNS))
+          .withControllers(KubeControlPlane.HPA_CONTROLLER)
           .build();
 
   static final ZooKeeperStatefulSet zk = ZooKeeperStatefulSet.of(NS, "zk");
@@ -95,21 +101,29 @@ class ZooKeeperScaleThroughScaleIT {
   @Order(1)
   void operatorAccountHasTheLeastPrivilegeInstallYamlGrants() {
     // when / then: what the ServiceAccount may do, as the API server's authorizer answers
-    assertThat(canI("patch", "statefulautoscalers.ballast.dev/status", NS)).isTrue();
-    assertThat(canI("update", "statefulsets.apps/scale", NS)).isTrue();
+    assertThat(canI("patch", "statefulautoscalers.ballast.dev", "--subresource=status", NS))
+        .isTrue();
+    assertThat(canI("update", "statefulsets.apps", "--subresource=scale", NS)).isTrue();
+    assertThat(canI("patch", "leases.coordination.k8s.io", RealControlPlane.OPERATOR_NAMESPACE))
+        .isTrue();
     assertThat(canI("delete", "persistentvolumeclaims", NS)).isTrue();
     assertThat(canI("delete", "persistentvolumeclaims", "default")).isFalse();
     assertThat(canI("update", "statefulsets.apps", NS)).isFalse();
-    assertThat(canI("create", "pods/exec", NS)).isFalse();
+    assertThat(canI("create", "pods", "--subresource=exec", NS)).isFalse();
     assertThat(canI("get", "secrets", NS)).isFalse();
     assertThat(canI("delete", "pods", NS)).isFalse();
   }
 
   private static boolean canI(String verb, String resource, String namespace) {
+    return canI(verb, resource, "--subresource=", namespace);
+  }
+
+  private static boolean canI(String verb, String resource, String subresource, String namespace) {
     KubeControlPlane.KubectlResult r =
         cluster
             .controlPlane()
-            .kubectl(operatorKubeconfig, "auth", "can-i", verb, resource, "-n", namespace);
+            .kubectl(
+                operatorKubeconfig, "auth", "can-i", verb, resource, subresource, "-n", namespace);
     return r.output().strip().equals("yes");
   }
 
@@ -135,8 +149,8 @@ class ZooKeeperScaleThroughScaleIT {
 
   @Test
   @Order(2)
-  void kubectlScaleTakesTheEnsembleThreeToFiveToThreeOneMemberAtATimeLosingNoWrite(
-      TestReporter report) throws Exception {
+  void kubectlScaleTakesTheEnsembleThreeToFiveToThreeOneMemberAtATimeLosingNoWrite()
+      throws Exception {
     // given
     KubernetesClient client = cluster.client();
     KubeControlPlane cp = cluster.controlPlane();
@@ -191,9 +205,12 @@ class ZooKeeperScaleThroughScaleIT {
       load.stop();
       assertThat(load.awaitFinished(Duration.ofSeconds(30))).isTrue();
       LoadResult result = load.verify(Duration.ofSeconds(30));
-      report.publishEntry(
-          "figures",
-          "3->5 " + upMillis + " ms, 5->3 " + downMillis + " ms, " + result + " " + load.stats());
+      LOG.info(
+          "figures scaleUp3to5Millis={} scaleDown5to3Millis={} result={} stats={}",
+          upMillis,
+          downMillis,
+          result,
+          load.stats());
       assertThat(watcher.replicasSeen())
           .as("StatefulSet spec.replicas seen")
           .containsExactly(3, 4, 5, 4, 3);
@@ -245,6 +262,55 @@ class ZooKeeperScaleThroughScaleIT {
     }
   }
 
+  @Test
+  @Order(4)
+  void horizontalPodAutoscalerDrivesTheAutoscalerThroughScale() {
+    // given: 5 members, and an HPA on the StatefulAutoscaler whose minimum is 7
+    KubernetesClient client = cluster.client();
+    awaitAutoscalerReplicas(client, 5);
+    String hpa =
+        """
+        apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata:
+          name: zk
+          namespace: %s
+        spec:
+          scaleTargetRef: {apiVersion: ballast.dev/v1alpha1, kind: StatefulAutoscaler, name: zk}
+          minReplicas: 7
+          maxReplicas: 7
+        """
+            .formatted(NS);
+
+    // when: the real HPA controller writes the minimum through the autoscaler's /scale
+    KubeControlPlane.KubectlResult created =
+        cluster
+            .controlPlane()
+            .kubectl(
+                "apply",
+                "--server-side",
+                "-f",
+                RealControlPlane.manifest(cluster, "hpa-zk", hpa).toString());
+    assertThat(created.ok()).as(created.output()).isTrue();
+
+    // then: the operator takes the ensemble there one member at a time
+    try (ConfigWatcher watcher = new ConfigWatcher(client, zk)) {
+      awaitEnsemble(client, Set.of(1, 2, 3, 4, 5, 6, 7));
+      awaitAutoscalerReplicas(client, 7);
+      assertThat(watcher.replicasSeen()).containsExactly(5, 6, 7);
+      assertThat(watcher.jumps()).as("configurations seen: %s", watcher.configsSeen()).isEmpty();
+    }
+    StatefulAutoscaler sas =
+        client.resources(StatefulAutoscaler.class).inNamespace(NS).withName("zk").get();
+    assertThat(sas.getSpec().replicas).isEqualTo(7);
+    assertThat(sas.getMetadata().getManagedFields())
+        .as("spec.replicas written through /scale by the HPA controller")
+        .anyMatch(
+            f ->
+                "kube-controller-manager".equals(f.getManager())
+                    && "scale".equals(f.getSubresource()));
+  }
+
   private static String leaseHolder(KubernetesClient client) {
     Lease lease =
         client
@@ -255,8 +321,12 @@ class ZooKeeperScaleThroughScaleIT {
     return lease == null ? null : lease.getSpec().getHolderIdentity();
   }
 
+  /**
+   * Waits until the autoscaler reports {@code n} replicas with no operation in flight (a request
+   * made during an operation is refused: see the class comment).
+   */
   private static void awaitAutoscalerReplicas(KubernetesClient client, int n) {
-    await("StatefulAutoscaler status.replicas " + n)
+    await("StatefulAutoscaler status.replicas " + n + ", no operation in flight")
         .atMost(TIMEOUT)
         .until(
             () -> {
@@ -264,7 +334,8 @@ class ZooKeeperScaleThroughScaleIT {
                   client.resources(StatefulAutoscaler.class).inNamespace(NS).withName("zk").get();
               return sas != null
                   && sas.getStatus() != null
-                  && Integer.valueOf(n).equals(sas.getStatus().replicas);
+                  && Integer.valueOf(n).equals(sas.getStatus().replicas)
+                  && (sas.getStatus().operation == null || sas.getStatus().operation.isNull());
             });
   }
 
