@@ -278,6 +278,15 @@ public final class InputDocuments {
     return parser.nextToken() == null;
   }
 
+  /**
+   * A user's text (a key, a path made of keys, a value) as a message shows it: line breaks written
+   * as {@code \\n}, at most 80 characters, so that every problem stays one readable line.
+   */
+  public static String shown(String text) {
+    String oneLine = text.replaceAll("\\R", "\\\\n");
+    return oneLine.length() <= 80 ? oneLine : oneLine.substring(0, 77) + "...";
+  }
+
   /** The parser's message on one line: its unindented lines, without source excerpts. */
   static String oneLine(String message) {
     if (message == null) {

@@ -17,9 +17,11 @@ import java.util.function.BooleanSupplier;
 public final class HealthServer implements AutoCloseable {
   private final HttpServer server;
 
-  public HealthServer(int port, PrometheusMeterRegistry registry, BooleanSupplier ready)
+  /** Listens on {@code address} (a host name or IP; {@code 0.0.0.0} for every interface). */
+  public HealthServer(
+      String address, int port, PrometheusMeterRegistry registry, BooleanSupplier ready)
       throws IOException {
-    server = HttpServer.create(new InetSocketAddress(port), 0);
+    server = HttpServer.create(new InetSocketAddress(address, port), 0);
     server.createContext(
         "/metrics",
         ex -> send(ex, 200, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8"));

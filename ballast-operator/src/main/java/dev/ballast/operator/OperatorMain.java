@@ -11,10 +11,10 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the operator: {@code java -jar ballast-operator-all.jar [--namespace NS]...
- * [--lease-namespace NS] [--http-port 8080]}. The cluster is the standard one of the Kubernetes
- * client: in a pod, its ServiceAccount; outside, {@code KUBECONFIG} or {@code ~/.kube/config}.
- * Without {@code --lease-namespace} (or {@code POD_NAMESPACE}) there is no leader election: run one
- * replica only.
+ * [--lease-namespace NS] [--http-address 0.0.0.0] [--http-port 8080]}. The cluster is the standard
+ * one of the Kubernetes client: in a pod, its ServiceAccount; outside, {@code KUBECONFIG} or {@code
+ * ~/.kube/config}. Without {@code --lease-namespace} (or {@code POD_NAMESPACE}) there is no leader
+ * election: run one replica only.
  */
 public final class OperatorMain {
   private OperatorMain() {}
@@ -23,6 +23,7 @@ public final class OperatorMain {
     Set<String> namespaces = new LinkedHashSet<>();
     Optional<String> lease = Optional.ofNullable(System.getenv("POD_NAMESPACE"));
     int port = 8080;
+    String address = "0.0.0.0";
     String identity = Optional.ofNullable(System.getenv("POD_NAME")).orElse(hostname());
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -31,11 +32,12 @@ public final class OperatorMain {
         case "--namespace" -> namespaces.addAll(Arrays.asList(require(a, value).split(",")));
         case "--lease-namespace" -> lease = Optional.of(require(a, value));
         case "--http-port" -> port = port(require(a, value));
+        case "--http-address" -> address = require(a, value);
         case "--identity" -> identity = require(a, value);
         case "--help", "-h" -> {
           System.out.println(
               "usage: ballast-operator [--namespace NS[,NS]] [--lease-namespace NS]"
-                  + " [--http-port 8080] [--identity NAME]");
+                  + " [--http-address 0.0.0.0] [--http-port 8080] [--identity NAME]");
           return;
         }
         default -> usage("unknown option " + a + "; see --help");
@@ -46,7 +48,7 @@ public final class OperatorMain {
     OperatorWiring wiring =
         new OperatorWiring(
             client,
-            new OperatorWiring.Settings(lease, namespaces, port, identity),
+            new OperatorWiring.Settings(lease, namespaces, address, port, identity),
             Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

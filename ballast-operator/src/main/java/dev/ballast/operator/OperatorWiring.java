@@ -27,9 +27,14 @@ public final class OperatorWiring implements AutoCloseable {
 
   /** How the operator is configured (flags or environment, read by {@link OperatorMain}). */
   public record Settings(
-      Optional<String> leaseNamespace, Set<String> namespaces, int httpPort, String identity) {
+      Optional<String> leaseNamespace,
+      Set<String> namespaces,
+      String httpAddress,
+      int httpPort,
+      String identity) {
     public Settings {
       Objects.requireNonNull(leaseNamespace, "leaseNamespace");
+      Objects.requireNonNull(httpAddress, "httpAddress");
       namespaces = Set.copyOf(namespaces);
     }
   }
@@ -64,7 +69,8 @@ public final class OperatorWiring implements AutoCloseable {
             c.settingNamespaces(settings.namespaces());
           }
         });
-    this.http = new HealthServer(settings.httpPort(), registry, () -> started);
+    this.http =
+        new HealthServer(settings.httpAddress(), settings.httpPort(), registry, () -> started);
   }
 
   /** Starts the informers and, once leader, the reconciler. */

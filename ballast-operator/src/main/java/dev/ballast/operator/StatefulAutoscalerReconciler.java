@@ -8,6 +8,7 @@ import dev.ballast.core.execute.ScaleResponse;
 import dev.ballast.core.history.HistoryRecord;
 import dev.ballast.core.history.Outcome;
 import dev.ballast.core.history.Trigger;
+import dev.ballast.core.plan.RefusalReason;
 import dev.ballast.crd.InvalidSpecException;
 import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
 import dev.ballast.crd.v1alpha1.StatefulAutoscalerStatus;
@@ -291,10 +292,23 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
         wanted,
         response.getClass().getSimpleName());
     if (response instanceof ScaleResponse.Refused refused) {
-      events.emit(
-          sas, Reason.HELD, "spec.replicas " + wanted + " refused: " + refused.refusal().message());
+      String message = "spec.replicas " + wanted + " refused: " + refused.refusal().message();
+      if (transientRefusal(refused.refusal().reason())) {
+        // Another operation runs or the cluster is not ready yet: ask again at the next reconcile
+        // (an HPA or kubectl scale writes spec.replicas once and expects it to be reached).
+        c.lastFixedRequest = null;
+        once(key, "waiting:" + wanted, () -> events.emit(sas, Reason.HELD, message));
+      } else {
+        events.emit(sas, Reason.HELD, message);
+      }
     }
     c.writer.update(s -> s.desiredReplicas = wanted);
+  }
+
+  /** Whether a refused size may be accepted later without a new request from the user. */
+  private static boolean transientRefusal(RefusalReason reason) {
+    return reason == RefusalReason.OPERATION_IN_PROGRESS
+        || reason == RefusalReason.CLUSTER_NOT_READY;
   }
 
   /** A change of the target's replicas that Ballast did not make: recorded and planned from. */

@@ -40,7 +40,8 @@ class OperatorWiringIT {
     try (OperatorWiring wiring =
         new OperatorWiring(
             client,
-            new OperatorWiring.Settings(Optional.empty(), Set.of(MockCluster.NS), 0, "test"),
+            new OperatorWiring.Settings(
+                Optional.empty(), Set.of(MockCluster.NS), "127.0.0.1", 0, "test"),
             Clock.systemUTC())) {
       // when
       wiring.start();

@@ -114,6 +114,35 @@ class StatefulAutoscalerReconcilerIT {
   }
 
   @Test
+  void aSizeAskedWhileAnOperationRunsIsReachedOnceItEnds() {
+    // given: a grow 3 -> 5 under way (member 3 started)
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.kubelet("zk");
+    cluster.apply(sas("zk", "replicas: 5\nmaxReplicas: 7\nscaleUp: {preflight: false}"));
+    for (int i = 0; i < 100 && cluster.replicas("zk") < 4; i++) {
+      reconciler.reconcile(cluster.get("zk"), null);
+      cluster.kubelet("zk");
+      clock.advance(Duration.ofMillis(500));
+    }
+    assertThat(cluster.get("zk").getStatus().operation).isNotNull();
+
+    // when: kubectl scale (or an HPA) writes 3 through /scale while the grow runs
+    client
+        .resources(StatefulAutoscaler.class)
+        .inNamespace(MockCluster.NS)
+        .withName("zk")
+        .edit(
+            s -> {
+              s.getSpec().replicas = 3;
+              return s;
+            });
+
+    // then: the grow ends, and the size written during it is made afterwards, not forgotten
+    reconcileUntil("zk", s -> s.getStatus().operation == null && cluster.replicas("zk") == 3, 400);
+    assertThat(cluster.get("zk").getStatus().desiredReplicas).isEqualTo(3);
+  }
+
+  @Test
   void aRestartedOperatorResumesTheOperationFromTheStatusJournal() {
     // given: an operator that got member 3 started (replicas 4) and was then killed
     cluster.statefulSet("zk", 3, "500m");

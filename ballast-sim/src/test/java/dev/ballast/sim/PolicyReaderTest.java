@@ -69,6 +69,21 @@ class PolicyReaderTest {
   }
 
   @Test
+  void showsAKeyWithALineBreakOnOneLine() {
+    // given: a JSON key holding a line break (found by SimulatorInputFuzzTest)
+    String policy = "{\"s0\\n\\n1700000180,7.s\": 1, \"maxReplicas\": 3}";
+
+    // when / then: every problem is one line, the break written as \\n
+    assertThatThrownBy(() -> PolicyReader.parsePolicy("p.yaml", "p", policy))
+        .isInstanceOfSatisfying(
+            InputException.class,
+            e ->
+                assertThat(e.problems())
+                    .anySatisfy(m -> assertThat(m).startsWith("p.yaml: s0\\n\\n1700000180,7.s: "))
+                    .allSatisfy(m -> assertThat(m).doesNotContain("\n")));
+  }
+
+  @Test
   void reportsEveryProblemWithItsFieldPath() {
     assertThatThrownBy(
             () ->

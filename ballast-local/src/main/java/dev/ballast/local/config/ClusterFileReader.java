@@ -623,9 +623,7 @@ final class ClusterFileReader {
     problems.add(label + ": " + shown(path) + ": " + message.replaceAll("\\R", "\\\\n"));
   }
 
-  /** A user's text in a message: line breaks written as \\n, at most 80 characters. */
   private static String shown(String text) {
-    String oneLine = text.replaceAll("\\R", "\\\\n");
-    return oneLine.length() <= 80 ? oneLine : oneLine.substring(0, 77) + "...";
+    return InputDocuments.shown(text);
   }
 }

@@ -139,6 +139,8 @@ final class RealControlPlane {
             List.of(
                 "--namespace",
                 namespace,
+                "--http-address",
+                "127.0.0.1",
                 "--http-port",
                 Integer.toString(FreePorts.next()),
                 "--identity",
