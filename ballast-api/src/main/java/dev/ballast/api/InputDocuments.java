@@ -30,7 +30,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * The one way every reader of a user's file (snapshots, local cluster files, simulator policies,
- * models and traces) turns bytes into text and text into a Jackson tree, with the same limits: a
+ * models and traces, the HPA manifests of {@code import-hpa}) turns bytes into text and text into a Jackson tree, with the same limits: a
  * file is at most a given size (checked before parsing), UTF-8, one document, no repeated key in a
  * mapping, no value longer than {@value #MAX_VALUE_CHARS} characters, no number longer than {@value
  * #MAX_NUMBER_CHARS} digits, no nesting deeper than {@value #MAX_DEPTH}. Every problem is an {@link
