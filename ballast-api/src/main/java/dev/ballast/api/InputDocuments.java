@@ -30,12 +30,13 @@ import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * The one way every reader of a user's file (snapshots, local cluster files, simulator policies,
- * models and traces) turns bytes into text and text into a Jackson tree, with the same limits: a
- * file is at most a given size (checked before parsing), UTF-8, one document, no repeated key in a
- * mapping, no value longer than {@value #MAX_VALUE_CHARS} characters, no number longer than {@value
- * #MAX_NUMBER_CHARS} digits, no nesting deeper than {@value #MAX_DEPTH}. Every problem is an {@link
- * InvalidDocumentException} whose path is the caller's name for the input (a file name, or {@code
- * snapshot}) and whose problem says where (line) and what to do.
+ * models and traces, the HPA manifests of {@code import-hpa}) turns bytes into text and text into a
+ * Jackson tree, with the same limits: a file is at most a given size (checked before parsing),
+ * UTF-8, one document, no repeated key in a mapping, no value longer than {@value #MAX_VALUE_CHARS}
+ * characters, no number longer than {@value #MAX_NUMBER_CHARS} digits, no nesting deeper than
+ * {@value #MAX_DEPTH}. Every problem is an {@link InvalidDocumentException} whose path is the
+ * caller's name for the input (a file name, or {@code snapshot}) and whose problem says where
+ * (line) and what to do.
  */
 public final class InputDocuments {
   /** The largest cluster file, policy or model file: 1 MiB, far beyond any real one. */

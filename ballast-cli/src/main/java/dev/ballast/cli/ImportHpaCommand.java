@@ -1,15 +1,10 @@
 package dev.ballast.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ballast.api.InvalidDocumentException;
 import dev.ballast.crd.HpaImport;
 import dev.ballast.crd.InvalidSpecException;
 import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,8 +24,6 @@ import picocli.CommandLine.Spec;
       "Example: ballast import-hpa hpa.yaml > sas.yaml"
     })
 public final class ImportHpaCommand implements Callable<Integer> {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
   @Parameters(index = "0", paramLabel = "FILE", description = "The HPA manifest (YAML or JSON).")
   Path file;
 
@@ -38,21 +31,11 @@ public final class ImportHpaCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JsonNode hpa;
-    try {
-      hpa = YAML.readTree(Files.readString(file));
-    } catch (NoSuchFileException e) {
-      throw CliException.usage(file + ": no such file; give the path of an HPA manifest");
-    } catch (IOException e) {
-      throw CliException.usage(file + ": not a YAML or JSON document (" + e.getMessage() + ")");
-    }
-    if (hpa == null || !hpa.isObject()) {
-      throw CliException.usage(
-          file + ": not an HPA manifest; expected kind HorizontalPodAutoscaler");
-    }
     StatefulAutoscaler sas;
     try {
-      sas = HpaImport.from(hpa);
+      sas = HpaImport.read(file);
+    } catch (InvalidDocumentException e) {
+      throw CliException.usage(e.getMessage());
     } catch (InvalidSpecException e) {
       throw CliException.usage(file + ": " + String.join("; ", e.problems()));
     }

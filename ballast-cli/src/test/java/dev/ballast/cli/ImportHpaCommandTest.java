@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 class ImportHpaCommandTest {
@@ -82,5 +84,58 @@ class ImportHpaCommandTest {
         .doesNotContain("Exception")
         .doesNotContain("\tat ");
     assertThat(run("import-hpa", dir.resolve("missing.yaml").toString())).isEqualTo(2);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "not UTF-8 | bad byte at offset",
+        "two documents | a second YAML document",
+        "repeated key | the key 'maxReplicas' appears twice",
+        "a list | not an HPA manifest",
+        "a wrong type | spec.scaleTargetRef: not a valid CrossVersionObjectReference",
+        "a text size | spec.maxReplicas: must be a whole number",
+        "too large | larger than the limit",
+        "a directory | is a directory",
+      })
+  void aBadFileIsRefusedInOneLineWithExitCode2(String what, String expected) throws Exception {
+    // given
+    String hpa =
+        """
+        apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata: {name: chat}
+        spec:
+          scaleTargetRef: {apiVersion: apps/v1, kind: StatefulSet, name: chat-server}
+          maxReplicas: 7
+        """;
+    Path file = dir.resolve("hpa.yaml");
+    switch (what) {
+      case "not UTF-8" -> Files.write(file, new byte[] {'k', 'i', 'n', 'd', ':', ' ', (byte) 0xC3});
+      case "two documents" -> Files.writeString(file, hpa + "---\n" + hpa);
+      case "repeated key" -> Files.writeString(file, hpa + "  maxReplicas: 9\n");
+      case "a list" -> Files.writeString(file, "- " + "kind: HorizontalPodAutoscaler\n");
+      case "a wrong type" ->
+          Files.writeString(file, hpa.replace("name: chat-server}", "name: [a, b]}"));
+      case "a text size" ->
+          Files.writeString(file, hpa.replace("maxReplicas: 7", "maxReplicas: x"));
+      case "too large" -> Files.writeString(file, hpa + "#" + "x".repeat(1 << 20) + "\n");
+      case "a directory" -> file = Files.createDirectory(dir.resolve("hpa.d"));
+      default -> throw new IllegalArgumentException(what);
+    }
+
+    // when
+    int code = run("import-hpa", file.toString());
+
+    // then
+    assertThat(code).isEqualTo(2);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString().strip().lines()).hasSize(1);
+    assertThat(err.toString())
+        .contains(file.toString())
+        .contains(expected)
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
   }
 }

@@ -85,7 +85,14 @@ public record AutoscalerSettings(
       b.maxReplicas(spec.maxReplicas);
     }
     if (spec.allowedReplicas != null) {
-      b.allowedReplicas(spec.allowedReplicas);
+      if (spec.allowedReplicas.contains(null)) {
+        problems.add(
+            "spec.allowedReplicas["
+                + spec.allowedReplicas.indexOf(null)
+                + "]: must be a size, was null; remove it or write a number, e.g. [3, 5, 7]");
+      } else {
+        b.allowedReplicas(spec.allowedReplicas);
+      }
     }
     MembershipType membership =
         spec.membership == null || spec.membership.type == null
@@ -132,7 +139,7 @@ public record AutoscalerSettings(
 
     AutoscalingV2Reader.MetricsAndBehavior read = null;
     try {
-      read = AutoscalingV2Reader.read(autoscalingV2(spec), "spec");
+      read = AutoscalingV2Reader.read(autoscalingV2(spec, problems), "spec");
     } catch (InvalidDocumentException e) {
       problems.add(e.getMessage());
     }
@@ -192,11 +199,29 @@ public record AutoscalerSettings(
    * The spec's {@code metrics} and {@code behavior} as an {@code autoscaling/v2} document: each
    * Prometheus metric rewritten as the External metric the operator reads it as.
    */
-  private static JsonNode autoscalingV2(StatefulAutoscalerSpec spec) {
+  private static JsonNode autoscalingV2(StatefulAutoscalerSpec spec, List<String> problems) {
     ObjectNode doc = JSON.createObjectNode();
     if (spec.metrics != null) {
       ArrayNode metrics = doc.putArray("metrics");
-      for (StatefulAutoscalerSpec.Metric m : spec.metrics) {
+      for (int i = 0; i < spec.metrics.size(); i++) {
+        StatefulAutoscalerSpec.Metric m = spec.metrics.get(i);
+        if (m == null) {
+          problems.add(
+              "spec.metrics["
+                  + i
+                  + "]: must be a metric, was null; remove it or give its type and source");
+          continue;
+        }
+        if (m.type == StatefulAutoscalerSpec.MetricType.Prometheus
+            && m.prometheus != null
+            && m.prometheus.query == null) {
+          problems.add(
+              "spec.metrics["
+                  + i
+                  + "].prometheus.query: required; give a PromQL instant query, e.g."
+                  + " sum(rate(requests_total[1m]))");
+          continue;
+        }
         if (m.type == StatefulAutoscalerSpec.MetricType.Prometheus && m.prometheus != null) {
           ObjectNode external = JSON.createObjectNode();
           external.put("type", "External");

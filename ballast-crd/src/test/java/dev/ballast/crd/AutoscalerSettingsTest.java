@@ -138,6 +138,32 @@ class AutoscalerSettingsTest {
   }
 
   @Test
+  void nullListEntriesAndAPrometheusMetricWithoutQueryAreProblemsNamingTheirField() {
+    // given: what the fuzz test found (a null metric threw a NullPointerException)
+    StatefulAutoscaler sas =
+        cr(
+            """
+            targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: zk}
+            maxReplicas: 7
+            allowedReplicas: [3, null]
+            metrics:
+            - null
+            - type: Prometheus
+              prometheus: {server: {url: "http://prom:9090"}}
+            """);
+
+    // when / then
+    assertThatThrownBy(() -> AutoscalerSettings.from(sas.getSpec(), 1000))
+        .isInstanceOfSatisfying(
+            InvalidSpecException.class,
+            e ->
+                assertThat(e.problems())
+                    .anySatisfy(p -> assertThat(p).startsWith("spec.allowedReplicas[1]: "))
+                    .anySatisfy(p -> assertThat(p).startsWith("spec.metrics[0]: "))
+                    .anySatisfy(p -> assertThat(p).startsWith("spec.metrics[1].prometheus.query")));
+  }
+
+  @Test
   void refusesAReplicasOutsideTheAllowedSizes() {
     // given
     StatefulAutoscaler sas =
