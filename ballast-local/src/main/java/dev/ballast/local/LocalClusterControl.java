@@ -12,7 +12,6 @@ import dev.ballast.core.plan.Step;
 import dev.ballast.core.plan.StepKind;
 import dev.ballast.core.port.ClusterView;
 import dev.ballast.core.port.Member;
-import dev.ballast.local.config.MembershipType;
 import dev.ballast.local.runtime.LocalProcessRuntime;
 import dev.ballast.local.runtime.ProcessIdentity;
 import dev.ballast.members.zookeeper.ZooKeeperServerConfig;
@@ -104,10 +103,7 @@ public final class LocalClusterControl {
               + members.stream().map(Member::ordinal).toList()
               + "; run 'ballast resume' to finish it");
     }
-    Map<String, String> settings =
-        wiring.cluster().membership() == MembershipType.ZOOKEEPER
-            ? ZooKeeperServerConfig.launchSettings(ZooKeeperServerConfig.dynamicConfig(members))
-            : Map.of();
+    Map<String, String> settings = wiring.initialSettings(members);
     for (Member m : members) {
       if (runtime.isRunning(m.ordinal())) {
         continue;

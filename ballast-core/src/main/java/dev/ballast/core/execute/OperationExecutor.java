@@ -16,6 +16,7 @@ import dev.ballast.core.port.HistoryStore;
 import dev.ballast.core.port.Member;
 import dev.ballast.core.port.Membership;
 import dev.ballast.core.port.OperationStore;
+import dev.ballast.core.port.RebalanceProgress;
 import dev.ballast.core.port.ReplicaRuntime;
 import java.time.Clock;
 import java.time.Duration;
@@ -186,6 +187,11 @@ public final class OperationExecutor {
       }
     }
 
+    Optional<Hold> hold = removalHold(step, stage);
+    if (hold.isPresent()) {
+      return hold(op, hold.get(), now);
+    }
+
     Operation attempt;
     if (op == savedAttempt) {
       // Counted and journaled by the write that moved to this stage; made now.
@@ -254,16 +260,42 @@ public final class OperationExecutor {
       case JOIN:
         membership.join(requireMember(k), members(step.sizeBefore()));
         return StageResult.done();
+      case REBALANCE:
+        membership.rebalance(requireMember(k), members(step.sizeBefore()));
+        return StageResult.done();
+      case REBALANCED:
+        {
+          RebalanceProgress progress =
+              membership.rebalanceProgress(requireMember(k), members(step.sizeBefore()));
+          return progress.done()
+              ? StageResult.doneWith(progress.describe())
+              : StageResult.pending("filling member " + k + ": " + progress.describe());
+        }
+      case CANCEL_REBALANCE:
+        {
+          Optional<Member> joined = runtime.member(k);
+          if (joined.isEmpty()) {
+            return StageResult.done(); // never reserved, so never filled
+          }
+          membership.cancelRebalance(joined.get(), members(step.sizeAfter()));
+          return StageResult.done();
+        }
       case VERIFY:
         return verify(step.sizeAfter());
       case PUBLISH:
         runtime.publish(members(step.sizeAfter()));
         return StageResult.done();
       case DRAIN:
+        if (neverReserved(step)) {
+          return StageResult.done();
+        }
         membership.drain(requireMember(k), members(step.sizeAfter()));
         return StageResult.done();
       case DRAINED:
         {
+          if (neverReserved(step)) {
+            return StageResult.done();
+          }
           DrainProgress progress = membership.drainProgress(requireMember(k), members(k));
           return progress.done()
               ? StageResult.done()
@@ -298,6 +330,11 @@ public final class OperationExecutor {
       default:
         throw new IllegalStateException("no action for stage " + stage);
     }
+  }
+
+  /** Whether {@code step} undoes an add whose member was never reserved (nothing to undo). */
+  private boolean neverReserved(Step step) {
+    return step.kind() == StepKind.UNDO_ADD && runtime.member(step.ordinal()).isEmpty();
   }
 
   private StageResult preflightAdd(Step step) {
@@ -347,6 +384,131 @@ public final class OperationExecutor {
       }
     }
     return StageResult.done();
+  }
+
+  /**
+   * Why removing the member (before LEAVE) or stopping it (before STOP) now could lower the number
+   * of failures the cluster can absorb, if it could: a voting member that remains does not answer,
+   * is not healthy, or is not in sync, or the remaining members disagree about the membership. A
+   * member that never became a voter (an add rolled back before its join) and a LEAVE that already
+   * took effect are not held here: removing a non-voter lowers nothing, and STOP checks again.
+   */
+  private Optional<Hold> removalHold(Step step, Stage stage) {
+    boolean guarded =
+        (stage == Stage.LEAVE && step.kind() != StepKind.ADD)
+            || (stage == Stage.STOP && step.kind() == StepKind.REMOVE);
+    int k = step.ordinal();
+    if (!guarded || runtime.member(k).isEmpty()) {
+      return Optional.empty();
+    }
+    List<Member> remaining = members(step.sizeAfter());
+    ClusterView view;
+    try {
+      view = membership.view(remaining);
+    } catch (RuntimeException e) {
+      return Optional.of(
+          new Hold(Set.of(), "the remaining members could not be asked: " + describe(e)));
+    }
+    if (view.votingMembers().isEmpty()) {
+      return Optional.of(
+          new Hold(
+              Set.of(),
+              "no remaining member reports the voting membership (" + view.detail() + ")"));
+    }
+    if (stage == Stage.LEAVE && !view.votingMembers().contains(k)) {
+      return Optional.empty(); // not (or no longer) a voter: leaving is a no-op
+    }
+    Set<Integer> voters = new TreeSet<>(view.votingMembers());
+    voters.remove(k);
+    Set<Integer> unhealthy = new TreeSet<>();
+    List<String> problems = new ArrayList<>();
+    for (int v : voters) {
+      Optional<ClusterView.MemberStatus> status =
+          view.members().stream().filter(m -> m.ordinal() == v).findFirst();
+      if (status.isEmpty()) {
+        unhealthy.add(v);
+        problems.add(
+            "member " + v + " votes but is not among the members " + ordinals(step.sizeAfter()));
+      } else if (!status.get().healthy()) {
+        unhealthy.add(v);
+        problems.add(
+            "member "
+                + v
+                + " ("
+                + status.get().role()
+                + ") is not healthy: "
+                + status.get().detail());
+      }
+    }
+    // Before STOP, a disagreement fails the stage itself (it cannot prove the member left).
+    if (!view.consistent() && stage == Stage.LEAVE) {
+      problems.add("the remaining members disagree about the membership (" + view.detail() + ")");
+    }
+    if (problems.isEmpty()) {
+      List<Member> voting = remaining.stream().filter(m -> voters.contains(m.ordinal())).toList();
+      Optional<String> behind;
+      try {
+        behind = membership.notInSync(voting);
+      } catch (RuntimeException e) {
+        behind = Optional.of("cannot tell whether they are in sync: " + describe(e));
+      }
+      behind.ifPresent(problems::add);
+    }
+    return problems.isEmpty()
+        ? Optional.empty()
+        : Optional.of(new Hold(unhealthy, String.join("; ", problems)));
+  }
+
+  /** Why a removal is held, and the voting members found unhealthy (empty when none is named). */
+  private record Hold(Set<Integer> unhealthy, String why) {}
+
+  /**
+   * Keeps the step before its LEAVE or STOP while the removal could lower the failures the cluster
+   * can absorb; journals why (once per change of who is unhealthy) and reports it. A hold before
+   * LEAVE that outlasts the stage's timeout gives the removal up (its drain is cancelled, the
+   * member stays); one before STOP (the member left already) holds until the cluster is back.
+   */
+  private Progress hold(Operation op, Hold hold, Instant now) {
+    Step step = op.currentStep();
+    Stage stage = op.stage();
+    String why =
+        "held before "
+            + stage
+            + " of member "
+            + step.ordinal()
+            + (hold.unhealthy().isEmpty() ? "" : " by members " + hold.unhealthy())
+            + ": "
+            + hold.why()
+            + "; it continues once every remaining voting member answers and is in sync"
+            + (hold.unhealthy().isEmpty()
+                ? ""
+                : " (bring members " + hold.unhealthy() + " back or let them catch up)");
+    if (stage == Stage.LEAVE && timedOut(op, now)) {
+      return failStage(
+          op, stage + " was held for " + policy.timeout(stage) + ": " + hold.why(), now);
+    }
+    String heldBy = why.substring(0, why.indexOf(':'));
+    if (op.lastError() == null || !op.lastError().startsWith(heldBy + ":")) {
+      boolean counted = op == savedAttempt;
+      Operation held = op.withError(why);
+      save(held);
+      if (counted) {
+        savedAttempt = held; // the attempt counted when the stage began is still to be made
+      }
+      log.warn(
+          "operation={} member={} stage={} outcome=held reason=\"{}\"",
+          op.id(),
+          step.ordinal(),
+          stage,
+          hold.why());
+      emit(held, EventReason.REMOVAL_HELD, step.ordinal(), stage, describeStep(step) + ": " + why);
+    } else {
+      current = op == savedAttempt ? op : op.withError(why);
+      if (op == savedAttempt) {
+        savedAttempt = current;
+      }
+    }
+    return Progress.held(current, POLL_INTERVAL);
   }
 
   private StageResult stopOnceLeft(Step step) {
@@ -416,13 +578,14 @@ public final class OperationExecutor {
         stage,
         op.attempts(),
         took);
-    record(stageRecord(done, Outcome.SUCCEEDED, took, stage + " done", now));
+    String detail = result.message().isEmpty() ? "" : ": " + result.message();
+    record(stageRecord(done, Outcome.SUCCEEDED, took, stage + " done" + detail, now));
     emit(
         done,
         EventReason.STAGE_COMPLETED,
         step.ordinal(),
         stage,
-        describeStep(step) + ": " + stage + " done");
+        describeStep(step) + ": " + stage + " done" + detail);
 
     if (stage == Stage.CANCEL_DRAIN) {
       boolean cancelled = done.cancelRequested();
@@ -437,7 +600,7 @@ public final class OperationExecutor {
               + " members",
           now);
     }
-    Stage next = step.kind().next(stage);
+    Stage next = step.kind().next(stage, membership.fills());
     if (next != null) {
       return moveTo(done.atStage(next, now));
     }
@@ -593,7 +756,7 @@ public final class OperationExecutor {
               Phase.ROLLING_BACK,
               steps,
               undoIndex,
-              Step.undoAdd(step.ordinal()).firstStage(),
+              Step.undoAdd(step.ordinal()).firstStage(membership.fills()),
               what,
               now);
       save(rollingBack);
@@ -604,8 +767,11 @@ public final class OperationExecutor {
           steps.get(steps.size() - 1).sizeAfter());
       return Progress.advanced(rollingBack);
     }
-    // A removal that has not left yet is abandoned after stopping its drain.
-    if (stage == Stage.DRAIN || stage == Stage.DRAINED) {
+    // A removal that has not left yet is abandoned after stopping its drain (a held LEAVE never
+    // ran: the member still votes).
+    if (stage == Stage.DRAIN
+        || stage == Stage.DRAINED
+        || (stage == Stage.LEAVE && error.startsWith(Stage.LEAVE + " was held for "))) {
       Operation cancelling =
           failed.redirected(
               Phase.CANCELLING, failed.steps(), failed.stepIndex(), Stage.CANCEL_DRAIN, what, now);
@@ -632,6 +798,18 @@ public final class OperationExecutor {
             + " members";
       case GONE:
         return "member " + k + " left the ensemble but its process may still run";
+      case CANCEL_REBALANCE:
+      case DRAIN:
+      case DRAINED:
+        if (step.kind() == StepKind.UNDO_ADD) {
+          return "member "
+              + k
+              + " joined and may still hold data that was moved onto it, so it was left running"
+              + " as a member; the cluster has "
+              + step.sizeBefore()
+              + " members; move its data off it (or let its fill finish) before removing it";
+        }
+        return "the cluster has " + step.sizeBefore() + " members";
       case CLEANUP:
         return "member " + k + " left and stopped, but its data was not cleaned up";
       case VERIFY:
@@ -837,6 +1015,10 @@ public final class OperationExecutor {
 
     static StageResult done() {
       return new StageResult(Status.DONE, "", null);
+    }
+
+    static StageResult doneWith(String detail) {
+      return new StageResult(Status.DONE, detail, null);
     }
 
     static StageResult done(Map<String, String> settings) {

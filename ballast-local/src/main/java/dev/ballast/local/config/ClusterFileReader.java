@@ -1,9 +1,8 @@
 package dev.ballast.local.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ballast.api.InputDocuments;
+import dev.ballast.api.InvalidDocumentException;
 import dev.ballast.api.PredictionReader;
 import dev.ballast.autoscaler.AutoscaleSpec;
 import dev.ballast.core.plan.Stage;
@@ -15,6 +14,7 @@ import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.core.policy.StageTimeouts;
 import dev.ballast.core.port.DataPolicy;
 import dev.ballast.core.predict.PredictionSettings;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +39,9 @@ final class ClusterFileReader {
   static final String KIND = "LocalCluster";
   static final Duration DEFAULT_SYNC_PERIOD = AutoscaleSpec.DEFAULT_SYNC_PERIOD;
   static final Duration DEFAULT_TICK_TIME = Duration.ofMillis(500);
+  // ZooKeeper's basic time unit: below 10 ms its timers misbehave; above a minute nothing works.
+  static final Duration MIN_TICK_TIME = Duration.ofMillis(10);
+  static final Duration MAX_TICK_TIME = Duration.ofMinutes(1);
   static final String DEFAULT_HEAP = "128m";
   static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -46,7 +49,6 @@ final class ClusterFileReader {
   private static final Pattern HEAP = Pattern.compile("[1-9][0-9]{0,5}[kKmMgG]");
   private static final Pattern PORT_NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final Path file;
   private final String label;
@@ -60,11 +62,9 @@ final class ClusterFileReader {
   ClusterFile read(String yaml) throws ClusterFileException {
     JsonNode root;
     try {
-      root = YAML.readTree(yaml);
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + "";
-      throw new ClusterFileException(
-          List.of(label + ": not valid YAML" + where + ": " + e.getOriginalMessage()));
+      root = InputDocuments.parse(yaml, InputDocuments.Syntax.YAML, label);
+    } catch (InvalidDocumentException e) {
+      throw new ClusterFileException(List.of(e.getMessage()));
     }
     if (root == null || !root.isObject()) {
       throw new ClusterFileException(
@@ -213,7 +213,23 @@ final class ClusterFileReader {
     String raw = text(spec, "spec", "stateDir", false).orElse(".ballast/" + name);
     try {
       Path base = file.getParent() == null ? Path.of("") : file.getParent();
-      return base.resolve(raw).toAbsolutePath().normalize();
+      Path dir = base.resolve(raw).toAbsolutePath().normalize();
+      // The directory is created later: the nearest part that exists must be a directory.
+      for (Path p = dir; p != null; p = p.getParent()) {
+        if (Files.exists(p)) {
+          if (!Files.isDirectory(p)) {
+            problem(
+                "spec.stateDir",
+                p
+                    + " is a file, not a directory; name a directory (or leave stateDir out for"
+                    + " .ballast/"
+                    + name
+                    + ")");
+          }
+          break;
+        }
+      }
+      return dir;
     } catch (InvalidPathException e) {
       problem("spec.stateDir", "must be a directory path (" + e.getReason() + ")");
       return Path.of("").toAbsolutePath();
@@ -260,13 +276,14 @@ final class ClusterFileReader {
           DEFAULT_TICK_TIME,
           List.of(),
           List.of(),
-          Map.of());
+          Map.of(),
+          null);
     }
     String p = "spec.member";
-    known(node, p, "kind", "host", "heap", "tickTime", "command", "ports", "env");
+    known(node, p, "kind", "host", "heap", "tickTime", "command", "ports", "env", "binary");
     MemberKind kind = choice(node, p, "kind", MemberKind.class).orElse(null);
     if (kind == null && !node.has("kind")) {
-      problem(p + ".kind", "is required: zookeeper or command");
+      problem(p + ".kind", "is required: zookeeper, etcd or command");
     }
     String host = text(node, p, "host", false).orElse(DEFAULT_HOST);
     String heap = text(node, p, "heap", false).orElse(DEFAULT_HEAP);
@@ -274,6 +291,13 @@ final class ClusterFileReader {
       problem(p + ".heap", "must be a JVM heap size such as 128m or 1g");
     }
     Duration tickTime = duration(node, p, "tickTime").orElse(DEFAULT_TICK_TIME);
+    if (tickTime.compareTo(MIN_TICK_TIME) < 0 || tickTime.compareTo(MAX_TICK_TIME) > 0) {
+      problem(
+          p + ".tickTime",
+          "must be between 10ms and 1m (ZooKeeper's basic time unit, e.g. 500ms), was "
+              + Durations.format(tickTime));
+      tickTime = DEFAULT_TICK_TIME;
+    }
     List<String> command = stringList(node, p, "command");
     List<String> ports = stringList(node, p, "ports");
     Map<String, String> env = stringMap(node, p, "env");
@@ -305,8 +329,36 @@ final class ClusterFileReader {
         checkPlaceholders(command.get(i), p + ".command[" + i + "]", ports);
       }
     }
+    Path binary = null;
+    if (kind == MemberKind.ETCD) {
+      for (String field : List.of("command", "ports", "heap", "tickTime")) {
+        if (node.has(field)) {
+          problem(p + "." + field, "does not apply to kind etcd; remove it");
+        }
+      }
+      binary = text(node, p, "binary", false).map(this::relativeToFile).orElse(null);
+    } else if (node.has("binary")) {
+      problem(p + ".binary", "only applies to kind etcd; remove it");
+    }
     return new MemberSpec(
-        kind == null ? MemberKind.COMMAND : kind, host, heap, tickTime, command, ports, env);
+        kind == null ? MemberKind.COMMAND : kind,
+        host,
+        heap,
+        tickTime,
+        command,
+        ports,
+        env,
+        binary);
+  }
+
+  private Path relativeToFile(String raw) {
+    try {
+      Path base = file.getParent() == null ? Path.of("") : file.getParent();
+      return base.resolve(raw).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      problem("spec.member.binary", "must be a file path (" + e.getReason() + ")");
+      return null;
+    }
   }
 
   private void checkPlaceholders(String arg, String path, List<String> ports) {
@@ -331,7 +383,11 @@ final class ClusterFileReader {
   private MembershipType membership(JsonNode spec, MemberSpec member) {
     JsonNode node = object(spec, "spec", "membership", false);
     MembershipType type =
-        member.kind() == MemberKind.ZOOKEEPER ? MembershipType.ZOOKEEPER : MembershipType.NONE;
+        switch (member.kind()) {
+          case ZOOKEEPER -> MembershipType.ZOOKEEPER;
+          case ETCD -> MembershipType.ETCD;
+          default -> MembershipType.NONE;
+        };
     if (node != null) {
       known(node, "spec.membership", "type");
       type = choice(node, "spec.membership", "type", MembershipType.class).orElse(type);
@@ -344,6 +400,9 @@ final class ClusterFileReader {
               "membership zookeeper needs a port named '" + needed + "'; add it to the list");
         }
       }
+    }
+    if (type == MembershipType.ETCD && member.kind() != MemberKind.ETCD) {
+      problem("spec.membership.type", "etcd needs spec.member.kind etcd");
     }
     return type;
   }

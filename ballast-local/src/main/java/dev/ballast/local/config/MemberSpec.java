@@ -1,5 +1,7 @@
 package dev.ballast.local.config;
 
+import dev.ballast.members.etcd.EtcdServerConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +12,9 @@ import java.util.Objects;
  * fixed ({@code client}, {@code quorum}, {@code election}, {@code admin}) and {@code heap}/{@code
  * tickTime} tune the server; for {@link MemberKind#COMMAND} {@code command} is an argument list
  * whose placeholders ({@code {ordinal}}, {@code {id}}, {@code {dataDir}}, {@code {host}}, {@code
- * {port:NAME}}) are filled in per member and {@code ports} names the ports to reserve.
+ * {port:NAME}}) are filled in per member and {@code ports} names the ports to reserve. For {@link
+ * MemberKind#ETCD} the ports are {@code client} and {@code peer}, and {@code binary} (nullable) is
+ * the etcd executable when not the default one.
  */
 public record MemberSpec(
     MemberKind kind,
@@ -19,7 +23,8 @@ public record MemberSpec(
     Duration tickTime,
     List<String> command,
     List<String> ports,
-    Map<String, String> env) {
+    Map<String, String> env,
+    Path binary) {
 
   /** The port names of a built-in ZooKeeper member. */
   public static final List<String> ZOOKEEPER_PORTS =
@@ -35,6 +40,10 @@ public record MemberSpec(
 
   /** The names of the ports each member gets, in a stable order. */
   public List<String> portNames() {
-    return kind == MemberKind.ZOOKEEPER ? ZOOKEEPER_PORTS : ports;
+    return switch (kind) {
+      case ZOOKEEPER -> ZOOKEEPER_PORTS;
+      case ETCD -> EtcdServerConfig.PORTS;
+      default -> ports;
+    };
   }
 }

@@ -4,6 +4,8 @@ package dev.ballast.local.config;
 public enum MembershipType {
   /** ZooKeeper dynamic reconfiguration ({@code reconfig -add/-remove}). */
   ZOOKEEPER,
+  /** etcd's member API: learner add, promote, member remove. */
+  ETCD,
   /** No membership protocol: a member is in the cluster while its process runs. */
   NONE
 }
