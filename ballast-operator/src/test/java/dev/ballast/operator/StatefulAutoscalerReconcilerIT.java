@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class StatefulAutoscalerReconcilerIT {
   KubernetesClient client;
+  io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
   MockCluster cluster;
   MutableClock clock;
   StatefulAutoscalerReconciler reconciler;
@@ -254,6 +255,64 @@ class StatefulAutoscalerReconcilerIT {
             s.getStatus().history.stream()
                 .filter(h -> h.toString().contains("METRICS_UNAVAILABLE")))
         .hasSize(1);
+  }
+
+  @Test
+  void aCustomMetricAboveItsTargetGrowsTheStatefulSetToTheNextAllowedSize() {
+    // given: custom.metrics.k8s.io reports 180 requests/s on each of 3 pods, against 100
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.kubelet("zk");
+    StringBuilder items = new StringBuilder();
+    for (int k = 0; k < 3; k++) {
+      items
+          .append(k == 0 ? "" : ",")
+          .append("{\"describedObject\":{\"kind\":\"Pod\",\"name\":\"zk-")
+          .append(k)
+          .append("\"},\"metricName\":\"requests_per_second\",\"value\":\"180\"}");
+    }
+    server
+        .expect()
+        .get()
+        .withPath(
+            "/apis/custom.metrics.k8s.io/v1beta1/namespaces/test/pods/*/requests_per_second"
+                + "?labelSelector=app%3Dzk")
+        .andReturn(200, "{\"kind\":\"MetricValueList\",\"items\":[" + items + "]}")
+        .always();
+    cluster.apply(
+        sas(
+            "zk",
+            "minReplicas: 3\nmaxReplicas: 7\nallowedReplicas: [3, 5, 7]\n"
+                + "scaleUp: {preflight: false}\nmetrics:\n"
+                + "- type: Pods\n  pods: {metric: {name: requests_per_second},"
+                + " target: {type: AverageValue, averageValue: '100'}}"));
+
+    // when: the first sync decides
+    reconciler.reconcile(cluster.get("zk"), null);
+
+    // then: the HPA asks for 6 (3 x 180 / 100, rounded up), the allowed sizes make it 7
+    StatefulAutoscaler s = cluster.get("zk");
+    assertThat(s.getStatus().desiredReplicas).isEqualTo(7);
+    assertThat(s.getStatus().targets).isEqualTo("180/100");
+
+    // when: the operation runs
+    java.util.List<Integer> seen = new java.util.ArrayList<>();
+    reconcileUntil(
+        "zk",
+        x -> {
+          seen.add(cluster.replicas("zk"));
+          return x.getStatus().operation == null && cluster.replicas("zk") == 7;
+        },
+        400);
+
+    // then: one member at a time
+    assertThat(seen.stream().distinct().toList()).containsExactly(3, 4, 5, 6, 7);
+    s = cluster.get("zk");
+    assertThat(s.getStatus().currentMetrics).hasSize(1);
+    assertThat(condition(s, "ScalingActive"))
+        .get()
+        .extracting(Condition::getStatus)
+        .isEqualTo("True");
+    assertThat(eventReasons()).contains("ScaledUp");
   }
 
   @Test
