@@ -20,6 +20,8 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -309,6 +311,55 @@ class ZooKeeperScaleThroughScaleIT {
             f ->
                 "kube-controller-manager".equals(f.getManager())
                     && "scale".equals(f.getSubresource()));
+  }
+
+  @Test
+  @Order(5)
+  void unavailableMetricsHoldTheSizeWithScalingActiveFalse() {
+    // given: no HPA any more, and the autoscaler now follows CPU, which no metrics API serves here
+    KubernetesClient client = cluster.client();
+    client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("zk").delete();
+    awaitAutoscalerReplicas(client, 7);
+
+    // when
+    client
+        .resources(StatefulAutoscaler.class)
+        .inNamespace(NS)
+        .withName("zk")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            """
+            {"spec": {"replicas": null, "minReplicas": 3, "metrics": [{"type": "Resource",
+              "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 50}}}]}}
+            """);
+
+    // then
+    await("ScalingActive=False and a MetricsUnavailable event")
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              StatefulAutoscaler sas =
+                  client.resources(StatefulAutoscaler.class).inNamespace(NS).withName("zk").get();
+              assertThat(sas.getStatus().conditions)
+                  .anyMatch(
+                      c -> c.getType().equals("ScalingActive") && c.getStatus().equals("False"));
+              assertThat(client.v1().events().inNamespace(NS).list().getItems())
+                  .anyMatch(e -> "MetricsUnavailable".equals(e.getReason()));
+            });
+    await("the size held")
+        .during(Duration.ofSeconds(6))
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                client
+                        .apps()
+                        .statefulSets()
+                        .inNamespace(NS)
+                        .withName("zk")
+                        .get()
+                        .getSpec()
+                        .getReplicas()
+                    == 7);
   }
 
   private static String leaseHolder(KubernetesClient client) {
