@@ -180,7 +180,7 @@ public record Comparison(Trace trace, WorkloadModel model, List<SimulationResult
     SimulationResult first = results.get(0);
     return String.format(
         Locale.ROOT,
-        "trace %s: %d rows every %ds, %d gap(s); capacity/member %.4g, target %.0f%%, join %s,"
+        "trace %s: %d rows every %ds, %d gap(s); capacity/member %.4g, target %.0f%%, join %s%s,"
             + " drain %s, scrape %s, window %s, sync %s",
         trace.name(),
         trace.size(),
@@ -189,6 +189,7 @@ public record Comparison(Trace trace, WorkloadModel model, List<SimulationResult
         first.capacityPerMember(),
         first.targetUtilization() * 100,
         DurationText.format(model.joinTime()),
+        model.fillTime().isZero() ? "" : " + fill " + DurationText.format(model.fillTime()),
         DurationText.format(model.drainTime()),
         DurationText.format(model.scrapeInterval()),
         DurationText.format(model.metricWindow()),

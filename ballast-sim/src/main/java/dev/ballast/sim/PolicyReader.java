@@ -50,7 +50,8 @@ public final class PolicyReader {
           "drainTime",
           "scrapeInterval",
           "metricWindow",
-          "syncPeriod");
+          "syncPeriod",
+          "fillTime");
 
   private PolicyReader() {}
 
@@ -357,7 +358,9 @@ public final class PolicyReader {
     Duration scrape = duration(p, prefix + "scrapeInterval", n, d.scrapeInterval());
     Duration window = duration(p, prefix + "metricWindow", n, d.metricWindow());
     Duration sync = duration(p, prefix + "syncPeriod", n, d.syncPeriod());
+    Duration fill = duration(p, prefix + "fillTime", n, d.fillTime());
     if (atPeak == null
+        || fill == null
         || join == null
         || drain == null
         || scrape == null
@@ -366,7 +369,7 @@ public final class PolicyReader {
       return d;
     }
     try {
-      return new WorkloadModel(capacity, atPeak, join, drain, scrape, window, sync);
+      return new WorkloadModel(capacity, atPeak, join, drain, scrape, window, sync, fill);
     } catch (IllegalArgumentException e) {
       for (String s : e.getMessage().split("; ")) {
         p.add(prefix + s.substring(0, s.indexOf(':')), s.substring(s.indexOf(':') + 2));

@@ -154,7 +154,7 @@ public final class Simulator {
       this.dt = model.syncPeriod().toSeconds();
       this.scrape = model.scrapeInterval().toSeconds();
       this.window = model.metricWindow().toSeconds();
-      this.join = model.joinTime().toSeconds();
+      this.join = model.timeToServe().toSeconds();
       this.drain = model.drainTime().toSeconds();
       this.planner = new Planner(policy.scaling());
       this.predictor =

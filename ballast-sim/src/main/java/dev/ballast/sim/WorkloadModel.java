@@ -10,8 +10,12 @@ import java.util.List;
  * <ul>
  *   <li>{@code capacityPerMember}: the demand one serving member carries at 100 % utilization, in
  *       the trace's unit; when null it is derived as the trace's peak / {@code membersAtPeak}.
- *   <li>{@code joinTime}: from the decision to add a member until it serves (start + join +
+ *   <li>{@code joinTime}: from the decision to add a member until it has joined (start + join +
  *       catch-up).
+ *   <li>{@code fillTime}: after it joined, how long moving its share of the data onto it takes
+ *       (Redis Cluster hash slots, Kafka partitions) before it serves; 0 for systems whose members
+ *       serve once they joined (ZooKeeper, etcd). A new member serves after {@code joinTime +
+ *       fillTime}, and the learned join time counts both.
  *   <li>{@code drainTime}: from the decision to remove a member until it is gone; it serves until
  *       then.
  *   <li>{@code scrapeInterval} and {@code metricWindow}: the metric the autoscaler sees at time t
@@ -28,7 +32,8 @@ public record WorkloadModel(
     Duration drainTime,
     Duration scrapeInterval,
     Duration metricWindow,
-    Duration syncPeriod) {
+    Duration syncPeriod,
+    Duration fillTime) {
 
   public static final int DEFAULT_MEMBERS_AT_PEAK = 10;
   public static final Duration DEFAULT_JOIN_TIME = Duration.ofMinutes(2);
@@ -36,6 +41,7 @@ public record WorkloadModel(
   public static final Duration DEFAULT_SCRAPE_INTERVAL = Duration.ofSeconds(15);
   public static final Duration DEFAULT_METRIC_WINDOW = Duration.ofSeconds(30);
   public static final Duration DEFAULT_SYNC_PERIOD = Duration.ofSeconds(15);
+  public static final Duration DEFAULT_FILL_TIME = Duration.ZERO;
 
   /** The defaults: capacity derived from the peak (10 members at 100 %), timings as documented. */
   public static WorkloadModel defaults() {
@@ -46,7 +52,8 @@ public record WorkloadModel(
         DEFAULT_DRAIN_TIME,
         DEFAULT_SCRAPE_INTERVAL,
         DEFAULT_METRIC_WINDOW,
-        DEFAULT_SYNC_PERIOD);
+        DEFAULT_SYNC_PERIOD,
+        DEFAULT_FILL_TIME);
   }
 
   public WorkloadModel {
@@ -62,6 +69,7 @@ public record WorkloadModel(
     checkDuration(out, "scrapeInterval", scrapeInterval, true);
     checkDuration(out, "metricWindow", metricWindow, true);
     checkDuration(out, "syncPeriod", syncPeriod, true);
+    checkDuration(out, "fillTime", fillTime, false);
     if (!out.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", out));
     }
@@ -82,6 +90,11 @@ public record WorkloadModel(
     return capacityPerMember != null ? capacityPerMember : trace.peak() / membersAtPeak;
   }
 
+  /** From the decision to add a member until it serves: {@code joinTime + fillTime}. */
+  public Duration timeToServe() {
+    return joinTime.plus(fillTime);
+  }
+
   public WorkloadModel withJoinTime(Duration value) {
     return new WorkloadModel(
         capacityPerMember,
@@ -90,11 +103,31 @@ public record WorkloadModel(
         drainTime,
         scrapeInterval,
         metricWindow,
-        syncPeriod);
+        syncPeriod,
+        fillTime);
+  }
+
+  public WorkloadModel withFillTime(Duration value) {
+    return new WorkloadModel(
+        capacityPerMember,
+        membersAtPeak,
+        joinTime,
+        drainTime,
+        scrapeInterval,
+        metricWindow,
+        syncPeriod,
+        value);
   }
 
   public WorkloadModel withCapacityPerMember(Double value) {
     return new WorkloadModel(
-        value, membersAtPeak, joinTime, drainTime, scrapeInterval, metricWindow, syncPeriod);
+        value,
+        membersAtPeak,
+        joinTime,
+        drainTime,
+        scrapeInterval,
+        metricWindow,
+        syncPeriod,
+        fillTime);
   }
 }

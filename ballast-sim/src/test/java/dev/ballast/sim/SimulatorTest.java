@@ -32,7 +32,8 @@ class SimulatorTest {
         Duration.ofMinutes(1),
         Duration.ofSeconds(15),
         Duration.ofSeconds(30),
-        Duration.ofSeconds(15));
+        Duration.ofSeconds(15),
+        Duration.ZERO);
   }
 
   private static final String CPU70 =
@@ -137,6 +138,38 @@ class SimulatorTest {
     // over capacity far less, at a modest extra cost
     assertThat(p.minutesOverCapacity()).isLessThan(0.5 * r.minutesOverCapacity());
     assertThat(p.replicaHours()).isLessThan(1.15 * r.replicaHours());
+  }
+
+  @Test
+  void aNewMemberServesOnlyOnceFilledAndTheLearnedJoinTimeCountsTheFill() {
+    // given: the daily peak of the prediction test, for a system whose members join in 2 min and
+    // then take 8 min to be filled with their share of the data
+    int days = 4;
+    long[] t = new long[days * 1440];
+    double[] v = new double[t.length];
+    for (int i = 0; i < t.length; i++) {
+      int minuteOfDay = i % 1440;
+      t[i] = 1_700_006_400L + 60L * i;
+      v[i] = minuteOfDay >= 600 && minuteOfDay < 720 ? 560 : 140;
+    }
+    Trace trace = new Trace("daily", t, v);
+    WorkloadModel filled = model(Duration.ofMinutes(2)).withFillTime(Duration.ofMinutes(8));
+    WorkloadModel noFill = model(Duration.ofMinutes(2));
+    // learns from the first add steps on (defaultJoinTime far off), so what it learns shows
+    SimPolicy predictive =
+        policy(CPU70 + "prediction: {enabled: true, defaultJoinTime: 1m, minJoinSamples: 1}\n");
+
+    // when
+    SimulationResult withFill = simulator.run(trace, predictive, filled);
+    SimulationResult asLongJoins = simulator.run(trace, predictive, model(Duration.ofMinutes(10)));
+    SimulationResult without = simulator.run(trace, predictive, noFill);
+
+    // then: 2 min join + 8 min fill behaves exactly as a 10 min join (serving and learning), and
+    // differs from the same join without the fill
+    assertThat(withFill.score()).isEqualTo(asLongJoins.score());
+    assertThat(withFill.members()).containsExactly(asLongJoins.members());
+    assertThat(withFill.score().minutesOverCapacity())
+        .isGreaterThan(without.score().minutesOverCapacity());
   }
 
   @Test

@@ -103,7 +103,8 @@ final class ProgressPrinter implements ExecutionListener, AutoCloseable {
                   + e.stage()
                   + " ok ("
                   + seconds(Duration.between(stageStart, e.time()))
-                  + ")";
+                  + ")"
+                  + stageDetail(e);
           case STAGE_RETRIED, STEP_FAILED ->
               step(e) + ": " + e.stage() + " " + kind(e) + ": " + e.message();
           case STEP_COMPLETED -> step(e) + ": done";
@@ -124,6 +125,16 @@ final class ProgressPrinter implements ExecutionListener, AutoCloseable {
       running = null;
     }
     return line;
+  }
+
+  /**
+   * What a completed stage reports beyond "done" (a fill's "1000/1000 moved (100%): hash slots"),
+   * as ": detail"; empty for the stages that report nothing more.
+   */
+  private static String stageDetail(ScalingEvent e) {
+    String marker = e.stage() + " done: ";
+    int at = e.message() == null ? -1 : e.message().indexOf(marker);
+    return at < 0 ? "" : ": " + e.message().substring(at + marker.length());
   }
 
   /** One tick of the loop: the operation in flight, whose stage the status line shows. */

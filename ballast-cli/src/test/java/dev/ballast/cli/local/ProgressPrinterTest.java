@@ -127,6 +127,31 @@ class ProgressPrinterTest {
   }
 
   @Test
+  void aFillStageLineSaysHowMuchMoved() {
+    // given
+    ProgressPrinter printer = new ProgressPrinter(new PrintWriter(text), T0.minusSeconds(60));
+
+    // when
+    printer.onEvent(event(0, EventReason.SCALING_STARTED, null, null, "scaling from 3 to 5"));
+    printer.onEvent(
+        event(
+            2500,
+            EventReason.STAGE_COMPLETED,
+            3,
+            Stage.REBALANCED,
+            "adding member 3: REBALANCED done: 4096/4096 moved (100%): hash slots"));
+
+    // then
+    String arrow = java.nio.charset.Charset.defaultCharset().name().equals("UTF-8") ? "→" : "->";
+    assertThat(text.toString().lines().map(l -> l.substring(11)))
+        .containsExactly(
+            "scaling from 3 to 5",
+            "add member 3 (3"
+                + arrow
+                + "4): REBALANCED ok (2.5s): 4096/4096 moved (100%): hash slots");
+  }
+
+  @Test
   void timesTheFirstStageOfEveryOperationFromThatOperationsStart() {
     // given: a printer made long before, and an operation that ended 34 s before the next began
     clock.at(-60_000);

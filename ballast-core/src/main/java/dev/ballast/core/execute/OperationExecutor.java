@@ -16,6 +16,7 @@ import dev.ballast.core.port.HistoryStore;
 import dev.ballast.core.port.Member;
 import dev.ballast.core.port.Membership;
 import dev.ballast.core.port.OperationStore;
+import dev.ballast.core.port.RebalanceProgress;
 import dev.ballast.core.port.ReplicaRuntime;
 import java.time.Clock;
 import java.time.Duration;
@@ -254,16 +255,42 @@ public final class OperationExecutor {
       case JOIN:
         membership.join(requireMember(k), members(step.sizeBefore()));
         return StageResult.done();
+      case REBALANCE:
+        membership.rebalance(requireMember(k), members(step.sizeBefore()));
+        return StageResult.done();
+      case REBALANCED:
+        {
+          RebalanceProgress progress =
+              membership.rebalanceProgress(requireMember(k), members(step.sizeBefore()));
+          return progress.done()
+              ? StageResult.doneWith(progress.describe())
+              : StageResult.pending("filling member " + k + ": " + progress.describe());
+        }
+      case CANCEL_REBALANCE:
+        {
+          Optional<Member> joined = runtime.member(k);
+          if (joined.isEmpty()) {
+            return StageResult.done(); // never reserved, so never filled
+          }
+          membership.cancelRebalance(joined.get(), members(step.sizeAfter()));
+          return StageResult.done();
+        }
       case VERIFY:
         return verify(step.sizeAfter());
       case PUBLISH:
         runtime.publish(members(step.sizeAfter()));
         return StageResult.done();
       case DRAIN:
+        if (neverReserved(step)) {
+          return StageResult.done();
+        }
         membership.drain(requireMember(k), members(step.sizeAfter()));
         return StageResult.done();
       case DRAINED:
         {
+          if (neverReserved(step)) {
+            return StageResult.done();
+          }
           DrainProgress progress = membership.drainProgress(requireMember(k), members(k));
           return progress.done()
               ? StageResult.done()
@@ -298,6 +325,11 @@ public final class OperationExecutor {
       default:
         throw new IllegalStateException("no action for stage " + stage);
     }
+  }
+
+  /** Whether {@code step} undoes an add whose member was never reserved (nothing to undo). */
+  private boolean neverReserved(Step step) {
+    return step.kind() == StepKind.UNDO_ADD && runtime.member(step.ordinal()).isEmpty();
   }
 
   private StageResult preflightAdd(Step step) {
@@ -416,13 +448,14 @@ public final class OperationExecutor {
         stage,
         op.attempts(),
         took);
-    record(stageRecord(done, Outcome.SUCCEEDED, took, stage + " done", now));
+    String detail = result.message().isEmpty() ? "" : ": " + result.message();
+    record(stageRecord(done, Outcome.SUCCEEDED, took, stage + " done" + detail, now));
     emit(
         done,
         EventReason.STAGE_COMPLETED,
         step.ordinal(),
         stage,
-        describeStep(step) + ": " + stage + " done");
+        describeStep(step) + ": " + stage + " done" + detail);
 
     if (stage == Stage.CANCEL_DRAIN) {
       boolean cancelled = done.cancelRequested();
@@ -437,7 +470,7 @@ public final class OperationExecutor {
               + " members",
           now);
     }
-    Stage next = step.kind().next(stage);
+    Stage next = step.kind().next(stage, membership.fills());
     if (next != null) {
       return moveTo(done.atStage(next, now));
     }
@@ -593,7 +626,7 @@ public final class OperationExecutor {
               Phase.ROLLING_BACK,
               steps,
               undoIndex,
-              Step.undoAdd(step.ordinal()).firstStage(),
+              Step.undoAdd(step.ordinal()).firstStage(membership.fills()),
               what,
               now);
       save(rollingBack);
@@ -632,6 +665,18 @@ public final class OperationExecutor {
             + " members";
       case GONE:
         return "member " + k + " left the ensemble but its process may still run";
+      case CANCEL_REBALANCE:
+      case DRAIN:
+      case DRAINED:
+        if (step.kind() == StepKind.UNDO_ADD) {
+          return "member "
+              + k
+              + " joined and may still hold data that was moved onto it, so it was left running"
+              + " as a member; the cluster has "
+              + step.sizeBefore()
+              + " members; move its data off it (or let its fill finish) before removing it";
+        }
+        return "the cluster has " + step.sizeBefore() + " members";
       case CLEANUP:
         return "member " + k + " left and stopped, but its data was not cleaned up";
       case VERIFY:
@@ -837,6 +882,10 @@ public final class OperationExecutor {
 
     static StageResult done() {
       return new StageResult(Status.DONE, "", null);
+    }
+
+    static StageResult doneWith(String detail) {
+      return new StageResult(Status.DONE, detail, null);
     }
 
     static StageResult done(Map<String, String> settings) {

@@ -13,9 +13,10 @@ import java.util.Map;
  * The durations of the add steps a history shows completed, in completion order, for learning the
  * join time. An add step is the stage records of one operation and ordinal that grow the cluster by
  * one; it starts when its first stage started (the record's time less its duration) and completes
- * with the successful record of its last stage ({@code PUBLISH}). Steps that failed or have not
- * completed are left out. Needs nothing beyond the stage records every operation writes, so older
- * histories count too.
+ * with the successful record of its last stage ({@code PUBLISH}), so the fill of a new member
+ * ({@code REBALANCE}, {@code REBALANCED}) counts in it. Steps that failed or have not completed are
+ * left out. Needs nothing beyond the stage records every operation writes, so older histories count
+ * too.
  */
 public final class AddStepDurations {
   private static final Stage LAST_ADD_STAGE =

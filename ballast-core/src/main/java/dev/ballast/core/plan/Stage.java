@@ -15,6 +15,13 @@ public enum Stage {
   READY(true),
   /** Makes the new member a voting member. */
   JOIN(false),
+  /**
+   * Starts moving the new member's share of the data onto it (hash slots, partitions); skipped for
+   * systems whose members serve as soon as they join.
+   */
+  REBALANCE(false),
+  /** Waits until the new member holds its share of the data. */
+  REBALANCED(true),
   /** Starts handing the leaving member's data off. */
   DRAIN(false),
   /** Waits until the leaving member holds nothing. */
@@ -32,7 +39,12 @@ public enum Stage {
   /** Publishes the new member list (peer list, member table). */
   PUBLISH(false),
   /** Stops a drain that is no longer wanted; the member stays. */
-  CANCEL_DRAIN(false);
+  CANCEL_DRAIN(false),
+  /**
+   * Stops the fill of a member whose add is being undone; what already moved is then drained back
+   * off it before it leaves.
+   */
+  CANCEL_REBALANCE(false);
 
   private final boolean polling;
 

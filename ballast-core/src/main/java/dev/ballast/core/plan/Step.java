@@ -49,4 +49,9 @@ public record Step(StepKind kind, int ordinal, int sizeBefore, int sizeAfter) {
   public Stage firstStage() {
     return kind.stages().get(0);
   }
+
+  /** The first stage of this step for a system that fills new members ({@code fills}) or not. */
+  public Stage firstStage(boolean fills) {
+    return kind.stages(fills).get(0);
+  }
 }

@@ -41,6 +41,39 @@ public interface Membership {
    */
   ClusterView view(List<Member> members);
 
+  /**
+   * Whether a member that joined must be filled with data before it carries its share: a Redis
+   * Cluster master owns no hash slot and a Kafka broker holds no partition until data is moved onto
+   * it. False by default (ZooKeeper, etcd: a member serves once it has joined): the fill stages
+   * ({@code REBALANCE}, {@code REBALANCED}, and {@code CANCEL_REBALANCE} when an add is undone) are
+   * then skipped and {@link #rebalance}, {@link #rebalanceProgress} and {@link #cancelRebalance}
+   * are never called.
+   */
+  default boolean fills() {
+    return false;
+  }
+
+  /**
+   * Starts moving the joined member's share of the data onto it; {@code current} are the members
+   * that served before it. Idempotent: a fill already running or done is left as it is.
+   */
+  default void rebalance(Member joined, List<Member> current) {}
+
+  /**
+   * How far the fill started by {@link #rebalance} has come; {@code done} only when the application
+   * confirms the member holds its share.
+   */
+  default RebalanceProgress rebalanceProgress(Member joined, List<Member> current) {
+    return RebalanceProgress.complete(0, "nothing to move");
+  }
+
+  /**
+   * Stops a fill that is no longer wanted (the add is being undone). What already moved stays
+   * served where the application put it; {@link #drain} then moves it back off the member. A no-op
+   * when no fill runs.
+   */
+  default void cancelRebalance(Member joined, List<Member> current) {}
+
   /** Starts handing the member's data or sessions to the remaining members. */
   void drain(Member leaving, List<Member> remaining);
 

@@ -88,6 +88,19 @@ class CrashResumeTest {
       void disturb(World world) {
         world.membership.hang(Call.DRAIN_PROGRESS);
       }
+    },
+    FILLED_GROW_3_TO_5(3, 5) {
+      @Override
+      void disturb(World world) {
+        world.membership.filling(2, 100);
+      }
+    },
+    STUCK_FILL_IS_CANCELLED_AND_DRAINED_BACK_3_TO_4(3, 4) {
+      @Override
+      void disturb(World world) {
+        world.membership.filling(2, 100);
+        world.membership.hang(Call.REBALANCE_PROGRESS);
+      }
     };
 
     final int from;
@@ -168,9 +181,15 @@ class CrashResumeTest {
     world.runToEnd(restarted);
 
     // then
-    assertThat(world.state()).isEqualTo(cleanRun(c.scenario()).state());
+    assertThat(world.state())
+        .as("%s", world.lastOperation())
+        .isEqualTo(cleanRun(c.scenario()).state());
     assertThat(world.operations.load()).isEmpty();
     assertThat(world.membership.maxConcurrentRemovals()).isLessThanOrEqualTo(1);
+    assertThat(world.membership.lostData()).isEmpty();
+    assertThat(world.membership.count(Call.REBALANCE, c.scenario().to - 1))
+        .as("a fill is started once, or again only by the crashed stage")
+        .isLessThanOrEqualTo(2);
     assertThat(world.history.ofKind(dev.ballast.core.history.RecordKind.OPERATION)).hasSize(1);
   }
 }

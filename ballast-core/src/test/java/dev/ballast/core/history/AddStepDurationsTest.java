@@ -63,6 +63,22 @@ class AddStepDurationsTest {
   }
 
   @Test
+  void countsTheFillOfANewMemberInItsAddStep() {
+    // given: an add step whose REBALANCED (the fill) took 5 minutes between JOIN and VERIFY
+    List<HistoryRecord> records = new ArrayList<>();
+    records.add(stage("op-1", 3, 4, 3, Stage.PREFLIGHT, T0.plusSeconds(1), 1, Outcome.SUCCEEDED));
+    records.add(stage("op-1", 3, 4, 3, Stage.JOIN, T0.plusSeconds(20), 2, Outcome.SUCCEEDED));
+    records.add(stage("op-1", 3, 4, 3, Stage.REBALANCE, T0.plusSeconds(21), 1, Outcome.SUCCEEDED));
+    records.add(
+        stage("op-1", 3, 4, 3, Stage.REBALANCED, T0.plusSeconds(321), 300, Outcome.SUCCEEDED));
+    records.add(stage("op-1", 3, 4, 3, Stage.VERIFY, T0.plusSeconds(322), 1, Outcome.SUCCEEDED));
+    records.add(stage("op-1", 3, 4, 3, Stage.PUBLISH, T0.plusSeconds(323), 1, Outcome.SUCCEEDED));
+
+    // when / then: from the step's start to its PUBLISH, the fill included
+    assertThat(AddStepDurations.of(records)).containsExactly(Duration.ofSeconds(323));
+  }
+
+  @Test
   void countsARetriedStageAndLeavesOutFailedAndUnfinishedSteps() {
     // given: a step whose START was retried once after 30 s, a failed step, an unfinished one
     List<HistoryRecord> records = new ArrayList<>();

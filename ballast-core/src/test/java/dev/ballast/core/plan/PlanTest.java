@@ -65,6 +65,17 @@ class PlanTest {
             Stage.START,
             Stage.READY,
             Stage.JOIN,
+            Stage.REBALANCE,
+            Stage.REBALANCED,
+            Stage.VERIFY,
+            Stage.PUBLISH);
+    assertThat(StepKind.ADD.stages(false))
+        .containsExactly(
+            Stage.PREFLIGHT,
+            Stage.ANNOUNCE,
+            Stage.START,
+            Stage.READY,
+            Stage.JOIN,
             Stage.VERIFY,
             Stage.PUBLISH);
     assertThat(StepKind.REMOVE.stages())

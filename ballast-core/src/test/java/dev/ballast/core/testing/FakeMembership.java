@@ -6,6 +6,7 @@ import dev.ballast.core.port.DrainProgress;
 import dev.ballast.core.port.Member;
 import dev.ballast.core.port.Membership;
 import dev.ballast.core.port.MembershipException;
+import dev.ballast.core.port.RebalanceProgress;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -22,7 +23,9 @@ import java.util.stream.Collectors;
  * InMemoryReplicaRuntime}: a member serves while its process runs; changes need a running majority
  * of the voting members; the leader is the lowest running voter. Tests can make any call fail a few
  * times, refuse always, or hang (accept but never take effect), and can read how many members were
- * being removed at once.
+ * being removed at once. {@link #filling} makes it a system whose new members must be filled with
+ * data units (like hash slots) before they carry their share; it then records a member that left
+ * while still holding units (data that would be lost).
  */
 public final class FakeMembership implements Membership {
 
@@ -35,7 +38,10 @@ public final class FakeMembership implements Membership {
     DRAIN,
     DRAIN_PROGRESS,
     CANCEL_DRAIN,
-    LEAVE
+    LEAVE,
+    REBALANCE,
+    REBALANCE_PROGRESS,
+    CANCEL_REBALANCE
   }
 
   private final InMemoryReplicaRuntime runtime;
@@ -47,7 +53,12 @@ public final class FakeMembership implements Membership {
   private final Set<Call> refused = EnumSet.noneOf(Call.class);
   private final Set<Call> hung = EnumSet.noneOf(Call.class);
   private final List<String> calls = new ArrayList<>();
+  private final Map<Integer, Integer> fillPollsLeft = new HashMap<>();
+  private final Map<Integer, Long> held = new HashMap<>();
+  private final List<String> lostData = new ArrayList<>();
   private int drainPolls = 1;
+  private int fillPolls = -1;
+  private long fillUnits;
   private int maxConcurrentRemovals;
   private boolean inconsistent;
 
@@ -126,6 +137,55 @@ public final class FakeMembership implements Membership {
   }
 
   @Override
+  public synchronized boolean fills() {
+    return fillPolls >= 0;
+  }
+
+  @Override
+  public synchronized void rebalance(Member joined, List<Member> current) {
+    call(Call.REBALANCE, joined.ordinal());
+    if (!voting.contains(joined.ordinal())) {
+      throw new MembershipException(
+          "member " + joined.ordinal() + " has not joined; cannot fill it");
+    }
+    fillPollsLeft.putIfAbsent(joined.ordinal(), fillPolls);
+  }
+
+  @Override
+  public synchronized RebalanceProgress rebalanceProgress(Member joined, List<Member> current) {
+    call(Call.REBALANCE_PROGRESS, joined.ordinal());
+    int o = joined.ordinal();
+    Integer pollsLeft = fillPollsLeft.get(o);
+    if (pollsLeft == null) {
+      // Asked again after the fill finished (a crash before the journal moved on): still done.
+      return held.getOrDefault(o, 0L) == fillUnits
+          ? RebalanceProgress.complete(fillUnits, "units")
+          : RebalanceProgress.moving(held.getOrDefault(o, 0L), fillUnits, "no fill running");
+    }
+    if (!runtime.isRunning(o)) {
+      throw new MembershipException("member " + o + " is not running; its fill cannot progress");
+    }
+    if (hung.contains(Call.REBALANCE_PROGRESS) || pollsLeft > 0) {
+      if (!hung.contains(Call.REBALANCE_PROGRESS)) {
+        fillPollsLeft.put(o, pollsLeft - 1);
+      }
+      // Each poll moves an equal part of the units; a hung fill never confirms it is done.
+      long moved = Math.min(fillUnits, held.getOrDefault(o, 0L) + fillUnits / (fillPolls + 1));
+      held.put(o, moved);
+      return RebalanceProgress.moving(moved, fillUnits, "units");
+    }
+    fillPollsLeft.remove(o);
+    held.put(o, fillUnits);
+    return RebalanceProgress.complete(fillUnits, "units");
+  }
+
+  @Override
+  public synchronized void cancelRebalance(Member joined, List<Member> current) {
+    call(Call.CANCEL_REBALANCE, joined.ordinal());
+    fillPollsLeft.remove(joined.ordinal());
+  }
+
+  @Override
   public synchronized void drain(Member leaving, List<Member> remaining) {
     call(Call.DRAIN, leaving.ordinal());
     drainPollsLeft.putIfAbsent(leaving.ordinal(), drainPolls);
@@ -146,6 +206,10 @@ public final class FakeMembership implements Membership {
       drainPollsLeft.put(leaving.ordinal(), pollsLeft - 1);
       return new DrainProgress(false, 1.0 - (double) pollsLeft / (drainPolls + 1), "moving");
     }
+    if (!runtime.isRunning(leaving.ordinal()) && held.getOrDefault(leaving.ordinal(), 0L) > 0) {
+      return new DrainProgress(false, 0, "member " + leaving.ordinal() + " is not running");
+    }
+    held.remove(leaving.ordinal());
     return DrainProgress.complete("nothing left on member " + leaving.ordinal());
   }
 
@@ -162,6 +226,14 @@ public final class FakeMembership implements Membership {
       return; // not a member: nothing to do
     }
     requireQuorum("remove member " + leaving.ordinal());
+    if (held.getOrDefault(leaving.ordinal(), 0L) > 0) {
+      lostData.add(
+          "member "
+              + leaving.ordinal()
+              + " left holding "
+              + held.get(leaving.ordinal())
+              + " units");
+    }
     if (!hung.contains(Call.LEAVE)) {
       voting.remove(leaving.ordinal());
       drainPollsLeft.remove(leaving.ordinal());
@@ -201,6 +273,26 @@ public final class FakeMembership implements Membership {
   /** The members report different memberships. */
   public synchronized void disagree() {
     inconsistent = true;
+  }
+
+  /**
+   * Makes this a system that fills new members: a fill moves {@code units} onto the member in
+   * {@code polls} polls of {@link #rebalanceProgress} (0: done at the first poll).
+   */
+  public synchronized FakeMembership filling(int polls, long units) {
+    fillPolls = polls;
+    fillUnits = units;
+    return this;
+  }
+
+  /** The units member {@code ordinal} holds now (moved onto it by a fill, not drained since). */
+  public synchronized long held(int ordinal) {
+    return held.getOrDefault(ordinal, 0L);
+  }
+
+  /** Every member that left while still holding units: data a real system would have lost. */
+  public synchronized List<String> lostData() {
+    return List.copyOf(lostData);
   }
 
   /** How many polls of {@link #drainProgress} a drain needs before it is done. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ballast.core.port.ClusterView;
 import dev.ballast.core.port.Member;
 import dev.ballast.core.port.Membership;
+import dev.ballast.core.port.RebalanceProgress;
 import dev.ballast.core.port.ReplicaRuntime;
 import java.time.Duration;
 import java.util.List;
@@ -20,9 +21,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The behaviour every {@link Membership} adapter must have, checked against a real running cluster
  * of {@link #initialSize()} members: the view of a healthy cluster, adding a member through
- * announce → start → ready → join, removing one through drain → leave, and idempotence of every
- * change. Extend it and implement {@link #startCluster(int)}, which starts the members (ordinals
- * 0..size-1) through a runtime that can also start the members the tests add.
+ * announce → start → ready → join (then, for a system that {@link Membership#fills}, rebalance
+ * until the new member holds its share), removing one through drain → leave, and idempotence of
+ * every change. Extend it and implement {@link #startCluster(int)}, which starts the members
+ * (ordinals 0..size-1) through a runtime that can also start the members the tests add.
  */
 public abstract class MembershipContract {
 
@@ -155,6 +157,44 @@ public abstract class MembershipContract {
 
     // then
     awaitView(members(n + 1), ordinals(n + 1));
+  }
+
+  @Test
+  void fillsAJoinedMemberUntilItHoldsItsShareAndFillingTwiceIsHarmless() {
+    // given
+    int n = initialSize();
+    Member joined = addMember();
+    List<Member> current = members(n);
+
+    // when (a system that needs no fill must answer done at once)
+    membership.rebalance(joined, current);
+    membership.rebalance(joined, current);
+    await()
+        .atMost(settleTimeout())
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> membership.rebalanceProgress(joined, current).done());
+
+    // then it stays done when asked again (a crash before the journal moved on), and holds it all
+    RebalanceProgress again = membership.rebalanceProgress(joined, current);
+    assertThat(again.done()).isTrue();
+    assertThat(again.moved()).isEqualTo(again.total());
+    if (!membership.fills()) {
+      assertThat(again.total()).as("nothing moves for a system without fills").isZero();
+    }
+    awaitView(members(n + 1), ordinals(n + 1));
+  }
+
+  @Test
+  void cancellingAFillThatNeverStartedChangesNothing() {
+    // given
+    int n = initialSize();
+    Member last = runtime.member(n - 1).orElseThrow();
+
+    // when
+    membership.cancelRebalance(last, members(n - 1));
+
+    // then
+    awaitView(members(n), ordinals(n));
   }
 
   @Test

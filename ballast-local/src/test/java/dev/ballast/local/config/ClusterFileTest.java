@@ -90,6 +90,21 @@ class ClusterFileTest {
   }
 
   @Test
+  void readsTheFillTimeoutLikeEveryOtherStageTimeout() throws Exception {
+    // given
+    String yaml =
+        MINIMAL.replace(
+            "maxReplicas: 5", "maxReplicas: 5\n  timeouts:\n    default: 1m\n    rebalanced: 20m");
+
+    // when
+    ClusterFile c = ClusterFile.parse(yaml, FILE);
+
+    // then
+    assertThat(c.policy().timeout(Stage.REBALANCED)).isEqualTo(Duration.ofMinutes(20));
+    assertThat(c.policy().timeout(Stage.REBALANCE)).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
   void readsTheExampleZooKeeperFile() throws Exception {
     // given
     Path example = Path.of("../examples/local/zookeeper.yaml");
