@@ -203,9 +203,9 @@ public final class OperationExecutor {
     savedAttempt = null;
     StageResult result;
     try {
-      result = perform(attempt, step, stage);
+      result = withActionReport(perform(attempt, step, stage));
     } catch (RuntimeException e) {
-      result = StageResult.failed(describe(e));
+      result = StageResult.failed(withReport(describe(e)));
     }
     switch (result.status()) {
       case DONE:
@@ -315,16 +315,38 @@ public final class OperationExecutor {
             ? StageResult.pending("member " + k + " is still running")
             : StageResult.done();
       case CLEANUP:
-        // A half-joined member's data is never worth keeping; a removed member's follows policy.
-        runtime.cleanup(
-            k, step.kind() == StepKind.UNDO_ADD ? DataPolicy.DELETE : policy.dataPolicy());
-        return StageResult.done();
+        {
+          // Forget before the cleanup releases the reservation: a hook needs the member's address.
+          Optional<Member> gone = runtime.member(k);
+          if (gone.isPresent()) {
+            membership.forget(gone.get(), members(step.sizeAfter()));
+          }
+          // A half-joined member's data is never worth keeping; a removed member's follows policy.
+          runtime.cleanup(
+              k, step.kind() == StepKind.UNDO_ADD ? DataPolicy.DELETE : policy.dataPolicy());
+          return StageResult.done();
+        }
       case CANCEL_DRAIN:
         membership.cancelDrain(requireMember(k), members(step.sizeAfter()));
         return StageResult.done();
       default:
         throw new IllegalStateException("no action for stage " + stage);
     }
+  }
+
+  /** Adds what the membership adapter reports of its last action (hook output) to the result. */
+  private StageResult withActionReport(StageResult result) {
+    String report = membership.takeActionReport();
+    if (report == null || report.isBlank()) {
+      return result;
+    }
+    String message = result.message().isEmpty() ? report : result.message() + "; " + report;
+    return new StageResult(result.status(), message, result.settings());
+  }
+
+  private String withReport(String error) {
+    String report = membership.takeActionReport();
+    return report == null || report.isBlank() ? error : error + "; " + report;
   }
 
   /** Whether {@code step} undoes an add whose member was never reserved (nothing to undo). */
@@ -383,6 +405,11 @@ public final class OperationExecutor {
 
   private StageResult stopOnceLeft(Step step) {
     int k = step.ordinal();
+    if (membership.forgetsAfterStop()) {
+      // It is unregistered once stopped (CLEANUP); PREFLIGHT proved the majority, DRAINED the data.
+      runtime.stop(k);
+      return StageResult.done();
+    }
     // Never stop a member that may still vote: prove from the remaining members that it left.
     ClusterView view = membership.view(members(step.sizeAfter()));
     if (view.votingMembers().contains(k)) {
