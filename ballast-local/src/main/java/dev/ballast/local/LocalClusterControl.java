@@ -126,8 +126,42 @@ public final class LocalClusterControl {
               + m.ports()
               + ")");
     }
+    if (inFlight.isEmpty() && wiring.cluster().membership() == MembershipType.HOOKS) {
+      joinStarted(members, timeout, progress);
+    }
     awaitHealthy(inFlight.isPresent() ? serving : members, inFlight.isEmpty(), timeout);
     return status();
+  }
+
+  /**
+   * Runs the join hooks of each started member the membership check does not list yet, in ordinal
+   * order once it is healthy: the first members of a cluster whose registry is told of each one.
+   */
+  private void joinStarted(List<Member> members, Duration timeout, Consumer<String> progress)
+      throws ClusterOperationException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (int i = 0; i < members.size(); i++) {
+      Member m = members.get(i);
+      List<Member> before = members.subList(0, i);
+      Optional<String> notReady = wiring.membership().notReady(m, before);
+      while (notReady.isPresent()) {
+        if (System.nanoTime() > deadline || !runtime.isRunning(m.ordinal())) {
+          throw ClusterOperationException.failed(
+              "member " + m.ordinal() + " did not become healthy: " + notReady.get());
+        }
+        sleep(POLL);
+        notReady = wiring.membership().notReady(m, before);
+      }
+      if (!wiring.membership().view(members).votingMembers().contains(m.ordinal())) {
+        try {
+          wiring.membership().join(m, before);
+        } catch (RuntimeException e) {
+          throw ClusterOperationException.failed(e.getMessage());
+        }
+        progress.accept(
+            "joined member " + m.ordinal() + ": " + wiring.membership().takeActionReport());
+      }
+    }
   }
 
   /** Whether the member a step touches has a process at {@code stage} (started, not stopped). */

@@ -6,7 +6,6 @@ import dev.ballast.core.port.Membership;
 import dev.ballast.local.config.ClusterFile;
 import dev.ballast.local.config.MemberKind;
 import dev.ballast.local.config.MemberSpec;
-import dev.ballast.local.config.MembershipType;
 import dev.ballast.local.runtime.CommandLauncher;
 import dev.ballast.local.runtime.LocalProcessRuntime;
 import dev.ballast.local.runtime.MemberLauncher;
@@ -15,6 +14,9 @@ import dev.ballast.local.runtime.ZooKeeperLauncher;
 import dev.ballast.local.store.FileOperationStore;
 import dev.ballast.local.store.JsonLinesForecastStore;
 import dev.ballast.local.store.JsonLinesHistoryStore;
+import dev.ballast.members.hooks.HookRunner;
+import dev.ballast.members.hooks.HooksMembership;
+import dev.ballast.members.hooks.HooksSpec;
 import dev.ballast.members.zookeeper.ZooKeeperMembership;
 import dev.ballast.members.zookeeper.ZooKeeperServerConfig;
 import java.nio.file.Path;
@@ -71,9 +73,15 @@ public final class LocalWiring implements AutoCloseable {
             clock,
             STOP_GRACE);
     this.membership =
-        cluster.membership() == MembershipType.ZOOKEEPER
-            ? new ZooKeeperMembership(MEMBERSHIP_REQUEST_TIMEOUT)
-            : new ProcessOnlyMembership(runtime);
+        switch (cluster.membership()) {
+          case ZOOKEEPER -> new ZooKeeperMembership(MEMBERSHIP_REQUEST_TIMEOUT);
+          case HOOKS -> {
+            HooksSpec hooks = cluster.hooks().orElseThrow();
+            yield new HooksMembership(
+                hooks, new HookRunner(hooks.http(), hooks.workDir()), runtime::members);
+          }
+          case NONE -> new ProcessOnlyMembership(runtime);
+        };
     this.operations = new FileOperationStore(cluster.stateDir().resolve(OPERATION_FILE));
     this.history = new JsonLinesHistoryStore(cluster.stateDir().resolve(HISTORY_FILE));
     Path forecastFile = cluster.stateDir().resolve(FORECAST_FILE);

@@ -14,6 +14,7 @@ import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.core.policy.StageTimeouts;
 import dev.ballast.core.port.DataPolicy;
 import dev.ballast.core.predict.PredictionSettings;
+import dev.ballast.members.hooks.HooksSpec;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,6 +140,18 @@ final class ClusterFileReader {
     MembershipType membership = membership(spec, member);
     // Members without a membership protocol do not vote: no quorum arithmetic for their removals.
     policy.quorumGuard(membership == MembershipType.NONE ? QuorumGuard.NONE : QuorumGuard.MAJORITY);
+    Optional<HooksSpec> hooks = Optional.empty();
+    if (membership == MembershipType.HOOKS) {
+      JsonNode node = spec.get("membership");
+      hooks =
+          Optional.of(
+              new HooksReader(
+                      file.getParent() == null ? Path.of("") : file.getParent(),
+                      member.portNames(),
+                      this::problem)
+                  .read(node, "spec.membership"));
+      choice(node, "spec.membership", "quorum", QuorumGuard.class).ifPresent(policy::quorumGuard);
+    }
     JsonNode scaleDown = object(spec, "spec", "scaleDown", false);
     if (scaleDown != null) {
       known(scaleDown, "spec.scaleDown", "policy", "dataPolicy", "drainTimeout");
@@ -205,7 +218,8 @@ final class ClusterFileReader {
         syncPeriod,
         metrics,
         behavior,
-        prediction);
+        prediction,
+        hooks);
   }
 
   private Path stateDir(JsonNode spec, String name) {
@@ -332,7 +346,9 @@ final class ClusterFileReader {
     MembershipType type =
         member.kind() == MemberKind.ZOOKEEPER ? MembershipType.ZOOKEEPER : MembershipType.NONE;
     if (node != null) {
-      known(node, "spec.membership", "type");
+      if (!"hooks".equals(node.path("type").asText())) {
+        known(node, "spec.membership", "type");
+      }
       type = choice(node, "spec.membership", "type", MembershipType.class).orElse(type);
     }
     if (type == MembershipType.ZOOKEEPER && member.kind() == MemberKind.COMMAND) {

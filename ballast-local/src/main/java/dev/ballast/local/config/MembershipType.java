@@ -4,6 +4,11 @@ package dev.ballast.local.config;
 public enum MembershipType {
   /** ZooKeeper dynamic reconfiguration ({@code reconfig -add/-remove}). */
   ZOOKEEPER,
+  /**
+   * The user's own HTTP and exec hooks for each stage, a membership check and a health hook (see
+   * {@code dev.ballast.members.hooks.HooksSpec}).
+   */
+  HOOKS,
   /** No membership protocol: a member is in the cluster while its process runs. */
   NONE
 }
