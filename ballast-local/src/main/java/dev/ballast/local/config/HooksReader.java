@@ -46,7 +46,9 @@ final class HooksReader {
   HooksSpec read(JsonNode node, String path) {
     known(node, path, "type", "memberId", "quorum", "http", "members", "health", "hooks");
     String memberId = text(node, path, "memberId").orElse("{host}:{ordinal}");
-    placeholders(memberId, path + ".memberId", MEMBER_VALUES_WITHOUT_ID);
+    Set<String> idValues = new HashSet<>(MEMBER_VALUES_WITHOUT_ID);
+    ports.forEach(p -> idValues.add("port:" + p));
+    placeholders(memberId, path + ".memberId", idValues);
     HooksSpec.HttpSettings http = httpSettings(node.get("http"), path + ".http");
     Optional<HooksSpec.MembersCheck> members = Optional.empty();
     JsonNode m = node.get("members");
