@@ -264,7 +264,7 @@ class ClusterFileTest {
         new Case(
             "unknown membership type",
             MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  membership:\n    type: raft"),
-            "cluster.yaml: spec.membership.type: must be one of zookeeper, none"),
+            "cluster.yaml: spec.membership.type: must be one of zookeeper, hooks, none"),
         new Case(
             "unknown stage timeout",
             MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  timeouts:\n    jion: 10s"),
