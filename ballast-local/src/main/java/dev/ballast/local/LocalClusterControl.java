@@ -108,6 +108,10 @@ public final class LocalClusterControl {
         wiring.cluster().membership() == MembershipType.ZOOKEEPER
             ? ZooKeeperServerConfig.launchSettings(ZooKeeperServerConfig.dynamicConfig(members))
             : Map.of();
+    if (inFlight.isEmpty() && wiring.peers().isPresent()) {
+      // Members that read their peers at start need the list before they start.
+      wiring.peers().get().writeOnly(members).forEach(progress);
+    }
     for (Member m : members) {
       if (runtime.isRunning(m.ordinal())) {
         continue;
@@ -130,6 +134,13 @@ public final class LocalClusterControl {
       joinStarted(members, timeout, progress);
     }
     awaitHealthy(inFlight.isPresent() ? serving : members, inFlight.isEmpty(), timeout);
+    if (inFlight.isEmpty() && wiring.peers().isPresent()) {
+      try {
+        wiring.peers().get().publish(members).forEach(progress);
+      } catch (RuntimeException e) {
+        throw ClusterOperationException.failed(e.getMessage());
+      }
+    }
     return status();
   }
 

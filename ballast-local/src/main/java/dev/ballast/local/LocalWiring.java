@@ -3,6 +3,7 @@ package dev.ballast.local;
 import dev.ballast.core.execute.ExecutionListener;
 import dev.ballast.core.execute.ScalingController;
 import dev.ballast.core.port.Membership;
+import dev.ballast.core.port.ReplicaRuntime;
 import dev.ballast.local.config.ClusterFile;
 import dev.ballast.local.config.MemberKind;
 import dev.ballast.local.config.MemberSpec;
@@ -10,6 +11,7 @@ import dev.ballast.local.runtime.CommandLauncher;
 import dev.ballast.local.runtime.LocalProcessRuntime;
 import dev.ballast.local.runtime.MemberLauncher;
 import dev.ballast.local.runtime.ProcessOnlyMembership;
+import dev.ballast.local.runtime.PublishingRuntime;
 import dev.ballast.local.runtime.ZooKeeperLauncher;
 import dev.ballast.local.store.FileOperationStore;
 import dev.ballast.local.store.JsonLinesForecastStore;
@@ -17,6 +19,7 @@ import dev.ballast.local.store.JsonLinesHistoryStore;
 import dev.ballast.members.hooks.HookRunner;
 import dev.ballast.members.hooks.HooksMembership;
 import dev.ballast.members.hooks.HooksSpec;
+import dev.ballast.members.peers.PeerListPublisher;
 import dev.ballast.members.zookeeper.ZooKeeperMembership;
 import dev.ballast.members.zookeeper.ZooKeeperServerConfig;
 import java.nio.file.Path;
@@ -58,6 +61,10 @@ public final class LocalWiring implements AutoCloseable {
   private final JsonLinesHistoryStore history;
   private final JsonLinesForecastStore forecasts;
   private final ClusterLock lock;
+  private final Optional<PeerListPublisher> peers;
+
+  /** The peer list publisher's own state (version, list, reloaded), in the state directory. */
+  public static final String PEERS_STATE_FILE = "peers.json";
 
   private LocalWiring(ClusterFile cluster, Clock clock, ClusterLock lock) {
     this.cluster = cluster;
@@ -82,6 +89,20 @@ public final class LocalWiring implements AutoCloseable {
           }
           case NONE -> new ProcessOnlyMembership(runtime);
         };
+    this.peers =
+        cluster
+            .peers()
+            .map(
+                spec ->
+                    new PeerListPublisher(
+                        spec,
+                        new HookRunner(
+                            cluster
+                                .hooks()
+                                .map(HooksSpec::http)
+                                .orElse(HooksSpec.HttpSettings.defaults()),
+                            cluster.file().getParent()),
+                        cluster.stateDir().resolve(PEERS_STATE_FILE)));
     this.operations = new FileOperationStore(cluster.stateDir().resolve(OPERATION_FILE));
     this.history = new JsonLinesHistoryStore(cluster.stateDir().resolve(HISTORY_FILE));
     Path forecastFile = cluster.stateDir().resolve(FORECAST_FILE);
@@ -149,12 +170,17 @@ public final class LocalWiring implements AutoCloseable {
     }
     return new ScalingController(
         cluster.policy(),
-        runtime,
+        peers.<ReplicaRuntime>map(p -> new PublishingRuntime(runtime, p)).orElse(runtime),
         membership,
         HaltingOperationStore.wrapIfArmed(operations),
         history,
         clock,
         listener);
+  }
+
+  /** The peer list publisher, when the cluster file has a {@code peers} section. */
+  public Optional<PeerListPublisher> peers() {
+    return peers;
   }
 
   /** Whether this wiring holds the cluster's lock (may change the cluster). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.ballast.core.policy.ScalingPolicy;
 import dev.ballast.core.predict.PredictionSettings;
 import dev.ballast.members.hooks.HooksSpec;
+import dev.ballast.members.peers.PeerListSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +38,8 @@ public record ClusterFile(
     JsonNode metrics,
     JsonNode behavior,
     PredictionSettings prediction,
-    Optional<HooksSpec> hooks) {
+    Optional<HooksSpec> hooks,
+    Optional<PeerListSpec> peers) {
 
   public ClusterFile {
     Objects.requireNonNull(file, "file");
@@ -51,6 +53,7 @@ public record ClusterFile(
     behavior = behavior == null ? JsonNodeFactory.instance.nullNode() : behavior.deepCopy();
     prediction = prediction == null ? PredictionSettings.disabled() : prediction;
     hooks = hooks == null ? Optional.empty() : hooks;
+    peers = peers == null ? Optional.empty() : peers;
     if (membership == MembershipType.HOOKS && hooks.isEmpty()) {
       throw new IllegalArgumentException("membership hooks needs its hooks section");
     }

@@ -15,6 +15,7 @@ import dev.ballast.core.policy.StageTimeouts;
 import dev.ballast.core.port.DataPolicy;
 import dev.ballast.core.predict.PredictionSettings;
 import dev.ballast.members.hooks.HooksSpec;
+import dev.ballast.members.peers.PeerListSpec;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,7 +126,8 @@ final class ClusterFileReader {
         "syncPeriod",
         "metrics",
         "behavior",
-        "prediction");
+        "prediction",
+        "peers");
 
     Path stateDir = stateDir(spec, name);
     Optional<Integer> replicas = positiveInt(spec, "spec", "replicas", true);
@@ -152,6 +154,12 @@ final class ClusterFileReader {
                   .read(node, "spec.membership"));
       choice(node, "spec.membership", "quorum", QuorumGuard.class).ifPresent(policy::quorumGuard);
     }
+    Optional<PeerListSpec> peers =
+        new HooksReader(
+                file.getParent() == null ? Path.of("") : file.getParent(),
+                member.portNames(),
+                this::problem)
+            .peers(spec.get("peers"), "spec.peers");
     JsonNode scaleDown = object(spec, "spec", "scaleDown", false);
     if (scaleDown != null) {
       known(scaleDown, "spec.scaleDown", "policy", "dataPolicy", "drainTimeout");
@@ -219,7 +227,8 @@ final class ClusterFileReader {
         metrics,
         behavior,
         prediction,
-        hooks);
+        hooks,
+        peers);
   }
 
   private Path stateDir(JsonNode spec, String name) {

@@ -5,6 +5,7 @@ import dev.ballast.members.hooks.Hook;
 import dev.ballast.members.hooks.HookCondition;
 import dev.ballast.members.hooks.HookPoint;
 import dev.ballast.members.hooks.HooksSpec;
+import dev.ballast.members.peers.PeerListSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,6 +117,76 @@ final class HooksReader {
       }
     }
     return new HooksSpec(memberId, http, hooks, members, health, baseDir);
+  }
+
+  /** The {@code peers} section: the peer list file, its template and the reload hooks. */
+  Optional<PeerListSpec> peers(JsonNode node, String path) {
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    if (!node.isObject()) {
+      report(path, "must be a mapping with file, member (and header, separator, footer, reload)");
+      return Optional.empty();
+    }
+    known(node, path, "file", "header", "member", "separator", "footer", "reload");
+    int before = problems;
+    Optional<String> file = text(node, path, "file");
+    if (file.isEmpty()) {
+      report(path + ".file", "is required: where to write the list, e.g. peers/cluster.conf");
+    }
+    Optional<String> member = text(node, path, "member");
+    if (member.isEmpty()) {
+      report(path + ".member", "is required: one member's entry, e.g. {host}:{port:http}");
+    }
+    Set<String> memberValues = new HashSet<>(MEMBER_VALUES_WITHOUT_ID);
+    ports.forEach(p -> memberValues.add("port:" + p));
+    member.ifPresent(m -> placeholders(m, path + ".member", memberValues));
+    String header = raw(node, "header");
+    String footer = raw(node, "footer");
+    String separator = node.has("separator") ? raw(node, "separator") : "\n";
+    placeholders(header, path + ".header", Set.of("version", "count"));
+    placeholders(footer, path + ".footer", Set.of("version", "count"));
+    List<Hook> reload = new ArrayList<>();
+    JsonNode rn = node.get("reload");
+    if (rn != null && !rn.isNull()) {
+      if (!rn.isArray()) {
+        report(path + ".reload", "must be a list of hooks run for each member");
+      } else {
+        for (int i = 0; i < rn.size(); i++) {
+          JsonNode hn = rn.get(i);
+          String hp = path + ".reload[" + i + "]";
+          if (!hn.isObject()) {
+            report(hp, "must be a mapping with http or exec");
+            continue;
+          }
+          Hook hook = hook(hn, hp, "reload[" + i + "]", Set.of("version", "file"), Set.of(), true);
+          if (hook != null) {
+            reload.add(hook);
+          }
+        }
+      }
+    }
+    if (problems != before) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new PeerListSpec(
+            baseDir.resolve(file.get()),
+            unescape(header),
+            member.get(),
+            unescape(separator),
+            unescape(footer),
+            reload));
+  }
+
+  private static String raw(JsonNode node, String key) {
+    JsonNode v = node.get(key);
+    return v == null || v.isNull() ? "" : v.asText();
+  }
+
+  /** YAML block scalars carry real newlines; a plain "\n" in a quoted-less scalar is one too. */
+  private static String unescape(String text) {
+    return text.replace("\\n", "\n");
   }
 
   private static final Set<String> MEMBER_VALUES_WITHOUT_ID = Set.of("ordinal", "id", "host");

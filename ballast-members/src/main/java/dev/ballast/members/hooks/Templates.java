@@ -6,14 +6,17 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Fills a hook's placeholders: {@code {name}} from a map of values; an unknown one fails. */
-final class Templates {
+/**
+ * Fills the placeholders of hooks and peer lists: {@code {name}} from a map of values; an unknown
+ * one fails.
+ */
+public final class Templates {
   static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9_.:-]*)}");
 
   private Templates() {}
 
   /** The values that name {@code member}: ordinal, id, host, port:NAME and memberId. */
-  static Map<String, String> memberValues(Member member, String memberIdTemplate) {
+  public static Map<String, String> memberValues(Member member, String memberIdTemplate) {
     Map<String, String> values = new LinkedHashMap<>();
     values.put("ordinal", Integer.toString(member.ordinal()));
     values.put("id", Integer.toString(member.ordinal() + 1));
@@ -24,7 +27,7 @@ final class Templates {
   }
 
   /** The values of the peer a hook is sent to: peer.host, peer.port:NAME, peer.ordinal. */
-  static Map<String, String> peerValues(Member peer) {
+  public static Map<String, String> peerValues(Member peer) {
     Map<String, String> values = new LinkedHashMap<>();
     values.put("peer.ordinal", Integer.toString(peer.ordinal()));
     values.put("peer.host", peer.host());
@@ -32,7 +35,7 @@ final class Templates {
     return values;
   }
 
-  static String fill(String template, Map<String, String> values) {
+  public static String fill(String template, Map<String, String> values) {
     Matcher m = PLACEHOLDER.matcher(template);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
