@@ -3,15 +3,14 @@ package dev.ballast.local;
 import dev.ballast.core.execute.ExecutionListener;
 import dev.ballast.core.execute.ScalingController;
 import dev.ballast.core.port.Membership;
-import dev.ballast.core.port.ReplicaRuntime;
 import dev.ballast.local.config.ClusterFile;
 import dev.ballast.local.config.MemberKind;
 import dev.ballast.local.config.MemberSpec;
 import dev.ballast.local.runtime.CommandLauncher;
+import dev.ballast.local.runtime.ConfiguredRuntime;
 import dev.ballast.local.runtime.LocalProcessRuntime;
 import dev.ballast.local.runtime.MemberLauncher;
 import dev.ballast.local.runtime.ProcessOnlyMembership;
-import dev.ballast.local.runtime.PublishingRuntime;
 import dev.ballast.local.runtime.ZooKeeperLauncher;
 import dev.ballast.local.store.FileOperationStore;
 import dev.ballast.local.store.JsonLinesForecastStore;
@@ -170,7 +169,7 @@ public final class LocalWiring implements AutoCloseable {
     }
     return new ScalingController(
         cluster.policy(),
-        peers.<ReplicaRuntime>map(p -> new PublishingRuntime(runtime, p)).orElse(runtime),
+        new ConfiguredRuntime(runtime, peers, cluster.nodes()),
         membership,
         HaltingOperationStore.wrapIfArmed(operations),
         history,

@@ -361,10 +361,30 @@ public final class OperationExecutor {
       return StageResult.failed(
           "member " + k + " is already running outside any operation; stop it before scaling");
     }
+    if (policy.nodes().onePerNode()) {
+      Optional<String> placement = placementRefusal(step);
+      if (placement.isPresent()) {
+        return StageResult.failed(placement.get());
+      }
+    }
     ClusterView view = membership.view(existing);
     return healthyWith(view, ordinals(step.sizeBefore()))
         .map(StageResult::failed)
         .orElseGet(StageResult::done);
+  }
+
+  /** Why adding the step's member breaks "one member per node", from the runtime's placement. */
+  private Optional<String> placementRefusal(Step step) {
+    java.util.OptionalInt nodes = runtime.schedulableNodes();
+    if (nodes.isEmpty()) {
+      return Optional.of(
+          "one member per node: the runtime cannot tell how many nodes are schedulable");
+    }
+    Map<Integer, Optional<String>> nodeOf = new java.util.TreeMap<>();
+    for (int i = 0; i <= step.ordinal(); i++) {
+      nodeOf.put(i, runtime.nodeOf(i));
+    }
+    return dev.ballast.core.policy.OnePerNode.refusal(step.ordinal(), nodeOf, nodes.getAsInt());
   }
 
   private StageResult preflightRemove(Operation op, Step step) {

@@ -39,7 +39,8 @@ public record ClusterFile(
     JsonNode behavior,
     PredictionSettings prediction,
     Optional<HooksSpec> hooks,
-    Optional<PeerListSpec> peers) {
+    Optional<PeerListSpec> peers,
+    List<String> nodes) {
 
   public ClusterFile {
     Objects.requireNonNull(file, "file");
@@ -54,6 +55,7 @@ public record ClusterFile(
     prediction = prediction == null ? PredictionSettings.disabled() : prediction;
     hooks = hooks == null ? Optional.empty() : hooks;
     peers = peers == null ? Optional.empty() : peers;
+    nodes = nodes == null ? List.of() : List.copyOf(nodes);
     if (membership == MembershipType.HOOKS && hooks.isEmpty()) {
       throw new IllegalArgumentException("membership hooks needs its hooks section");
     }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ballast.api.PredictionReader;
 import dev.ballast.core.plan.Stage;
+import dev.ballast.core.policy.NodeCountSizing;
+import dev.ballast.core.policy.NodeRules;
 import dev.ballast.core.policy.OnMetricFailure;
 import dev.ballast.core.policy.PolicyValidationException;
 import dev.ballast.core.policy.QuorumGuard;
@@ -127,7 +129,10 @@ final class ClusterFileReader {
         "metrics",
         "behavior",
         "prediction",
-        "peers");
+        "peers",
+        "nodes",
+        "placement",
+        "sizeByNodes");
 
     Path stateDir = stateDir(spec, name);
     Optional<Integer> replicas = positiveInt(spec, "spec", "replicas", true);
@@ -169,6 +174,8 @@ final class ClusterFileReader {
       positiveDuration(scaleDown, "spec.scaleDown", "drainTimeout").ifPresent(policy::drainTimeout);
     }
     timeouts(spec).ifPresent(policy::timeouts);
+    List<String> nodes = nodes(spec);
+    policy.nodes(nodeRules(spec, nodes));
     choice(spec, "spec", "onMetricFailure", OnMetricFailure.class)
         .ifPresent(policy::onMetricFailure);
     Duration syncPeriod = positiveDuration(spec, "spec", "syncPeriod").orElse(DEFAULT_SYNC_PERIOD);
@@ -228,7 +235,82 @@ final class ClusterFileReader {
         behavior,
         prediction,
         hooks,
-        peers);
+        peers,
+        nodes);
+  }
+
+  /** {@code nodes}: a count (node-0, node-1, ...) or a list of names. */
+  private List<String> nodes(JsonNode spec) {
+    JsonNode node = spec.get("nodes");
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    if (node.isIntegralNumber() && node.asInt() >= 1 && node.asInt() <= 10000) {
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < node.asInt(); i++) {
+        names.add("node-" + i);
+      }
+      return names;
+    }
+    if (node.isArray() && !node.isEmpty()) {
+      List<String> names = stringList(spec, "spec", "nodes");
+      if (new java.util.HashSet<>(names).size() != names.size()) {
+        problem("spec.nodes", "lists a node twice; each name once");
+      }
+      return names;
+    }
+    problem("spec.nodes", "must be a node count (e.g. 6) or a list of node names");
+    return List.of();
+  }
+
+  private NodeRules nodeRules(JsonNode spec, List<String> nodes) {
+    boolean onePerNode = false;
+    Optional<String> placement = text(spec, "spec", "placement", false);
+    if (placement.isPresent()) {
+      switch (placement.get()) {
+        case "OnePerNode" -> onePerNode = true;
+        case "Any" -> onePerNode = false;
+        default -> problem("spec.placement", "must be OnePerNode or Any");
+      }
+    }
+    Optional<NodeCountSizing> sizing = Optional.empty();
+    JsonNode s = object(spec, "spec", "sizeByNodes", false);
+    if (s != null) {
+      known(s, "spec.sizeByNodes", "tiers", "otherwise");
+      Optional<Integer> otherwise = positiveInt(s, "spec.sizeByNodes", "otherwise", true);
+      List<NodeCountSizing.Tier> tiers = new ArrayList<>();
+      JsonNode tn = s.get("tiers");
+      if (tn == null || !tn.isArray() || tn.isEmpty()) {
+        problem("spec.sizeByNodes.tiers", "must list tiers such as [{atLeast: 5, replicas: 5}]");
+      } else {
+        for (int i = 0; i < tn.size(); i++) {
+          String tp = "spec.sizeByNodes.tiers[" + i + "]";
+          if (!tn.get(i).isObject()) {
+            problem(tp, "must be a mapping {atLeast: N, replicas: M}");
+            continue;
+          }
+          known(tn.get(i), tp, "atLeast", "replicas");
+          Optional<Integer> atLeast = positiveInt(tn.get(i), tp, "atLeast", true);
+          Optional<Integer> replicas = positiveInt(tn.get(i), tp, "replicas", true);
+          if (atLeast.isPresent() && replicas.isPresent()) {
+            tiers.add(new NodeCountSizing.Tier(atLeast.get(), replicas.get()));
+          }
+        }
+      }
+      if (nodes.isEmpty()) {
+        problem("spec.sizeByNodes", "needs spec.nodes: the node count it sizes by");
+      }
+      if (otherwise.isPresent() && !tiers.isEmpty()) {
+        sizing = Optional.of(new NodeCountSizing(tiers, otherwise.get()));
+      }
+    }
+    if (onePerNode && nodes.isEmpty()) {
+      problem("spec.placement", "OnePerNode needs spec.nodes: the nodes members are placed on");
+    }
+    return new NodeRules(
+        nodes.isEmpty() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(nodes.size()),
+        sizing,
+        onePerNode);
   }
 
   private Path stateDir(JsonNode spec, String name) {

@@ -7,18 +7,25 @@ import dev.ballast.members.peers.PeerListPublisher;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
- * A runtime whose PUBLISH also renders the cluster's peer list into its file and has every member
- * reload it ({@link PeerListPublisher}); everything else is the wrapped runtime's.
+ * The local runtime as the cluster file configures it: PUBLISH also renders the peer list into its
+ * file and has every member reload it ({@link PeerListPublisher}), and members are placed on the
+ * configured nodes in turn (member k on node k modulo their number), so that the placement rules
+ * can be checked; everything else is the wrapped runtime's.
  */
-public final class PublishingRuntime implements ReplicaRuntime {
+public final class ConfiguredRuntime implements ReplicaRuntime {
   private final ReplicaRuntime runtime;
-  private final PeerListPublisher peers;
+  private final Optional<PeerListPublisher> peers;
+  private final List<String> nodes;
 
-  public PublishingRuntime(ReplicaRuntime runtime, PeerListPublisher peers) {
+  /** {@code nodes} empty: the runtime cannot tell where members run. */
+  public ConfiguredRuntime(
+      ReplicaRuntime runtime, Optional<PeerListPublisher> peers, List<String> nodes) {
     this.runtime = runtime;
     this.peers = peers;
+    this.nodes = List.copyOf(nodes);
   }
 
   @Override
@@ -59,6 +66,16 @@ public final class PublishingRuntime implements ReplicaRuntime {
   @Override
   public void publish(List<Member> members) {
     runtime.publish(members);
-    peers.publish(members);
+    peers.ifPresent(p -> p.publish(members));
+  }
+
+  @Override
+  public Optional<String> nodeOf(int ordinal) {
+    return nodes.isEmpty() ? Optional.empty() : Optional.of(nodes.get(ordinal % nodes.size()));
+  }
+
+  @Override
+  public OptionalInt schedulableNodes() {
+    return nodes.isEmpty() ? OptionalInt.empty() : OptionalInt.of(nodes.size());
   }
 }
