@@ -55,7 +55,8 @@ public final class LocalAutoscaling {
         wiring.cluster().policy(),
         wiring.runtime(),
         wiring.membership(),
-        LocalMetricSources.forRuntime(wiring.runtime(), wiring.clock()),
+        LocalMetricSources.forRuntime(
+            wiring.runtime(), wiring.cluster().member().storageCapacityBytes(), wiring.clock()),
         wiring.history(),
         ScaleAheadFeed.of(
             spec, wiring.cluster().prediction(), wiring.forecasts(), wiring.clock().instant()));

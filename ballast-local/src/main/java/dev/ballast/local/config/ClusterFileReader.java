@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -364,10 +365,27 @@ final class ClusterFileReader {
           DEFAULT_TICK_TIME,
           List.of(),
           List.of(),
-          Map.of());
+          Map.of(),
+          OptionalLong.empty());
     }
     String p = "spec.member";
-    known(node, p, "kind", "host", "heap", "tickTime", "command", "ports", "env");
+    known(
+        node, p, "kind", "host", "heap", "tickTime", "command", "ports", "env", "storageCapacity");
+    OptionalLong capacity = OptionalLong.empty();
+    Optional<String> capacityText = text(node, p, "storageCapacity", false);
+    if (capacityText.isPresent()) {
+      try {
+        long bytes =
+            dev.ballast.api.Quantities.parse(capacityText.get(), p + ".storageCapacity")
+                .longValueExact();
+        if (bytes <= 0) {
+          throw new ArithmeticException("not positive");
+        }
+        capacity = OptionalLong.of(bytes);
+      } catch (RuntimeException e) {
+        problem(p + ".storageCapacity", "must be a positive size in bytes such as 512Mi or 10Gi");
+      }
+    }
     MemberKind kind = choice(node, p, "kind", MemberKind.class).orElse(null);
     if (kind == null && !node.has("kind")) {
       problem(p + ".kind", "is required: zookeeper or command");
@@ -410,7 +428,14 @@ final class ClusterFileReader {
       }
     }
     return new MemberSpec(
-        kind == null ? MemberKind.COMMAND : kind, host, heap, tickTime, command, ports, env);
+        kind == null ? MemberKind.COMMAND : kind,
+        host,
+        heap,
+        tickTime,
+        command,
+        ports,
+        env,
+        capacity);
   }
 
   private void checkPlaceholders(String arg, String path, List<String> ports) {

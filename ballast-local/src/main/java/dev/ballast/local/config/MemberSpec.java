@@ -4,13 +4,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * How each member of a local cluster is started. For {@link MemberKind#ZOOKEEPER} the ports are
  * fixed ({@code client}, {@code quorum}, {@code election}, {@code admin}) and {@code heap}/{@code
  * tickTime} tune the server; for {@link MemberKind#COMMAND} {@code command} is an argument list
  * whose placeholders ({@code {ordinal}}, {@code {id}}, {@code {dataDir}}, {@code {host}}, {@code
- * {port:NAME}}) are filled in per member and {@code ports} names the ports to reserve.
+ * {port:NAME}}) are filled in per member and {@code ports} names the ports to reserve. {@code
+ * storageCapacityBytes} is each member's storage capacity, the divisor of the {@code
+ * data_dir_usage} metric (empty when not set).
  */
 public record MemberSpec(
     MemberKind kind,
@@ -19,7 +22,8 @@ public record MemberSpec(
     Duration tickTime,
     List<String> command,
     List<String> ports,
-    Map<String, String> env) {
+    Map<String, String> env,
+    OptionalLong storageCapacityBytes) {
 
   /** The port names of a built-in ZooKeeper member. */
   public static final List<String> ZOOKEEPER_PORTS =
@@ -31,6 +35,8 @@ public record MemberSpec(
     command = List.copyOf(command);
     ports = List.copyOf(ports);
     env = Map.copyOf(env);
+    storageCapacityBytes =
+        storageCapacityBytes == null ? OptionalLong.empty() : storageCapacityBytes;
   }
 
   /** The names of the ports each member gets, in a stable order. */
