@@ -33,6 +33,9 @@ public final class Quantities {
           Map.entry("Ei", BigDecimal.valueOf(1L << 60)));
   private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
   private static final BigDecimal MAX_MILLI = BigDecimal.valueOf(Long.MAX_VALUE);
+  private static final Pattern EXPONENT = Pattern.compile("[eE][+-]?[0-9]{1,3}");
+  // Longer text is no real quantity, and would cost BigDecimal time for nothing.
+  private static final int MAX_CHARS = 64;
 
   private Quantities() {}
 
@@ -44,6 +47,10 @@ public final class Quantities {
       throw new InvalidDocumentException(path, "a quantity is required, e.g. \"500m\" or \"2\"");
     }
     Matcher m = QUANTITY.matcher(text.trim());
+    if (text.length() > MAX_CHARS) {
+      throw new InvalidDocumentException(
+          path, "is " + text.length() + " characters long; a quantity has at most " + MAX_CHARS);
+    }
     if (!m.matches()) {
       throw new InvalidDocumentException(
           path,
@@ -53,8 +60,13 @@ public final class Quantities {
     }
     BigDecimal number = new BigDecimal(m.group(1));
     String suffix = m.group(2);
-    if (!suffix.isEmpty() && (suffix.charAt(0) == 'e' || suffix.charAt(0) == 'E')) {
+    // "1e3" is an exponent, "1Ei" and "1E" are suffixes (exbibyte, exa).
+    if (EXPONENT.matcher(suffix).matches()) {
       return number.scaleByPowerOfTen(Integer.parseInt(suffix.substring(1)));
+    }
+    if (suffix.matches("[eE][+-]?[0-9]+")) {
+      throw new InvalidDocumentException(
+          path, "\"" + text + "\" has an exponent beyond 999; write the value as a plain number");
     }
     BigDecimal multiplier = SUFFIXES.get(suffix);
     if (multiplier == null) {

@@ -1,9 +1,6 @@
 package dev.ballast.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ballast.core.decide.model.Autoscaler;
 import dev.ballast.core.decide.model.Condition;
 import dev.ballast.core.decide.model.ControllerSettings;
@@ -18,14 +15,12 @@ import dev.ballast.core.decide.model.ScaleEvent;
 import dev.ballast.core.decide.model.ScaleTarget;
 import dev.ballast.core.decide.model.Snapshot;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -37,48 +32,23 @@ import java.util.Map;
  */
 public final class SnapshotReader {
   private static final String ROOT = "snapshot";
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-  /** Reads a file: {@code .json} as JSON, anything else as YAML (which also accepts JSON). */
+  /**
+   * Reads a file: {@code .json} as JSON, anything else as YAML (which also accepts JSON), within
+   * {@link InputDocuments}' limits ({@link InputDocuments#MAX_SNAPSHOT_BYTES}).
+   */
   public Snapshot read(Path file) throws IOException {
-    String content = Files.readString(file);
-    boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
-    return read(content, json);
+    InputDocuments.Syntax syntax = InputDocuments.Syntax.of(file);
+    return read(
+        InputDocuments.readText(file, InputDocuments.MAX_SNAPSHOT_BYTES, ROOT),
+        syntax == InputDocuments.Syntax.JSON);
   }
 
   /** Reads a document's text, as JSON when {@code json}, else as YAML. */
   public Snapshot read(String content, boolean json) {
-    JsonNode root;
-    try {
-      root = (json ? JSON : YAML).readTree(content);
-    } catch (JsonProcessingException e) {
-      String where =
-          e.getLocation() == null
-              ? ""
-              : " at line "
-                  + e.getLocation().getLineNr()
-                  + ", column "
-                  + e.getLocation().getColumnNr();
-      throw new InvalidDocumentException(
-          ROOT,
-          "not valid " + (json ? "JSON" : "YAML") + where + ": " + oneLine(e.getOriginalMessage()));
-    }
-    return read(root);
-  }
-
-  /** The parser's message on one line: its unindented lines, without the source excerpts. */
-  private static String oneLine(String message) {
-    if (message == null) {
-      return "unreadable";
-    }
-    List<String> parts = new ArrayList<>();
-    for (String line : message.split("\\R")) {
-      if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
-        parts.add(line.strip());
-      }
-    }
-    return parts.isEmpty() ? message.strip() : String.join("; ", parts);
+    return read(
+        InputDocuments.parse(
+            content, json ? InputDocuments.Syntax.JSON : InputDocuments.Syntax.YAML, ROOT));
   }
 
   /** Reads a parsed tree. */
@@ -184,7 +154,10 @@ public final class SnapshotReader {
     int spec =
         s.get("spec").requireObject().get("replicas").requireInteger(0, "a whole number >= 0");
     Integer status = s.get("status").get("replicas").integer(0, "a whole number >= 0");
-    return new ScaleTarget(spec, status == null ? spec : status);
+    // A Scale read from Kubernetes always has a selector string; absent means empty, which the HPA
+    // refuses (InvalidSelector).
+    String selector = s.get("status").get("selector").textOr("");
+    return new ScaleTarget(spec, status == null ? spec : status, selector);
   }
 
   private static PodInfo readPod(Field p) {

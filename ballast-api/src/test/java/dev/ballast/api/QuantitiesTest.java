@@ -2,7 +2,9 @@ package dev.ballast.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,6 +48,30 @@ class QuantitiesTest {
     // when
     InvalidDocumentException e =
         assertThrows(InvalidDocumentException.class, () -> Quantities.parseMilli(text, "a.b"));
+
+    // then
+    assertEquals("a.b", e.path());
+  }
+
+  @ParameterizedTest(name = "\"{0}\" is refused quickly, naming the field")
+  @ValueSource(
+      strings = {
+        "1Ei",
+        "8E",
+        "1e999999999",
+        "1e-999999999",
+        "1e99999999999999",
+        "1e1000",
+        "1234567890123456789012345678901234567890123456789012345678901234567890"
+      })
+  void refusesHugeQuantitiesNamingTheField(String text) {
+    // when
+    InvalidDocumentException e =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(2),
+            () ->
+                assertThrows(
+                    InvalidDocumentException.class, () -> Quantities.parseMilli(text, "a.b")));
 
     // then
     assertEquals("a.b", e.path());

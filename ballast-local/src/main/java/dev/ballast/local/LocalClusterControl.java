@@ -104,10 +104,7 @@ public final class LocalClusterControl {
               + members.stream().map(Member::ordinal).toList()
               + "; run 'ballast resume' to finish it");
     }
-    Map<String, String> settings =
-        wiring.cluster().membership() == MembershipType.ZOOKEEPER
-            ? ZooKeeperServerConfig.launchSettings(ZooKeeperServerConfig.dynamicConfig(members))
-            : Map.of();
+    Map<String, String> settings = wiring.initialSettings(members);
     if (inFlight.isEmpty() && wiring.peers().isPresent()) {
       // Members that read their peers at start need the list before they start.
       wiring.peers().get().writeOnly(members).forEach(progress);

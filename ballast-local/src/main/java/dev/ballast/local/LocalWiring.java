@@ -2,12 +2,14 @@ package dev.ballast.local;
 
 import dev.ballast.core.execute.ExecutionListener;
 import dev.ballast.core.execute.ScalingController;
+import dev.ballast.core.port.Member;
 import dev.ballast.core.port.Membership;
 import dev.ballast.local.config.ClusterFile;
 import dev.ballast.local.config.MemberKind;
 import dev.ballast.local.config.MemberSpec;
 import dev.ballast.local.runtime.CommandLauncher;
 import dev.ballast.local.runtime.ConfiguredRuntime;
+import dev.ballast.local.runtime.EtcdLauncher;
 import dev.ballast.local.runtime.LocalProcessRuntime;
 import dev.ballast.local.runtime.MemberLauncher;
 import dev.ballast.local.runtime.ProcessOnlyMembership;
@@ -15,6 +17,8 @@ import dev.ballast.local.runtime.ZooKeeperLauncher;
 import dev.ballast.local.store.FileOperationStore;
 import dev.ballast.local.store.JsonLinesForecastStore;
 import dev.ballast.local.store.JsonLinesHistoryStore;
+import dev.ballast.members.etcd.EtcdMembership;
+import dev.ballast.members.etcd.EtcdServerConfig;
 import dev.ballast.members.hooks.HookRunner;
 import dev.ballast.members.hooks.HooksMembership;
 import dev.ballast.members.hooks.HooksSpec;
@@ -24,6 +28,8 @@ import dev.ballast.members.zookeeper.ZooKeeperServerConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +87,7 @@ public final class LocalWiring implements AutoCloseable {
     this.membership =
         switch (cluster.membership()) {
           case ZOOKEEPER -> new ZooKeeperMembership(MEMBERSHIP_REQUEST_TIMEOUT);
+          case ETCD -> new EtcdMembership(MEMBERSHIP_REQUEST_TIMEOUT);
           case HOOKS -> {
             HooksSpec hooks = cluster.hooks().orElseThrow();
             yield new HooksMembership(
@@ -201,8 +208,31 @@ public final class LocalWiring implements AutoCloseable {
             ZooKeeperLauncher.heapMegabytes(cluster.member().heap())));
   }
 
+  /**
+   * The launch settings of the first members of a new cluster (or of members restarted by {@code
+   * up}): ZooKeeper's dynamic configuration, etcd's initial cluster; none for other kinds.
+   */
+  public Map<String, String> initialSettings(List<Member> members) {
+    return switch (cluster.membership()) {
+      case ZOOKEEPER ->
+          ZooKeeperServerConfig.launchSettings(ZooKeeperServerConfig.dynamicConfig(members));
+      case ETCD -> EtcdServerConfig.bootstrap(members);
+      default -> Map.of();
+    };
+  }
+
+  /** The etcd executable of an {@code etcd} member kind: the file's, else the default one. */
+  public static Path etcdBinary(MemberSpec member) {
+    return member.binary() != null
+        ? member.binary()
+        : EtcdServerConfig.defaultBinary(System.getenv(), System.getProperty("user.home"));
+  }
+
   private static MemberLauncher launcher(ClusterFile cluster) {
     MemberSpec member = cluster.member();
+    if (member.kind() == MemberKind.ETCD) {
+      return new EtcdLauncher(etcdBinary(member));
+    }
     if (member.kind() == MemberKind.ZOOKEEPER) {
       // Members run from the class path of this very ballast (the ballast jar holds ZooKeeper).
       return new ZooKeeperLauncher(

@@ -46,6 +46,7 @@ public record Comparison(Trace trace, WorkloadModel model, List<SimulationResult
       names.add(p.name());
     }
     WorkloadModel model = resolveModel(policies, modelOverride);
+    Simulator.checkSize(trace, model);
     Simulator simulator = new Simulator();
     List<SimulationResult> out = new ArrayList<>();
     for (SimPolicy p : policies) {

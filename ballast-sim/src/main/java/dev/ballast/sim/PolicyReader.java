@@ -1,8 +1,8 @@
 package dev.ballast.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ballast.api.InputDocuments;
+import dev.ballast.api.InvalidDocumentException;
 import dev.ballast.api.PredictionReader;
 import dev.ballast.core.decide.model.Behavior;
 import dev.ballast.core.decide.model.ControllerSettings;
@@ -12,8 +12,6 @@ import dev.ballast.core.policy.PolicyValidationException;
 import dev.ballast.core.policy.QuorumGuard;
 import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.core.predict.PredictionSettings;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +26,6 @@ import java.util.Set;
  * examples/policies/README.md}.
  */
 public final class PolicyReader {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> POLICY_KEYS =
       Set.of(
           "name",
@@ -63,8 +60,16 @@ public final class PolicyReader {
 
   /** Reads a workload model file (the keys of a policy's {@code workload} section). */
   public static WorkloadModel readModel(Path file) {
-    JsonNode root = readTree(file);
-    Problems p = new Problems(file.toString());
+    return parseModel(file.toString(), readTree(file));
+  }
+
+  /** Parses a workload model document; {@code source} names it in messages. */
+  public static WorkloadModel parseModel(String source, String yaml) {
+    return parseModel(source, parse(source, yaml));
+  }
+
+  private static WorkloadModel parseModel(String source, JsonNode root) {
+    Problems p = new Problems(source);
     WorkloadModel m = parseModel(p, "", root);
     p.throwIfAny();
     return m;
@@ -72,20 +77,23 @@ public final class PolicyReader {
 
   /** Parses a policy document; {@code source} names it in messages. */
   public static SimPolicy parsePolicy(String source, String fallbackName, String yaml) {
+    return parsePolicy(source, fallbackName, parse(source, yaml));
+  }
+
+  private static JsonNode parse(String source, String yaml) {
     try {
-      return parsePolicy(source, fallbackName, YAML.readTree(yaml));
-    } catch (IOException e) {
-      throw new InputException(
-          source + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+      return InputDocuments.parse(yaml, InputDocuments.Syntax.YAML, source);
+    } catch (InvalidDocumentException e) {
+      throw new InputException(e.getMessage());
     }
   }
 
   private static JsonNode readTree(Path file) {
     try {
-      return YAML.readTree(Files.readString(file));
-    } catch (IOException e) {
-      throw new InputException(
-          file + ": cannot read: " + e.getMessage().lines().findFirst().orElse(""));
+      return InputDocuments.read(
+          file, InputDocuments.Syntax.YAML, InputDocuments.MAX_CONFIG_BYTES, file.toString());
+    } catch (InvalidDocumentException e) {
+      throw new InputException(e.getMessage());
     }
   }
 

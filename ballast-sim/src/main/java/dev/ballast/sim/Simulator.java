@@ -66,6 +66,35 @@ public final class Simulator {
     }
   }
 
+  /**
+   * The most sync periods one simulation may step through: some minutes of work. Each row of a
+   * trace lasts its smallest interval, so a two-row trace a century apart would otherwise run for
+   * hours.
+   */
+  static final long MAX_STEPS = 50_000_000L;
+
+  /** Refuses a trace that would take more than {@link #MAX_STEPS} steps under {@code model}. */
+  static void checkSize(Trace trace, WorkloadModel model) {
+    long dt = model.syncPeriod().toSeconds();
+    long perRow = Math.max(1, (trace.intervalSeconds() + dt - 1) / dt);
+    double steps = (double) trace.size() * perRow;
+    if (steps > MAX_STEPS) {
+      throw new InputException(
+          trace.name()
+              + ": "
+              + trace.size()
+              + " rows lasting "
+              + trace.intervalSeconds()
+              + " s each (the smallest step between rows) make "
+              + String.format(java.util.Locale.ROOT, "%.0f", steps)
+              + " steps of the "
+              + dt
+              + " s sync period, more than "
+              + MAX_STEPS
+              + "; check the timestamps (seconds, not milliseconds?) or resample the trace");
+    }
+  }
+
   /** Simulates {@code policy} on {@code trace} under {@code model}. */
   public SimulationResult run(Trace trace, SimPolicy policy, WorkloadModel model) {
     return new Run(trace, policy, model).run();

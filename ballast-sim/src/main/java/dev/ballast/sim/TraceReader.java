@@ -1,12 +1,10 @@
 package dev.ballast.sim;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.api.InputDocuments;
+import dev.ballast.api.InvalidDocumentException;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -17,8 +15,8 @@ import java.util.Arrays;
  * file, the line or JSON field, and the fix.
  */
 public final class TraceReader {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(JsonParser.Feature.INCLUDE_SOURCE_IN_LOCATION);
+  /** The latest timestamp a trace may hold: 9999-12-31T23:59:59Z, in Unix seconds. */
+  static final long MAX_TIME = 253_402_300_799L;
 
   private TraceReader() {}
 
@@ -26,9 +24,9 @@ public final class TraceReader {
   public static Trace read(Path file) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new InputException(file + ": cannot read the trace: " + e.getMessage());
+      text = InputDocuments.readText(file, InputDocuments.MAX_TRACE_BYTES, file.toString());
+    } catch (InvalidDocumentException e) {
+      throw new InputException(e.getMessage());
     }
     String name = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
     return text.stripLeading().startsWith("{")
@@ -103,11 +101,25 @@ public final class TraceReader {
       if (!Double.isFinite(d) || d != Math.rint(d)) {
         throw new NumberFormatException();
       }
-      return (long) d;
+      return checkTime(where + ": timestamp_seconds", d);
     } catch (NumberFormatException e) {
       throw new InputException(
           where + ": timestamp_seconds '" + field + "' is not a whole number of seconds");
     }
+  }
+
+  /** A Unix time in seconds between 0 and {@link #MAX_TIME}, else the field is refused. */
+  private static long checkTime(String where, double seconds) {
+    if (!(seconds >= 0 && seconds <= MAX_TIME)) {
+      throw new InputException(
+          where
+              + " "
+              + seconds
+              + " is not a Unix time in seconds between 0 and "
+              + MAX_TIME
+              + " (year 9999)");
+    }
+    return Math.round(seconds);
   }
 
   private static double parseValue(String where, String field) {
@@ -128,9 +140,12 @@ public final class TraceReader {
   public static Trace readPrometheus(String source, String name, String text) {
     JsonNode root;
     try {
-      root = JSON.readTree(text);
-    } catch (IOException e) {
-      throw new InputException(source + ": not valid JSON: " + firstLine(e) + locationOf(e));
+      root = InputDocuments.parse(text, InputDocuments.Syntax.JSON, source);
+    } catch (InvalidDocumentException e) {
+      throw new InputException(e.getMessage());
+    }
+    if (root == null) {
+      throw new InputException(source + ": the JSON document is empty");
     }
     String status = root.path("status").asText("");
     if (!status.equals("success")) {
@@ -172,7 +187,7 @@ public final class TraceReader {
         continue; // Prometheus writes NaN for an undefined value: replayed as a gap.
       }
       double v = parseValue(where, raw);
-      long t = Math.round(ts);
+      long t = checkTime(where + ": timestamp", ts);
       if (n > 0 && t <= times[n - 1]) {
         throw new InputException(where + ": timestamp " + ts + " is not after the previous one");
       }
@@ -184,24 +199,5 @@ public final class TraceReader {
       throw new InputException(source + ": the series has " + n + " samples; it needs at least 2");
     }
     return new Trace(name, Arrays.copyOf(times, n), Arrays.copyOf(values, n));
-  }
-
-  private static String firstLine(IOException e) {
-    if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
-      return j.getOriginalMessage().lines().findFirst().orElse("");
-    }
-    return String.valueOf(e.getMessage());
-  }
-
-  private static String locationOf(IOException e) {
-    if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-        && j.getLocation() != null) {
-      return " (line "
-          + j.getLocation().getLineNr()
-          + ", column "
-          + j.getLocation().getColumnNr()
-          + ")";
-    }
-    return "";
   }
 }

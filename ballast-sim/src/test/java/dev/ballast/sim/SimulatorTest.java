@@ -1,9 +1,12 @@
 package dev.ballast.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SimulatorTest {
@@ -34,6 +37,18 @@ class SimulatorTest {
         Duration.ofSeconds(30),
         Duration.ofSeconds(15),
         Duration.ZERO);
+  }
+
+  /** {@code days} of one-minute rows: 560 from 10:00 to 12:00 every day, otherwise 140. */
+  private static Trace dailyPeak(int days) {
+    long[] t = new long[days * 1440];
+    double[] v = new double[t.length];
+    for (int i = 0; i < t.length; i++) {
+      int minuteOfDay = i % 1440;
+      t[i] = 1_700_006_400L + 60L * i;
+      v[i] = minuteOfDay >= 600 && minuteOfDay < 720 ? 560 : 140;
+    }
+    return new Trace("daily", t, v);
   }
 
   private static final String CPU70 =
@@ -117,15 +132,7 @@ class SimulatorTest {
   @Test
   void predictionStartsMembersBeforeARecurringPeak() {
     // given: 6 days of a daily peak (10:00-12:00 at 560, otherwise 140), members joining in 10 min
-    int days = 6;
-    long[] t = new long[days * 1440];
-    double[] v = new double[t.length];
-    for (int i = 0; i < t.length; i++) {
-      int minuteOfDay = i % 1440;
-      t[i] = 1_700_006_400L + 60L * i;
-      v[i] = minuteOfDay >= 600 && minuteOfDay < 720 ? 560 : 140;
-    }
-    Trace trace = new Trace("daily", t, v);
+    Trace trace = dailyPeak(6);
     WorkloadModel slow = model(Duration.ofMinutes(10));
     SimPolicy reactive = policy(CPU70);
     SimPolicy predictive = policy(CPU70 + "prediction: {enabled: true, defaultJoinTime: 10m}\n");
@@ -144,15 +151,7 @@ class SimulatorTest {
   void aNewMemberServesOnlyOnceFilledAndTheLearnedJoinTimeCountsTheFill() {
     // given: the daily peak of the prediction test, for a system whose members join in 2 min and
     // then take 8 min to be filled with their share of the data
-    int days = 4;
-    long[] t = new long[days * 1440];
-    double[] v = new double[t.length];
-    for (int i = 0; i < t.length; i++) {
-      int minuteOfDay = i % 1440;
-      t[i] = 1_700_006_400L + 60L * i;
-      v[i] = minuteOfDay >= 600 && minuteOfDay < 720 ? 560 : 140;
-    }
-    Trace trace = new Trace("daily", t, v);
+    Trace trace = dailyPeak(4);
     WorkloadModel filled = model(Duration.ofMinutes(2)).withFillTime(Duration.ofMinutes(8));
     WorkloadModel noFill = model(Duration.ofMinutes(2));
     // learns from the first add steps on (defaultJoinTime far off), so what it learns shows
@@ -197,5 +196,24 @@ class SimulatorTest {
     SimulationResult r = simulator.run(trace, policy(CPU70), model(Duration.ofMinutes(2)));
     // then: 2 members for the 2 hours with data only
     assertThat(r.score().replicaHours()).isCloseTo(4, within(1e-9));
+  }
+
+  @Test
+  void refusesATraceThatWouldTakeHoursToSimulate() {
+    // given: two rows a century apart, each lasting the smallest step between rows
+    Trace trace = new Trace("sparse", new long[] {0, 3_000_000_000L}, new double[] {1, 2});
+
+    // when / then
+    assertThatThrownBy(
+            () ->
+                assertTimeoutPreemptively(
+                    Duration.ofSeconds(10),
+                    () ->
+                        Comparison.run(
+                            trace, List.of(policy(CPU70)), model(Duration.ofMinutes(2)), false)))
+        .isInstanceOf(InputException.class)
+        .hasMessageStartingWith(
+            "sparse: 2 rows lasting 3000000000 s each (the smallest step between rows) make"
+                + " 400000000 steps of the 15 s sync period, more than 50000000");
   }
 }

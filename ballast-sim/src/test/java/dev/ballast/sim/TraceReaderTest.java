@@ -40,6 +40,33 @@ class TraceReaderTest {
   }
 
   @Test
+  void refusesTimestampsOutsideUnixTimeNamingTheLine() {
+    // the first two overflowed the step between rows (an IllegalArgumentException, exit 1)
+    assertThatThrownBy(
+            () ->
+                TraceReader.readCsv(
+                    "t.csv",
+                    "t",
+                    "timestamp_seconds,value\n-9223372036854775808,1\n9223372036854775807,2\n"))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining(
+            "t.csv:2: timestamp_seconds -9.223372036854776E18 is not a Unix time");
+    assertThatThrownBy(
+            () -> TraceReader.readCsv("t.csv", "t", "timestamp_seconds,value\n1e300,1\n2e300,2\n"))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("t.csv:2: timestamp_seconds 1.0E300 is not a Unix time");
+    assertThatThrownBy(
+            () ->
+                TraceReader.readPrometheus(
+                    "t.json",
+                    "t",
+                    "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":"
+                        + "[{\"values\":[[1e300,\"1\"],[2e300,\"1\"]]}]}}"))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("t.json: data.result[0].values[0]: timestamp 1.0E300 is not a Unix");
+  }
+
+  @Test
   void aLongStepBetweenRowsIsAGap() {
     Trace t =
         TraceReader.readCsv(

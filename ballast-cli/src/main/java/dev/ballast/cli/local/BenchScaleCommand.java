@@ -26,11 +26,12 @@ import picocli.CommandLine.Spec;
     name = "scale",
     mixinStandardHelpOptions = true,
     description = {
-      "Time a local ZooKeeper ensemble going 3 -> 5 and 5 -> 3 through Ballast (engine, journal,"
-          + " verification: what 'ballast scale' does) next to the floor: the same steps by hand"
-          + " with plain ZooKeeper commands (getConfig, start, wait until following, reconfig"
-          + " -add; reconfig -remove, stop). Both use the same server settings (tick 500ms, 96m"
-          + " heap) on 127.0.0.1 and start from a formed 3-server ensemble.",
+      "Time a local ZooKeeper ensemble (or etcd cluster) going 3 -> 5 and 5 -> 3 through Ballast"
+          + " (engine, journal, verification: what 'ballast scale' does) next to the floor: the"
+          + " same steps by hand with the system's own API (ZooKeeper: getConfig, start, wait until"
+          + " following, reconfig -add; reconfig -remove, stop. etcd: member add --learner, start,"
+          + " promote until accepted; member remove, stop). Both use the same server settings on"
+          + " 127.0.0.1 and start from a formed 3-member cluster.",
       "Takes about a minute per run; every process started is stopped. Not a test: the figures"
           + " depend on the machine."
     })
@@ -49,6 +50,13 @@ public final class BenchScaleCommand implements Callable<Integer> {
   Path workDir;
 
   @Option(
+      names = "--system",
+      defaultValue = "zookeeper",
+      paramLabel = "SYSTEM",
+      description = "zookeeper or etcd (default: ${DEFAULT-VALUE}).")
+  String system;
+
+  @Option(
       names = {"-v", "--stages"},
       description = "Also print Ballast's progress line of every stage, with its time.")
   boolean stages;
@@ -60,6 +68,14 @@ public final class BenchScaleCommand implements Callable<Integer> {
     if (runs < 1) {
       throw dev.ballast.cli.CliException.usage("--runs must be at least 1, was " + runs);
     }
+    ScaleBench.BenchSystem target =
+        switch (system) {
+          case "zookeeper" -> ScaleBench.BenchSystem.ZOOKEEPER;
+          case "etcd" -> ScaleBench.BenchSystem.ETCD;
+          default ->
+              throw dev.ballast.cli.CliException.usage(
+                  "--system must be zookeeper or etcd, was " + system);
+        };
     PrintWriter out = spec.commandLine().getOut();
     Path root = workDir != null ? workDir : Files.createTempDirectory("ballast-bench");
     Clock clock = Clock.systemDefaultZone();
@@ -69,6 +85,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
         int run = i;
         all.add(
             ScaleBench.run(
+                target,
                 root.resolve("run-" + i),
                 System.getProperty("java.class.path"),
                 line -> {

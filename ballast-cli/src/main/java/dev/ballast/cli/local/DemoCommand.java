@@ -54,7 +54,7 @@ public final class DemoCommand implements Callable<Integer> {
       names = "--duration",
       defaultValue = "140s",
       paramLabel = "DURATION",
-      converter = DurationConverter.class,
+      converter = DurationConverter.Positive.class,
       description =
           "How long the load runs (default: ${DEFAULT-VALUE}); about 40 s of start-up and"
               + " verification come on top. Shorter than 90s leaves too little time to shrink.")
@@ -80,7 +80,7 @@ public final class DemoCommand implements Callable<Integer> {
       names = "--sync-period",
       defaultValue = "2s",
       paramLabel = "DURATION",
-      converter = DurationConverter.class,
+      converter = DurationConverter.Positive.class,
       description = "How often the autoscaler decides (default: ${DEFAULT-VALUE}).")
   Duration syncPeriod;
 

@@ -40,8 +40,10 @@ import picocli.CommandLine.Spec;
           + " shrink) and are recorded in the history. SIGINT/SIGTERM stop the loop after the"
           + " current stage; the journal stays consistent and 'ballast resume' or another 'run'"
           + " continues.",
-      "Exit codes: 0 stopped by a signal, 1 the loop failed, 2 bad cluster file, 3 another"
-          + " ballast process drives the cluster."
+      "Exit codes: 0 stopped by SIGINT or SIGTERM (after the current stage), 1 the loop failed,"
+          + " 2 bad cluster file, 3 another ballast process drives the cluster. A second signal"
+          + " exits at once with 130 (SIGINT) or 143 (SIGTERM); the journal is consistent either"
+          + " way."
     })
 public final class RunCommand implements Callable<Integer> {
   private static final DateTimeFormatter HMS =
@@ -85,7 +87,11 @@ public final class RunCommand implements Callable<Integer> {
               + " every "
               + wiring.cluster().syncPeriod().toMillis() / 1000.0
               + " s (Ctrl-C to stop)");
+      // SIGINT and SIGTERM ask the loop to stop after its current stage; run() then returns and
+      // the command exits 0, as a graceful stop should. A second signal exits at once (the
+      // journal is saved before every action, so that is as safe as a kill).
       CountDownLatch stopped = new CountDownLatch(1);
+      GracefulStop graceful = GracefulStop.install(loop::stop);
       Thread hook =
           new Thread(
               () -> {
@@ -97,6 +103,8 @@ public final class RunCommand implements Callable<Integer> {
                 }
               },
               "ballast-run-shutdown");
+      // Any other way the JVM is asked to exit (SIGHUP, System.exit elsewhere) still stops the
+      // loop before it goes.
       Runtime.getRuntime().addShutdownHook(hook);
       try {
         loop.run();
@@ -105,6 +113,7 @@ public final class RunCommand implements Callable<Integer> {
         out.println("autoscaling stopped; the journal is consistent");
         out.flush();
         stopped.countDown();
+        graceful.restore();
       }
     }
     return ExitCodes.OK;

@@ -1,10 +1,12 @@
 package dev.ballast.cli.local;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ballast.cli.CliException;
 import dev.ballast.cli.ExitCodes;
 import dev.ballast.local.ClusterStatus;
 import dev.ballast.local.LocalClusterControl;
 import dev.ballast.local.LocalWiring;
+import dev.ballast.local.config.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -45,13 +47,21 @@ public final class StatusCommand implements Callable<Integer> {
       defaultValue = "2s",
       converter = DurationConverter.class,
       paramLabel = "DURATION",
-      description = "Time between two prints with --watch (default: ${DEFAULT-VALUE}).")
+      description =
+          "Time between two prints with --watch, at least 100ms (default: ${DEFAULT-VALUE}).")
   Duration interval;
 
   @Spec CommandSpec spec;
 
+  static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+
   @Override
   public Integer call() throws Exception {
+    if (interval.compareTo(MIN_INTERVAL) < 0) {
+      // Every print reads the state files and asks each member: a shorter pause only spins.
+      throw CliException.usage(
+          "--interval: must be at least 100ms, was " + Durations.format(interval));
+    }
     PrintWriter out = spec.commandLine().getOut();
     try (LocalWiring wiring = cluster.readOnly()) {
       LocalClusterControl control = new LocalClusterControl(wiring);

@@ -33,7 +33,7 @@ public final class UpCommand implements Callable<Integer> {
   @Option(
       names = "--timeout",
       defaultValue = "2m",
-      converter = DurationConverter.class,
+      converter = DurationConverter.Positive.class,
       paramLabel = "DURATION",
       description =
           "How long to wait for the cluster to become healthy (default: ${DEFAULT-VALUE}).")

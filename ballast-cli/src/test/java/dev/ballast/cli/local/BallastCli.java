@@ -37,6 +37,14 @@ final class BallastCli {
     return run(List.of(), Duration.ofMinutes(3), args);
   }
 
+  /**
+   * Runs {@code ballast args} with the test hook that halts it (status 137, as SIGKILL) right after
+   * the journal write at {@code haltAfter} ({@code <step>:<STAGE>} or {@code end}).
+   */
+  static Result killedAt(String haltAfter, String... args) {
+    return run(List.of("-Dballast.test.haltAfter=" + haltAfter), Duration.ofMinutes(3), args);
+  }
+
   /** Runs {@code ballast args} with extra JVM options, failing the test after {@code timeout}. */
   static Result run(List<String> jvmOptions, Duration timeout, String... args) {
     assertThat(JAR).as("the shaded jar (built by the package phase)").exists();

@@ -8,7 +8,6 @@ import dev.ballast.core.history.RecordKind;
 import dev.ballast.core.plan.Stage;
 import dev.ballast.local.ClusterStatus;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -121,14 +120,8 @@ class CrashResumeIT {
 
     // when: ballast dies right after saving the journal at the boundary
     BallastCli.Result killed =
-        BallastCli.run(
-            List.of("-Dballast.test.haltAfter=" + boundary.haltAfter()),
-            Duration.ofMinutes(3),
-            "scale",
-            "-f",
-            cluster.path(),
-            "--replicas",
-            "" + boundary.to());
+        BallastCli.killedAt(
+            boundary.haltAfter(), "scale", "-f", cluster.path(), "--replicas", "" + boundary.to());
     assertThat(killed.exitCode()).as(killed.toString()).isEqualTo(137);
     ClusterStatus afterKill = cluster.status();
     if (!boundary.haltAfter().equals("end")) {

@@ -20,15 +20,32 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * A local ZooKeeper cluster for the CLI tests: writes its cluster file, reads its state directly
- * (status, history, processes) without the lock, and tears everything down, with a sweep of any
- * process that still carries the cluster's marker.
+ * A local ZooKeeper cluster (or, through {@link #etcd}, an etcd one) for the CLI tests: writes its
+ * cluster file, reads its state directly (status, history, processes) without the lock, and tears
+ * everything down, with a sweep of any process that still carries the cluster's marker.
  */
 final class LocalZooKeeperCluster implements AutoCloseable {
   final Path file;
   private final ClusterFile cluster;
 
+  private static final String ZOOKEEPER_MEMBER =
+      """
+      member:
+        kind: zookeeper
+        heap: 64m
+        tickTime: 200ms
+      """;
+
   LocalZooKeeperCluster(Path dir, String name, String specExtra) {
+    this(dir, name, ZOOKEEPER_MEMBER, specExtra);
+  }
+
+  /** A local etcd cluster of 3 members (kind etcd, membership etcd). */
+  static LocalZooKeeperCluster etcd(Path dir, String name, String specExtra) {
+    return new LocalZooKeeperCluster(dir, name, "member:\n  kind: etcd\n", specExtra);
+  }
+
+  private LocalZooKeeperCluster(Path dir, String name, String member, String specExtra) {
     this.file = dir.resolve(name + ".yaml");
     String yaml =
         """
@@ -39,13 +56,9 @@ final class LocalZooKeeperCluster implements AutoCloseable {
         spec:
           stateDir: %s-state
           replicas: 3
-          member:
-            kind: zookeeper
-            heap: 64m
-            tickTime: 200ms
-        %s
+        %s%s
         """
-            .formatted(name, name, specExtra.indent(2));
+            .formatted(name, name, member.indent(2), specExtra.indent(2));
     try {
       Files.writeString(file, yaml);
       this.cluster = ClusterFile.load(file);
@@ -79,6 +92,14 @@ final class LocalZooKeeperCluster implements AutoCloseable {
           .map(ProcessIdentity::pid)
           .collect(Collectors.toSet());
     }
+  }
+
+  /** The client URLs of members 0..2 (etcd), which every test keeps. */
+  List<String> baseEndpoints() {
+    return status().members().stream()
+        .filter(m -> m.ordinal() < 3)
+        .map(m -> "http://" + m.host() + ":" + m.clientPort())
+        .toList();
   }
 
   /** The connect string of members 0..2, which every test keeps. */

@@ -91,6 +91,7 @@ class RunIT {
           .until(() -> replicas() == 2);
       run.destroy(); // SIGTERM
       assertThat(run.waitFor(60, TimeUnit.SECONDS)).as("run exits after SIGTERM").isTrue();
+      assertThat(run.exitValue()).as("a graceful stop exits 0, as the help says").isZero();
     } finally {
       run.destroyForcibly();
     }
@@ -114,6 +115,65 @@ class RunIT {
           }
         });
     assertThat(autoOutcomes).contains("SUCCEEDED");
+  }
+
+  @Test
+  void exitsZeroOnSigintAfterStoppingTheLoop() throws Exception {
+    // given: a running loop over 2 idle members
+    file = dir.resolve("int.yaml");
+    Files.writeString(
+        file,
+        """
+        apiVersion: ballast.dev/v1alpha1
+        kind: LocalCluster
+        metadata:
+          name: interrupted
+        spec:
+          stateDir: state
+          replicas: 2
+          minReplicas: 2
+          maxReplicas: 3
+          member:
+            kind: command
+            command: [sleep, "600"]
+            ports: [client]
+          membership:
+            type: none
+          syncPeriod: 1s
+          metrics:
+            - type: Resource
+              resource:
+                name: cpu
+                target:
+                  type: Utilization
+                  averageUtilization: 50
+        """);
+    assertThat(BallastCli.run("up", "-f", file.toString()).exitCode()).isZero();
+    Path out = dir.resolve("run.out");
+    Process run =
+        new ProcessBuilder(command("run", "-f", file.toString()))
+            .redirectOutput(out.toFile())
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> Files.readString(out, StandardCharsets.UTF_8).contains("desired"));
+
+      // when: Ctrl-C, as a terminal sends it
+      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start();
+      assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(run.waitFor(60, TimeUnit.SECONDS)).as("run exits after SIGINT").isTrue();
+
+      // then: a graceful stop, exit 0 as its help says
+      assertThat(run.exitValue()).as(Files.readString(out, StandardCharsets.UTF_8)).isZero();
+      assertThat(Files.readString(out, StandardCharsets.UTF_8))
+          .contains("autoscaling stopped; the journal is consistent");
+    } finally {
+      run.destroyForcibly();
+    }
   }
 
   private int replicas() throws Exception {

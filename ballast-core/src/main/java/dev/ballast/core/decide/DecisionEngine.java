@@ -142,6 +142,18 @@ public final class DecisionEngine {
             new RuleApplication(
                 "minReplicas", current, min, "current replicas below minReplicas " + min));
       } else {
+        String selectorProblem = selectorProblem();
+        if (selectorProblem != null) {
+          // The controller checks the Scale's selector before any metric and keeps the size.
+          conditions.set(Condition.SCALING_ACTIVE, false, "InvalidSelector", selectorProblem);
+          rules.add(
+              new RuleApplication(
+                  "invalidSelector",
+                  current,
+                  current,
+                  selectorProblem + ": keep the current size"));
+          return finish(current, List.of(), false, "");
+        }
         MetricsOutcome outcome = computeReplicasForMetrics();
         metrics = outcome.results();
         if (outcome.hold()) {
@@ -166,6 +178,26 @@ public final class DecisionEngine {
         rescale = desired != current;
       }
       return finish(desired, metrics, rescale, rescaleReason);
+    }
+
+    /**
+     * Why the Scale's {@code status.selector} stops autoscaling (empty, or not a label selector),
+     * or null when it is fine or no selector is involved.
+     */
+    private String selectorProblem() {
+      String selector = s.scale().selector();
+      if (selector == null) {
+        return null;
+      }
+      if (selector.isEmpty()) {
+        return "the HPA target's scale is missing a selector";
+      }
+      String problem = SelectorSyntax.problem(selector);
+      return problem == null
+          ? null
+          : "couldn't convert selector into a corresponding internal selector object: "
+              + "unable to parse requirement: "
+              + problem;
     }
 
     private Decision finish(

@@ -95,15 +95,16 @@ final class RateLimits {
   }
 
   /**
-   * Records a scale event: it replaces the last event older than the longest policy period (an
-   * outdated one), or is appended.
+   * Records a scale event: it replaces the last event at or before the start of the longest policy
+   * period (an outdated one; the controller's cutoff is taken a moment after {@code now}), or is
+   * appended.
    */
   static List<ScaleEvent> store(
       List<ScaleEvent> events, int change, int longestPeriodSeconds, Instant now) {
     Instant cutoff = now.minusSeconds(longestPeriodSeconds);
     int oldIndex = -1;
     for (int i = 0; i < events.size(); i++) {
-      if (events.get(i).timestamp().isBefore(cutoff)) {
+      if (!events.get(i).timestamp().isAfter(cutoff)) {
         oldIndex = i;
       }
     }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -58,6 +59,7 @@ final class ReplicaCalculator {
   private final Tolerances tolerances;
   private final int specReplicas;
   private final int statusReplicas;
+  private final Set<String> selectedPods;
   private final Map<String, PodUsage> usageByPod;
 
   // Per-metric scratch state, reset by compute().
@@ -72,9 +74,18 @@ final class ReplicaCalculator {
     this.tolerances = tolerances;
     this.specReplicas = snapshot.scale().specReplicas();
     this.statusReplicas = snapshot.scale().statusReplicas();
+    Set<String> selected = new HashSet<>(snapshot.pods().size() * 2);
+    for (PodInfo p : snapshot.pods()) {
+      selected.add(p.name());
+    }
+    this.selectedPods = selected;
+    // The metrics APIs are asked with the Scale's selector: they return samples of the selected
+    // pods only, so a sample of a pod that is not among the snapshot's pods is not one of them.
     this.usageByPod = new LinkedHashMap<>();
     for (PodUsage u : snapshot.podMetrics()) {
-      usageByPod.put(u.pod(), u);
+      if (selected.contains(u.pod())) {
+        usageByPod.put(u.pod(), u);
+      }
     }
   }
 
@@ -182,10 +193,8 @@ final class ReplicaCalculator {
     Map<String, Sample> res = new LinkedHashMap<>(usageByPod.size() * 2);
     for (PodUsage u : usageByPod.values()) {
       if (!container.isEmpty()) {
-        boolean found = false;
         for (PodUsage.ContainerUsage c : u.containers()) {
           if (c.name().equals(container)) {
-            found = true;
             Long v = c.usageMilli().get(resource);
             if (v != null) {
               res.put(u.pod(), new Sample(v, u.timestamp(), u.window()));
@@ -193,15 +202,8 @@ final class ReplicaCalculator {
             break;
           }
         }
-        if (!found) {
-          throw fail(
-              "unable to get metrics for resource "
-                  + resource
-                  + ": failed to get container metrics: container "
-                  + container
-                  + " not present in metrics for pod "
-                  + u.pod());
-        }
+        // A pod whose metrics lack the container gets no sample: the metrics client skips it, so
+        // it counts as a pod with a missing metric (failed and deleted pods are set aside first).
       } else {
         long sum = 0;
         boolean missing = u.containers().isEmpty();
@@ -384,7 +386,8 @@ final class ReplicaCalculator {
     Map<String, Sample> metrics = new LinkedHashMap<>();
     for (CustomMetricValue v : snapshot.customMetrics()) {
       if (v.metricName().equals(m.metricName())
-          && v.describedObject().kind().equalsIgnoreCase("Pod")) {
+          && v.describedObject().kind().equalsIgnoreCase("Pod")
+          && selectedPods.contains(v.describedObject().name())) {
         metrics.put(
             v.describedObject().name(),
             new Sample(v.valueMilli(), v.timestamp(), v.effectiveWindow()));

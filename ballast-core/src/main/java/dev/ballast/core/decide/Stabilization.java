@@ -10,6 +10,12 @@ import java.util.List;
  * Stabilization windows over past recommendations. Each call also records the new unstabilized
  * recommendation the way the HPA does: it overwrites the last sample that fell out of every window,
  * or appends one.
+ *
+ * <p>The controller takes its cutoff ({@code time.Now() - window}) a moment after the reconcile
+ * began, and after it recorded the current size as its first recommendation; a sample exactly
+ * {@code window} before {@code now} is therefore outside the window, and with a 0 s window so is
+ * the recommendation recorded at {@code now}. Hence "in the window" means strictly after {@code now
+ * - window} here, in both rules.
  */
 final class Stabilization {
 
@@ -20,7 +26,7 @@ final class Stabilization {
 
   /**
    * The legacy rule (no {@code behavior}): the highest recommendation within the downscale window,
-   * including the new one; samples older than the window are ignored.
+   * including the new one; samples at or before the window's start are ignored.
    */
   static Result legacy(List<Recommendation> recs, int proposal, Instant now, Duration window) {
     int max = proposal;
@@ -28,7 +34,7 @@ final class Stabilization {
     Instant cutoff = now.minus(window);
     for (int i = 0; i < recs.size(); i++) {
       Recommendation r = recs.get(i);
-      if (r.timestamp().isBefore(cutoff)) {
+      if (!r.timestamp().isAfter(cutoff)) {
         oldIndex = i;
       } else if (r.replicas() > max) {
         max = r.replicas();
@@ -62,7 +68,7 @@ final class Stabilization {
       if (r.timestamp().isAfter(downCutoff)) {
         down = Math.max(r.replicas(), down);
       }
-      if (r.timestamp().isBefore(upCutoff) && r.timestamp().isBefore(downCutoff)) {
+      if (!r.timestamp().isAfter(upCutoff) && !r.timestamp().isAfter(downCutoff)) {
         oldIndex = i;
       }
     }

@@ -8,6 +8,10 @@ public enum EventReason {
   SCALING_STARTED("ScalingStarted", false),
   STAGE_COMPLETED("StageCompleted", false),
   STAGE_RETRIED("StageRetried", true),
+  /**
+   * A removal waits before LEAVE or STOP: a remaining voting member does not answer or is behind.
+   */
+  REMOVAL_HELD("RemovalHeld", true),
   STEP_COMPLETED("StepCompleted", false),
   STEP_FAILED("StepFailed", true),
   SCALED_UP("ScaledUp", false),

@@ -180,11 +180,23 @@ public final class OperationExecutor {
       return Progress.advanced(cancelling);
     }
 
+    if (op.cancelRequested()
+        && op.phase() == Phase.FORWARD
+        && step.kind() == StepKind.ADD
+        && (stage == Stage.REBALANCE || stage == Stage.REBALANCED)) {
+      return undoFill(op, step, now);
+    }
+
     if (!stage.polling() && op.lastError() != null && op.lastAttemptAt() != null) {
       Instant retryAt = op.lastAttemptAt().plus(policy.retryBackoff());
       if (now.isBefore(retryAt)) {
         return Progress.waiting(op, Duration.between(now, retryAt));
       }
+    }
+
+    Optional<Hold> hold = removalHold(step, stage);
+    if (hold.isPresent()) {
+      return hold(op, hold.get(), now);
     }
 
     Operation attempt;
@@ -217,6 +229,31 @@ public final class OperationExecutor {
             ? pending(attempt, result.message(), now)
             : failedAttempt(attempt, result.message(), now);
     }
+  }
+
+  /** The target went back down during a fill: undo this add step only (the mirror of a drain). */
+  private Progress undoFill(Operation op, Step step, Instant now) {
+    List<Step> steps = new ArrayList<>(op.steps().subList(0, op.stepIndex() + 1));
+    steps.add(Step.undoAdd(step.ordinal()));
+    Stage first = Step.undoAdd(step.ordinal()).firstStage(membership.fills());
+    Operation undoing =
+        op.redirected(
+            Phase.ROLLING_BACK,
+            steps,
+            steps.size() - 1,
+            first,
+            "the fill of member " + step.ordinal() + " was cancelled: the target went back down",
+            now);
+    save(undoing);
+    log.info(
+        "operation={} action=cancel-fill member={} stage={}", op.id(), step.ordinal(), op.stage());
+    emit(
+        undoing,
+        EventReason.STAGE_COMPLETED,
+        step.ordinal(),
+        first,
+        "cancelling the fill of member " + step.ordinal() + ": the target went back down");
+    return Progress.advanced(undoing);
   }
 
   // ---------------------------------------------------------------- stage actions
@@ -423,6 +460,131 @@ public final class OperationExecutor {
     return StageResult.done();
   }
 
+  /**
+   * Why removing the member (before LEAVE) or stopping it (before STOP) now could lower the number
+   * of failures the cluster can absorb, if it could: a voting member that remains does not answer,
+   * is not healthy, or is not in sync, or the remaining members disagree about the membership. A
+   * member that never became a voter (an add rolled back before its join) and a LEAVE that already
+   * took effect are not held here: removing a non-voter lowers nothing, and STOP checks again.
+   */
+  private Optional<Hold> removalHold(Step step, Stage stage) {
+    boolean guarded =
+        (stage == Stage.LEAVE && step.kind() != StepKind.ADD)
+            || (stage == Stage.STOP && step.kind() == StepKind.REMOVE);
+    int k = step.ordinal();
+    if (!guarded || runtime.member(k).isEmpty()) {
+      return Optional.empty();
+    }
+    List<Member> remaining = members(step.sizeAfter());
+    ClusterView view;
+    try {
+      view = membership.view(remaining);
+    } catch (RuntimeException e) {
+      return Optional.of(
+          new Hold(Set.of(), "the remaining members could not be asked: " + describe(e)));
+    }
+    if (view.votingMembers().isEmpty()) {
+      return Optional.of(
+          new Hold(
+              Set.of(),
+              "no remaining member reports the voting membership (" + view.detail() + ")"));
+    }
+    if (stage == Stage.LEAVE && !view.votingMembers().contains(k)) {
+      return Optional.empty(); // not (or no longer) a voter: leaving is a no-op
+    }
+    Set<Integer> voters = new TreeSet<>(view.votingMembers());
+    voters.remove(k);
+    Set<Integer> unhealthy = new TreeSet<>();
+    List<String> problems = new ArrayList<>();
+    for (int v : voters) {
+      Optional<ClusterView.MemberStatus> status =
+          view.members().stream().filter(m -> m.ordinal() == v).findFirst();
+      if (status.isEmpty()) {
+        unhealthy.add(v);
+        problems.add(
+            "member " + v + " votes but is not among the members " + ordinals(step.sizeAfter()));
+      } else if (!status.get().healthy()) {
+        unhealthy.add(v);
+        problems.add(
+            "member "
+                + v
+                + " ("
+                + status.get().role()
+                + ") is not healthy: "
+                + status.get().detail());
+      }
+    }
+    // Before STOP, a disagreement fails the stage itself (it cannot prove the member left).
+    if (!view.consistent() && stage == Stage.LEAVE) {
+      problems.add("the remaining members disagree about the membership (" + view.detail() + ")");
+    }
+    if (problems.isEmpty()) {
+      List<Member> voting = remaining.stream().filter(m -> voters.contains(m.ordinal())).toList();
+      Optional<String> behind;
+      try {
+        behind = membership.notInSync(voting);
+      } catch (RuntimeException e) {
+        behind = Optional.of("cannot tell whether they are in sync: " + describe(e));
+      }
+      behind.ifPresent(problems::add);
+    }
+    return problems.isEmpty()
+        ? Optional.empty()
+        : Optional.of(new Hold(unhealthy, String.join("; ", problems)));
+  }
+
+  /** Why a removal is held, and the voting members found unhealthy (empty when none is named). */
+  private record Hold(Set<Integer> unhealthy, String why) {}
+
+  /**
+   * Keeps the step before its LEAVE or STOP while the removal could lower the failures the cluster
+   * can absorb; journals why (once per change of who is unhealthy) and reports it. A hold before
+   * LEAVE that outlasts the stage's timeout gives the removal up (its drain is cancelled, the
+   * member stays); one before STOP (the member left already) holds until the cluster is back.
+   */
+  private Progress hold(Operation op, Hold hold, Instant now) {
+    Step step = op.currentStep();
+    Stage stage = op.stage();
+    String why =
+        "held before "
+            + stage
+            + " of member "
+            + step.ordinal()
+            + (hold.unhealthy().isEmpty() ? "" : " by members " + hold.unhealthy())
+            + ": "
+            + hold.why()
+            + "; it continues once every remaining voting member answers and is in sync"
+            + (hold.unhealthy().isEmpty()
+                ? ""
+                : " (bring members " + hold.unhealthy() + " back or let them catch up)");
+    if (stage == Stage.LEAVE && timedOut(op, now)) {
+      return failStage(
+          op, stage + " was held for " + policy.timeout(stage) + ": " + hold.why(), now);
+    }
+    String heldBy = why.substring(0, why.indexOf(':'));
+    if (op.lastError() == null || !op.lastError().startsWith(heldBy + ":")) {
+      boolean counted = op == savedAttempt;
+      Operation held = op.withError(why);
+      save(held);
+      if (counted) {
+        savedAttempt = held; // the attempt counted when the stage began is still to be made
+      }
+      log.warn(
+          "operation={} member={} stage={} outcome=held reason=\"{}\"",
+          op.id(),
+          step.ordinal(),
+          stage,
+          hold.why());
+      emit(held, EventReason.REMOVAL_HELD, step.ordinal(), stage, describeStep(step) + ": " + why);
+    } else {
+      current = op == savedAttempt ? op : op.withError(why);
+      if (op == savedAttempt) {
+        savedAttempt = current;
+      }
+    }
+    return Progress.held(current, POLL_INTERVAL);
+  }
+
   private StageResult stopOnceLeft(Step step) {
     int k = step.ordinal();
     if (membership.forgetsAfterStop()) {
@@ -529,6 +691,13 @@ public final class OperationExecutor {
         describeStep(step) + " done: the cluster has " + step.sizeAfter() + " members");
     if (done.stepIndex() + 1 < done.steps().size()) {
       return moveTo(done.atStep(done.stepIndex() + 1, now));
+    }
+    if (done.phase() == Phase.ROLLING_BACK && done.cancelRequested()) {
+      return finish(
+          done,
+          Outcome.CANCELLED,
+          done.failure() + "; the cluster stays at " + step.sizeAfter() + " members",
+          now);
     }
     if (done.phase() == Phase.ROLLING_BACK) {
       return finish(
@@ -684,8 +853,11 @@ public final class OperationExecutor {
           steps.get(steps.size() - 1).sizeAfter());
       return Progress.advanced(rollingBack);
     }
-    // A removal that has not left yet is abandoned after stopping its drain.
-    if (stage == Stage.DRAIN || stage == Stage.DRAINED) {
+    // A removal that has not left yet is abandoned after stopping its drain (a held LEAVE never
+    // ran: the member still votes).
+    if (stage == Stage.DRAIN
+        || stage == Stage.DRAINED
+        || (stage == Stage.LEAVE && error.startsWith(Stage.LEAVE + " was held for "))) {
       Operation cancelling =
           failed.redirected(
               Phase.CANCELLING, failed.steps(), failed.stepIndex(), Stage.CANCEL_DRAIN, what, now);

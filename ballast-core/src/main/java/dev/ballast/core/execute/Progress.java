@@ -7,12 +7,19 @@ import java.util.Optional;
 /**
  * What one {@code tick()} did: the operation as it now stands (empty when none is in flight),
  * whether it moved to another stage or ended, and how long the caller may wait before the next tick
- * is useful ({@link Duration#ZERO} after progress).
+ * is useful ({@link Duration#ZERO} after progress). {@code held}: a removal is held before LEAVE or
+ * STOP because a remaining voting member does not answer or is behind (the operation's {@code
+ * lastError} says which); it goes on by itself once they are back.
  */
-public record Progress(Optional<Operation> operation, boolean advanced, Duration nextTick) {
+public record Progress(
+    Optional<Operation> operation, boolean advanced, Duration nextTick, boolean held) {
   public Progress {
     Objects.requireNonNull(operation, "operation");
     Objects.requireNonNull(nextTick, "nextTick");
+  }
+
+  public Progress(Optional<Operation> operation, boolean advanced, Duration nextTick) {
+    this(operation, advanced, nextTick, false);
   }
 
   static Progress idle() {
@@ -25,6 +32,10 @@ public record Progress(Optional<Operation> operation, boolean advanced, Duration
 
   static Progress waiting(Operation operation, Duration nextTick) {
     return new Progress(Optional.of(operation), false, nextTick);
+  }
+
+  static Progress held(Operation operation, Duration nextTick) {
+    return new Progress(Optional.of(operation), false, nextTick, true);
   }
 
   /** Whether no operation is in flight and none just ended. */

@@ -19,8 +19,9 @@ public sealed interface ScaleResponse
   record Unchanged(int replicas, String message) implements ScaleResponse {}
 
   /**
-   * The in-flight operation was changed: a pending removal will be cancelled, or a shrink will stop
-   * earlier. {@code message} says what happens next.
+   * The in-flight operation was changed: a pending removal will be cancelled, a shrink will stop
+   * earlier, or a running fill of a new member will be cancelled and its add undone. {@code
+   * message} says what happens next.
    */
   record Retargeted(Operation operation, String message) implements ScaleResponse {}
 }

@@ -237,6 +237,32 @@ public final class ScalingController {
                 + next);
       }
     }
+    boolean pendingFill =
+        op.phase() == Phase.FORWARD
+            && !op.shrinks()
+            && step.kind() == StepKind.ADD
+            && (op.stage() == Stage.REBALANCE || op.stage() == Stage.REBALANCED);
+    if (pendingFill && target <= step.sizeBefore() && !op.cancelRequested()) {
+      // The mirror of a cancelled drain: stop moving data onto the new member and undo its add.
+      Optional<Refusal> refusal = planner.check(step.sizeBefore(), target);
+      if (refusal.isPresent() && target != step.sizeBefore()) {
+        return refuse(request, step.sizeBefore(), refusal.get());
+      }
+      Operation cancelling = op.withCancelRequested(clock.instant());
+      executor.replace(cancelling);
+      String next =
+          target == step.sizeBefore()
+              ? ""
+              : "; request " + target + " again once it is done to shrink further";
+      return new ScaleResponse.Retargeted(
+          cancelling,
+          "cancelling the fill of member "
+              + step.ordinal()
+              + ": what moved onto it is moved back and it leaves; the cluster will stay at "
+              + step.sizeBefore()
+              + " members"
+              + next);
+    }
     return refuse(
         request,
         op.from(),

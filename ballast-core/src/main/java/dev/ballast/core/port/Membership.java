@@ -74,6 +74,30 @@ public interface Membership {
    */
   default void cancelRebalance(Member joined, List<Member> current) {}
 
+  /**
+   * Empty when every member of {@code members} answers and has what the cluster committed (in sync
+   * with its leader, when the protocol has one), else why not, naming each member that is behind.
+   * The executor asks it of the voting members that remain before a member leaves or is stopped, so
+   * that a removal never lowers the number of failures the cluster can absorb. By default, each
+   * member must be {@link #notReady ready} among the others; adapters that can ask every member at
+   * once override it.
+   */
+  default Optional<String> notInSync(List<Member> members) {
+    List<String> behind = new java.util.ArrayList<>();
+    for (Member m : members) {
+      List<Member> others = members.stream().filter(o -> o.ordinal() != m.ordinal()).toList();
+      notReady(m, others)
+          .ifPresent(
+              why ->
+                  behind.add(
+                      "member "
+                          + m.ordinal()
+                          + " is not in sync"
+                          + (why.isBlank() ? "" : ": " + why)));
+    }
+    return behind.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", behind));
+  }
+
   /** Starts handing the member's data or sessions to the remaining members. */
   void drain(Member leaving, List<Member> remaining);
 

@@ -47,17 +47,6 @@ class OperationExecutorFillTest {
         .toList();
   }
 
-  private static void tickUntil(World world, ScalingController controller, Stage stage) {
-    for (int i = 0; i < 100; i++) {
-      if (controller.inFlight().map(Operation::stage).orElse(null) == stage) {
-        return;
-      }
-      controller.tick();
-      world.clock.advance(Duration.ofSeconds(1));
-    }
-    throw new AssertionError("never reached " + stage + ": " + controller.inFlight());
-  }
-
   @Test
   void aSystemThatNeedsNoFillWalksExactlyTheAddStagesItWalkedBefore() {
     // given a ZooKeeper-like system: members serve once they joined
@@ -144,7 +133,7 @@ class OperationExecutorFillTest {
     World world = filling(3, 1000);
     ScalingController controller = world.controller();
     controller.request(ScaleRequest.manual(4));
-    tickUntil(world, controller, Stage.REBALANCED);
+    world.tickUntil(controller, Stage.REBALANCED);
 
     // when
     Progress first = controller.tick();
@@ -199,7 +188,7 @@ class OperationExecutorFillTest {
     World world = filling(10, 1000);
     ScalingController controller = world.controller();
     controller.request(ScaleRequest.manual(4));
-    tickUntil(world, controller, Stage.REBALANCED);
+    world.tickUntil(controller, Stage.REBALANCED);
     controller.tick();
     long moved = world.membership.held(3);
 
@@ -219,6 +208,56 @@ class OperationExecutorFillTest {
     assertThat(world.membership.count(Call.LEAVE, 3)).isZero();
     assertThat(world.runtime.hasData(3)).isTrue();
     assertThat(world.membership.lostData()).isEmpty();
+  }
+
+  @Test
+  void aFillIsCancelledWhenTheTargetGoesBackDownAndWhatMovedIsMovedBack() {
+    // given a fill under way
+    World world = filling(10, 1000);
+    ScalingController controller = world.controller();
+    controller.request(ScaleRequest.manual(4));
+    world.tickUntil(controller, Stage.REBALANCED);
+    controller.tick();
+    assertThat(world.membership.held(3)).isPositive();
+
+    // when the target goes back to 3
+    ScaleResponse response = controller.request(ScaleRequest.manual(3));
+    Operation end = world.runToEnd(controller).operation().orElseThrow();
+
+    // then
+    assertThat(response).isInstanceOf(ScaleResponse.Retargeted.class);
+    assertThat(((ScaleResponse.Retargeted) response).message())
+        .isEqualTo(
+            "cancelling the fill of member 3: what moved onto it is moved back and it leaves;"
+                + " the cluster will stay at 3 members");
+    assertThat(end.outcome()).isEqualTo(Outcome.CANCELLED);
+    assertThat(end.message())
+        .isEqualTo(
+            "the fill of member 3 was cancelled: the target went back down; the cluster stays at"
+                + " 3 members");
+    assertThat(world.membership.count(Call.CANCEL_REBALANCE, 3)).isEqualTo(1);
+    assertThat(world.membership.held(3)).isZero();
+    assertThat(world.membership.lostData()).isEmpty();
+    assertThat(world.membership.voting()).containsExactlyInAnyOrder(0, 1, 2);
+    assertThat(world.runtime.running()).containsExactlyInAnyOrder(0, 1, 2);
+    assertThat(world.listener.codes()).last().isEqualTo("ScalingCancelled");
+  }
+
+  @Test
+  void aLowerTargetOutsideAFillIsStillRefusedWhileAnAddRuns() {
+    // given a filling system's add at JOIN
+    World world = filling(10, 1000);
+    ScalingController controller = world.controller();
+    controller.request(ScaleRequest.manual(4));
+    world.tickUntil(controller, Stage.JOIN);
+
+    // when
+    ScaleResponse response = controller.request(ScaleRequest.manual(3));
+
+    // then
+    assertThat(response).isInstanceOf(ScaleResponse.Refused.class);
+    assertThat(world.runToEnd(controller).operation().orElseThrow().outcome())
+        .isEqualTo(Outcome.SUCCEEDED);
   }
 
   @Test

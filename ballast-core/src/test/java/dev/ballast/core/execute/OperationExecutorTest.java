@@ -21,17 +21,6 @@ class OperationExecutorTest {
     return world.runToEnd(controller).operation().orElseThrow();
   }
 
-  private static void tickUntil(World world, ScalingController controller, Stage stage) {
-    for (int i = 0; i < 100; i++) {
-      if (controller.inFlight().map(Operation::stage).orElse(null) == stage) {
-        return;
-      }
-      controller.tick();
-      world.clock.advance(Duration.ofSeconds(1));
-    }
-    throw new AssertionError("never reached " + stage + ": " + controller.inFlight());
-  }
-
   @Test
   void rollsBackARefusedJoinAndLeavesTheClusterHealthyAtTheOldSize() {
     // given
@@ -61,7 +50,7 @@ class OperationExecutorTest {
     World world = World.ofSize(3);
     ScalingController controller = world.controller();
     controller.request(ScaleRequest.manual(4));
-    tickUntil(world, controller, Stage.JOIN);
+    world.tickUntil(controller, Stage.JOIN);
 
     // when the new member's process dies before it joins
     world.runtime.kill(3);
@@ -125,7 +114,7 @@ class OperationExecutorTest {
     world.membership.hang(Call.IS_READY);
     ScalingController controller = world.controller();
     controller.request(ScaleRequest.manual(4));
-    tickUntil(world, controller, Stage.READY);
+    world.tickUntil(controller, Stage.READY);
     Duration waited = Duration.ZERO;
 
     // when
@@ -155,7 +144,7 @@ class OperationExecutorTest {
     world.membership.failNext(Call.JOIN, 2);
     ScalingController controller = world.controller();
     controller.request(ScaleRequest.manual(4));
-    tickUntil(world, controller, Stage.JOIN);
+    world.tickUntil(controller, Stage.JOIN);
 
     // when the first attempt fails
     controller.tick();
@@ -204,7 +193,7 @@ class OperationExecutorTest {
     world.membership.drainPolls(0);
     ScalingController controller = world.controller();
     controller.request(ScaleRequest.manual(4));
-    tickUntil(world, controller, Stage.STOP);
+    world.tickUntil(controller, Stage.STOP);
 
     // when
     world.membership.disagree();
@@ -303,5 +292,137 @@ class OperationExecutorTest {
     assertThat(world.runtime.hasData(3)).isFalse();
     assertThat(world.runtime.hasRetainedData(3)).isTrue();
     assertThat(world.runtime.members()).hasSize(3);
+  }
+
+  @Test
+  void holdsTheLeaveWhileARemainingVoterIsDownAndFinishesOnceItIsBack() {
+    // given 5 members shrinking to 3, member 4 drained and about to leave
+    World world = World.ofSize(5);
+    world.membership.drainPolls(0);
+    ScalingController controller = world.controller();
+    controller.request(ScaleRequest.manual(3));
+    tickUntil(world, controller, Stage.LEAVE);
+
+    // when a remaining voter dies before member 4 leaves
+    world.runtime.kill(1);
+    for (int i = 0; i < 30; i++) {
+      controller.tick();
+      world.clock.advance(Duration.ofSeconds(1));
+    }
+
+    // then member 4 is neither removed nor stopped, and the hold names member 1
+    Operation held = controller.inFlight().orElseThrow();
+    assertThat(held.stage()).isEqualTo(Stage.LEAVE);
+    assertThat(held.currentStep().ordinal()).isEqualTo(4);
+    assertThat(held.lastError())
+        .contains("member 1")
+        .contains("not running")
+        .contains("every remaining voting member answers and is in sync");
+    assertThat(world.membership.count(Call.LEAVE, 4)).isZero();
+    assertThat(world.membership.voting()).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
+    assertThat(world.runtime.running()).contains(4);
+    assertThat(world.listener.codes()).contains("RemovalHeld");
+
+    // when member 1 comes back, the operation finishes by itself
+    world.runtime.start(world.runtime.member(1).orElseThrow(), java.util.Map.of());
+    Operation end = world.runToEnd(controller).operation().orElseThrow();
+
+    // then
+    assertThat(end.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(world.membership.voting()).containsExactlyInAnyOrder(0, 1, 2);
+    assertThat(world.runtime.running()).containsExactlyInAnyOrder(0, 1, 2);
+  }
+
+  @Test
+  void cancelsTheDrainWhenARemainingVoterStaysDownPastTheLeaveTimeout() {
+    // given
+    World world =
+        World.ofSize(
+            5,
+            World.defaultPolicy()
+                .timeouts(
+                    StageTimeouts.uniform(Duration.ofMinutes(5))
+                        .with(Stage.LEAVE, Duration.ofMinutes(1)))
+                .build());
+    world.membership.drainPolls(0);
+    ScalingController controller = world.controller();
+    controller.request(ScaleRequest.manual(3));
+    tickUntil(world, controller, Stage.LEAVE);
+
+    // when
+    world.runtime.kill(1);
+    Operation end = world.runToEnd(controller).operation().orElseThrow();
+
+    // then the removal is given up, the drain undone, and the ensemble keeps its 5 voters
+    assertThat(end.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(end.message())
+        .startsWith("removing member 4 failed at LEAVE: LEAVE was held for PT1M:")
+        .contains("member 1")
+        .endsWith("its drain was cancelled; the cluster stays at 5 members");
+    assertThat(world.membership.count(Call.CANCEL_DRAIN, 4)).isEqualTo(1);
+    assertThat(world.membership.count(Call.LEAVE, 4)).isZero();
+    assertThat(world.membership.voting()).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
+    assertThat(world.runtime.running()).containsExactlyInAnyOrder(0, 2, 3, 4);
+  }
+
+  @Test
+  void holdsTheLeaveWhileARemainingVoterIsNotInSync() {
+    // given
+    World world = World.ofSize(5);
+    world.membership.drainPolls(0);
+    ScalingController controller = world.controller();
+    controller.request(ScaleRequest.manual(4));
+    tickUntil(world, controller, Stage.LEAVE);
+
+    // when member 2 falls behind
+    world.membership.lag(2);
+    for (int i = 0; i < 10; i++) {
+      controller.tick();
+      world.clock.advance(Duration.ofSeconds(1));
+    }
+
+    // then
+    assertThat(controller.inFlight().orElseThrow().lastError()).contains("member 2 is behind");
+    assertThat(world.membership.count(Call.LEAVE, 4)).isZero();
+
+    // when it catches up
+    world.membership.heal();
+    Operation end = world.runToEnd(controller).operation().orElseThrow();
+
+    // then
+    assertThat(end.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(world.membership.voting()).containsExactlyInAnyOrder(0, 1, 2, 3);
+  }
+
+  @Test
+  void holdsTheStopWhileARemainingVoterIsDownAndStopsOnceItIsBack() {
+    // given member 4 has left the voting membership
+    World world = World.ofSize(5);
+    world.membership.drainPolls(0);
+    ScalingController controller = world.controller();
+    controller.request(ScaleRequest.manual(4));
+    tickUntil(world, controller, Stage.STOP);
+
+    // when a remaining voter dies before member 4 is stopped, for longer than STOP's timeout
+    world.runtime.kill(3);
+    for (int i = 0; i < 400; i++) {
+      controller.tick();
+      world.clock.advance(Duration.ofSeconds(1));
+    }
+
+    // then member 4 keeps running and the operation stays in flight, held
+    Operation held = controller.inFlight().orElseThrow();
+    assertThat(held.stage()).isEqualTo(Stage.STOP);
+    assertThat(held.lastError()).contains("member 3");
+    assertThat(world.runtime.running()).contains(4);
+    assertThat(world.runtime.calls()).doesNotContain("STOP 4");
+
+    // when member 3 comes back
+    world.runtime.start(world.runtime.member(3).orElseThrow(), java.util.Map.of());
+    Operation end = world.runToEnd(controller).operation().orElseThrow();
+
+    // then
+    assertThat(end.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(world.runtime.running()).containsExactlyInAnyOrder(0, 1, 2, 3);
   }
 }

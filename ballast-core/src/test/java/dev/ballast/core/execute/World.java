@@ -78,6 +78,18 @@ final class World {
     return fail("the operation did not end within 1000 ticks: " + controller.inFlight());
   }
 
+  /** Ticks (a second of clock each) until the operation in flight is at {@code stage}. */
+  void tickUntil(ScalingController controller, dev.ballast.core.plan.Stage stage) {
+    for (int i = 0; i < 100; i++) {
+      if (controller.inFlight().map(Operation::stage).orElse(null) == stage) {
+        return;
+      }
+      controller.tick();
+      clock.advance(Duration.ofSeconds(1));
+    }
+    throw new AssertionError("never reached " + stage + ": " + controller.inFlight());
+  }
+
   /** The last OPERATION record. */
   Optional<HistoryRecord> lastOperation() {
     List<HistoryRecord> ops = history.ofKind(RecordKind.OPERATION);

@@ -57,6 +57,7 @@ public final class FakeMembership implements Membership {
   private final Map<Integer, Integer> fillPollsLeft = new HashMap<>();
   private final Map<Integer, Long> held = new HashMap<>();
   private final List<String> lostData = new ArrayList<>();
+  private final Set<Integer> lagging = new TreeSet<>();
   private int drainPolls = 1;
   private int fillPolls = -1;
   private long fillUnits;
@@ -190,6 +191,16 @@ public final class FakeMembership implements Membership {
   }
 
   @Override
+  public synchronized Optional<String> notInSync(List<Member> members) {
+    List<String> behind =
+        members.stream()
+            .filter(m -> lagging.contains(m.ordinal()))
+            .map(m -> "member " + m.ordinal() + " is behind the leader")
+            .toList();
+    return behind.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", behind));
+  }
+
+  @Override
   public synchronized void drain(Member leaving, List<Member> remaining) {
     call(Call.DRAIN, leaving.ordinal());
     drainPollsLeft.putIfAbsent(leaving.ordinal(), drainPolls);
@@ -292,8 +303,14 @@ public final class FakeMembership implements Membership {
     hung.add(call);
   }
 
-  /** Lifts every failure, refusal and hang. */
+  /** The member answers but falls behind the others ({@link #notInSync} names it). */
+  public synchronized void lag(int ordinal) {
+    lagging.add(ordinal);
+  }
+
+  /** Lifts every failure, refusal, hang and lag. */
   public synchronized void heal() {
+    lagging.clear();
     failNext.clear();
     refused.clear();
     hung.clear();

@@ -8,6 +8,7 @@ import dev.ballast.local.LocalWiring;
 import dev.ballast.local.ScaleResult;
 import dev.ballast.local.config.ClusterFile;
 import dev.ballast.local.config.ClusterFileException;
+import dev.ballast.members.etcd.EtcdServerConfig;
 import dev.ballast.members.zookeeper.ZooKeeperManualFloor;
 import dev.ballast.members.zookeeper.ZooKeeperServerConfig;
 import java.io.IOException;
@@ -19,12 +20,21 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * Times a local ZooKeeper ensemble going 3 → 5 and 5 → 3 through Ballast (the same engine, journal
- * and verification as {@code ballast scale}) next to the floor: the same steps done by hand with
- * plain ZooKeeper commands ({@link ZooKeeperManualFloor}). Both sides use the same server settings
- * ({@link ZooKeeperServerConfig#defaults()}) and start from a formed 3-server ensemble.
+ * Times a local ZooKeeper ensemble or etcd cluster going 3 → 5 and 5 → 3 through Ballast (the same
+ * engine, journal and verification as {@code ballast scale}) next to the floor: the same steps done
+ * by hand with the system's own API ({@link ZooKeeperManualFloor}, {@link EtcdManualFloor}). Both
+ * sides use the same server settings and start from a formed 3-member cluster.
  */
 public final class ScaleBench {
+
+  /** The system a bench scales. */
+  public enum BenchSystem {
+    ZOOKEEPER,
+    ETCD
+  }
+
+  /** Wall times of the floor: the whole 3 → 5 and 5 → 3 changes done by hand. */
+  public record Floor(Duration threeToFive, Duration fiveToThree) {}
 
   /** Wall times of one run of each side. */
   public record Figures(
@@ -58,9 +68,29 @@ public final class ScaleBench {
   public static Figures run(
       Path workDir, String classPath, Consumer<String> progress, ExecutionListener stages)
       throws ClusterOperationException {
-    progress.accept("floor: plain ZooKeeper steps (getConfig, start, wait for follower, reconfig)");
-    ZooKeeperManualFloor.Result floor =
-        ZooKeeperManualFloor.measure(workDir.resolve("floor"), classPath);
+    return run(BenchSystem.ZOOKEEPER, workDir, classPath, progress, stages);
+  }
+
+  /** As {@link #run(Path, String, Consumer, ExecutionListener)}, for {@code system}. */
+  public static Figures run(
+      BenchSystem system,
+      Path workDir,
+      String classPath,
+      Consumer<String> progress,
+      ExecutionListener stages)
+      throws ClusterOperationException {
+    Floor floor;
+    if (system == BenchSystem.ETCD) {
+      progress.accept(
+          "floor: etcd member API by hand (add --learner, start, promote; remove, stop)");
+      floor = EtcdManualFloor.measure(workDir.resolve("floor"), etcdBinary());
+    } else {
+      progress.accept(
+          "floor: plain ZooKeeper steps (getConfig, start, wait for follower, reconfig)");
+      ZooKeeperManualFloor.Result zk =
+          ZooKeeperManualFloor.measure(workDir.resolve("floor"), classPath);
+      floor = new Floor(zk.threeToFive(), zk.fiveToThree());
+    }
     progress.accept(
         "floor: 3->5 "
             + floor.threeToFive().toMillis()
@@ -68,11 +98,11 @@ public final class ScaleBench {
             + floor.fiveToThree().toMillis()
             + " ms");
 
-    ClusterFile cluster = benchCluster(workDir.resolve("ballast"));
+    ClusterFile cluster = benchCluster(system, workDir.resolve("ballast"));
     try (LocalWiring wiring = LocalWiring.exclusive(cluster, Clock.systemUTC())) {
       LocalClusterControl control = new LocalClusterControl(wiring);
       try {
-        progress.accept("ballast: forming a 3-server ensemble (not timed)");
+        progress.accept("ballast: forming a 3-member cluster (not timed)");
         control.up(Duration.ofMinutes(2), line -> {});
         long t0 = System.nanoTime();
         ScaleResult up = control.scale(5, stages);
@@ -109,8 +139,17 @@ public final class ScaleBench {
     }
   }
 
-  private static ClusterFile benchCluster(Path dir) {
+  private static Path etcdBinary() {
+    return EtcdServerConfig.defaultBinary(System.getenv(), System.getProperty("user.home"));
+  }
+
+  private static ClusterFile benchCluster(BenchSystem system, Path dir) {
     ZooKeeperServerConfig defaults = ZooKeeperServerConfig.defaults();
+    String member =
+        system == BenchSystem.ETCD
+            ? "kind: etcd"
+            : "kind: zookeeper\n    heap: %dm\n    tickTime: %dms"
+                .formatted(defaults.maxHeapMegabytes(), defaults.tickTime().toMillis());
     String yaml =
         """
         apiVersion: ballast.dev/v1alpha1
@@ -123,11 +162,9 @@ public final class ScaleBench {
           minReplicas: 3
           maxReplicas: 5
           member:
-            kind: zookeeper
-            heap: %dm
-            tickTime: %dms
+            %s
         """
-            .formatted(defaults.maxHeapMegabytes(), defaults.tickTime().toMillis());
+            .formatted(member);
     try {
       Files.createDirectories(dir);
       Path file = dir.resolve("bench.yaml");

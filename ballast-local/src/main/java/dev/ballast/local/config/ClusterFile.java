@@ -2,13 +2,12 @@ package dev.ballast.local.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.ballast.api.InputDocuments;
+import dev.ballast.api.InvalidDocumentException;
 import dev.ballast.core.policy.ScalingPolicy;
 import dev.ballast.core.predict.PredictionSettings;
 import dev.ballast.members.hooks.HooksSpec;
 import dev.ballast.members.peers.PeerListSpec;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -67,10 +66,9 @@ public record ClusterFile(
     String label = String.valueOf(file.getFileName());
     String text;
     try {
-      text = Files.readString(absolute, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ClusterFileException(
-          List.of(label + ": cannot read the cluster file (" + describe(e) + ")"));
+      text = InputDocuments.readText(absolute, InputDocuments.MAX_CONFIG_BYTES, label);
+    } catch (InvalidDocumentException e) {
+      throw new ClusterFileException(List.of(e.getMessage()));
     }
     return parse(text, absolute);
   }
@@ -88,9 +86,5 @@ public record ClusterFile(
   /** A null node when the file has no {@code behavior}. */
   public JsonNode behavior() {
     return behavior.deepCopy();
-  }
-
-  private static String describe(IOException e) {
-    return e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage();
   }
 }

@@ -1,9 +1,8 @@
 package dev.ballast.local.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ballast.api.InputDocuments;
+import dev.ballast.api.InvalidDocumentException;
 import dev.ballast.api.PredictionReader;
 import dev.ballast.core.plan.Stage;
 import dev.ballast.core.policy.NodeCountSizing;
@@ -18,6 +17,7 @@ import dev.ballast.core.port.DataPolicy;
 import dev.ballast.core.predict.PredictionSettings;
 import dev.ballast.members.hooks.HooksSpec;
 import dev.ballast.members.peers.PeerListSpec;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +43,9 @@ final class ClusterFileReader {
   static final String KIND = "LocalCluster";
   static final Duration DEFAULT_SYNC_PERIOD = Duration.ofSeconds(15);
   static final Duration DEFAULT_TICK_TIME = Duration.ofMillis(500);
+  // ZooKeeper's basic time unit: below 10 ms its timers misbehave; above a minute nothing works.
+  static final Duration MIN_TICK_TIME = Duration.ofMillis(10);
+  static final Duration MAX_TICK_TIME = Duration.ofMinutes(1);
   static final String DEFAULT_HEAP = "128m";
   static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -50,7 +53,6 @@ final class ClusterFileReader {
   private static final Pattern HEAP = Pattern.compile("[1-9][0-9]{0,5}[kKmMgG]");
   private static final Pattern PORT_NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final Path file;
   private final String label;
@@ -64,11 +66,9 @@ final class ClusterFileReader {
   ClusterFile read(String yaml) throws ClusterFileException {
     JsonNode root;
     try {
-      root = YAML.readTree(yaml);
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + "";
-      throw new ClusterFileException(
-          List.of(label + ": not valid YAML" + where + ": " + e.getOriginalMessage()));
+      root = InputDocuments.parse(yaml, InputDocuments.Syntax.YAML, label);
+    } catch (InvalidDocumentException e) {
+      throw new ClusterFileException(List.of(e.getMessage()));
     }
     if (root == null || !root.isObject()) {
       throw new ClusterFileException(
@@ -318,7 +318,23 @@ final class ClusterFileReader {
     String raw = text(spec, "spec", "stateDir", false).orElse(".ballast/" + name);
     try {
       Path base = file.getParent() == null ? Path.of("") : file.getParent();
-      return base.resolve(raw).toAbsolutePath().normalize();
+      Path dir = base.resolve(raw).toAbsolutePath().normalize();
+      // The directory is created later: the nearest part that exists must be a directory.
+      for (Path p = dir; p != null; p = p.getParent()) {
+        if (Files.exists(p)) {
+          if (!Files.isDirectory(p)) {
+            problem(
+                "spec.stateDir",
+                p
+                    + " is a file, not a directory; name a directory (or leave stateDir out for"
+                    + " .ballast/"
+                    + name
+                    + ")");
+          }
+          break;
+        }
+      }
+      return dir;
     } catch (InvalidPathException e) {
       problem("spec.stateDir", "must be a directory path (" + e.getReason() + ")");
       return Path.of("").toAbsolutePath();
@@ -366,11 +382,22 @@ final class ClusterFileReader {
           List.of(),
           List.of(),
           Map.of(),
+          null,
           OptionalLong.empty());
     }
     String p = "spec.member";
     known(
-        node, p, "kind", "host", "heap", "tickTime", "command", "ports", "env", "storageCapacity");
+        node,
+        p,
+        "kind",
+        "host",
+        "heap",
+        "tickTime",
+        "command",
+        "ports",
+        "env",
+        "binary",
+        "storageCapacity");
     OptionalLong capacity = OptionalLong.empty();
     Optional<String> capacityText = text(node, p, "storageCapacity", false);
     if (capacityText.isPresent()) {
@@ -388,7 +415,7 @@ final class ClusterFileReader {
     }
     MemberKind kind = choice(node, p, "kind", MemberKind.class).orElse(null);
     if (kind == null && !node.has("kind")) {
-      problem(p + ".kind", "is required: zookeeper or command");
+      problem(p + ".kind", "is required: zookeeper, etcd or command");
     }
     String host = text(node, p, "host", false).orElse(DEFAULT_HOST);
     String heap = text(node, p, "heap", false).orElse(DEFAULT_HEAP);
@@ -396,6 +423,13 @@ final class ClusterFileReader {
       problem(p + ".heap", "must be a JVM heap size such as 128m or 1g");
     }
     Duration tickTime = duration(node, p, "tickTime").orElse(DEFAULT_TICK_TIME);
+    if (tickTime.compareTo(MIN_TICK_TIME) < 0 || tickTime.compareTo(MAX_TICK_TIME) > 0) {
+      problem(
+          p + ".tickTime",
+          "must be between 10ms and 1m (ZooKeeper's basic time unit, e.g. 500ms), was "
+              + Durations.format(tickTime));
+      tickTime = DEFAULT_TICK_TIME;
+    }
     List<String> command = stringList(node, p, "command");
     List<String> ports = stringList(node, p, "ports");
     Map<String, String> env = stringMap(node, p, "env");
@@ -427,6 +461,17 @@ final class ClusterFileReader {
         checkPlaceholders(command.get(i), p + ".command[" + i + "]", ports);
       }
     }
+    Path binary = null;
+    if (kind == MemberKind.ETCD) {
+      for (String field : List.of("command", "ports", "heap", "tickTime")) {
+        if (node.has(field)) {
+          problem(p + "." + field, "does not apply to kind etcd; remove it");
+        }
+      }
+      binary = text(node, p, "binary", false).map(this::relativeToFile).orElse(null);
+    } else if (node.has("binary")) {
+      problem(p + ".binary", "only applies to kind etcd; remove it");
+    }
     return new MemberSpec(
         kind == null ? MemberKind.COMMAND : kind,
         host,
@@ -435,7 +480,18 @@ final class ClusterFileReader {
         command,
         ports,
         env,
+        binary,
         capacity);
+  }
+
+  private Path relativeToFile(String raw) {
+    try {
+      Path base = file.getParent() == null ? Path.of("") : file.getParent();
+      return base.resolve(raw).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      problem("spec.member.binary", "must be a file path (" + e.getReason() + ")");
+      return null;
+    }
   }
 
   private void checkPlaceholders(String arg, String path, List<String> ports) {
@@ -460,7 +516,11 @@ final class ClusterFileReader {
   private MembershipType membership(JsonNode spec, MemberSpec member) {
     JsonNode node = object(spec, "spec", "membership", false);
     MembershipType type =
-        member.kind() == MemberKind.ZOOKEEPER ? MembershipType.ZOOKEEPER : MembershipType.NONE;
+        switch (member.kind()) {
+          case ZOOKEEPER -> MembershipType.ZOOKEEPER;
+          case ETCD -> MembershipType.ETCD;
+          default -> MembershipType.NONE;
+        };
     if (node != null) {
       if (!"hooks".equals(node.path("type").asText())) {
         known(node, "spec.membership", "type");
@@ -475,6 +535,9 @@ final class ClusterFileReader {
               "membership zookeeper needs a port named '" + needed + "'; add it to the list");
         }
       }
+    }
+    if (type == MembershipType.ETCD && member.kind() != MemberKind.ETCD) {
+      problem("spec.membership.type", "etcd needs spec.member.kind etcd");
     }
     return type;
   }

@@ -1,11 +1,17 @@
 package dev.ballast.local.config;
 
 /**
- * What a local member runs: a built-in ZooKeeper server, or any program from a command template.
+ * What a local member runs: a built-in ZooKeeper server, an etcd server, or any program from a
+ * command template.
  */
 public enum MemberKind {
   /** A ZooKeeper server ({@code QuorumPeerMain}) in its own JVM, from Ballast's own class path. */
   ZOOKEEPER,
+  /**
+   * An etcd server ({@code etcd} from {@link MemberSpec#binary()}, by default the one the project's
+   * {@code scripts/install-test-tools} builds), with the ports {@code client} and {@code peer}.
+   */
+  ETCD,
   /** A user's program started from {@link MemberSpec#command()} with its placeholders filled in. */
   COMMAND
 }

@@ -1,5 +1,7 @@
 package dev.ballast.local.config;
 
+import dev.ballast.members.etcd.EtcdServerConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +13,10 @@ import java.util.OptionalLong;
  * fixed ({@code client}, {@code quorum}, {@code election}, {@code admin}) and {@code heap}/{@code
  * tickTime} tune the server; for {@link MemberKind#COMMAND} {@code command} is an argument list
  * whose placeholders ({@code {ordinal}}, {@code {id}}, {@code {dataDir}}, {@code {host}}, {@code
- * {port:NAME}}) are filled in per member and {@code ports} names the ports to reserve. {@code
- * storageCapacityBytes} is each member's storage capacity, the divisor of the {@code
- * data_dir_usage} metric (empty when not set).
+ * {port:NAME}}) are filled in per member and {@code ports} names the ports to reserve. For {@link
+ * MemberKind#ETCD} the ports are {@code client} and {@code peer}, and {@code binary} (nullable) is
+ * the etcd executable when not the default one. {@code storageCapacityBytes} is each member's
+ * storage capacity, the divisor of the {@code data_dir_usage} metric (empty when not set).
  */
 public record MemberSpec(
     MemberKind kind,
@@ -23,6 +26,7 @@ public record MemberSpec(
     List<String> command,
     List<String> ports,
     Map<String, String> env,
+    Path binary,
     OptionalLong storageCapacityBytes) {
 
   /** The port names of a built-in ZooKeeper member. */
@@ -41,6 +45,10 @@ public record MemberSpec(
 
   /** The names of the ports each member gets, in a stable order. */
   public List<String> portNames() {
-    return kind == MemberKind.ZOOKEEPER ? ZOOKEEPER_PORTS : ports;
+    return switch (kind) {
+      case ZOOKEEPER -> ZOOKEEPER_PORTS;
+      case ETCD -> EtcdServerConfig.PORTS;
+      default -> ports;
+    };
   }
 }

@@ -4,6 +4,8 @@ package dev.ballast.local.config;
 public enum MembershipType {
   /** ZooKeeper dynamic reconfiguration ({@code reconfig -add/-remove}). */
   ZOOKEEPER,
+  /** etcd's member API: learner add, promote, member remove. */
+  ETCD,
   /**
    * The user's own HTTP and exec hooks for each stage, a membership check and a health hook (see
    * {@code dev.ballast.members.hooks.HooksSpec}).

@@ -2,6 +2,7 @@ package dev.ballast.local.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.ballast.core.plan.Stage;
 import dev.ballast.core.policy.QuorumGuard;
@@ -9,11 +10,14 @@ import dev.ballast.core.policy.ScalingPolicy;
 import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.core.port.DataPolicy;
 import dev.ballast.core.predict.PredictionSettings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -102,6 +106,36 @@ class ClusterFileTest {
     // then
     assertThat(c.policy().timeout(Stage.REBALANCED)).isEqualTo(Duration.ofMinutes(20));
     assertThat(c.policy().timeout(Stage.REBALANCE)).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void readsTheExampleEtcdFile() throws Exception {
+    // given
+    Path example = Path.of("../examples/local/etcd.yaml");
+
+    // when
+    ClusterFile c = ClusterFile.load(example);
+
+    // then
+    assertThat(c.member().kind()).isEqualTo(MemberKind.ETCD);
+    assertThat(c.member().portNames()).containsExactly("client", "peer");
+    assertThat(c.member().binary()).isNull();
+    assertThat(c.membership()).isEqualTo(MembershipType.ETCD);
+    assertThat(c.policy().allowedReplicas()).containsExactly(3, 5, 7);
+    assertThat(c.policy().timeout(Stage.READY)).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void readsAnEtcdBinaryRelativeToTheFile() throws Exception {
+    // when
+    ClusterFile c =
+        ClusterFile.parse(
+            MINIMAL.replace("kind: zookeeper", "kind: etcd\n    binary: tools/etcd"), FILE);
+
+    // then
+    assertThat(c.member().binary())
+        .isEqualTo(FILE.toAbsolutePath().getParent().resolve("tools/etcd").normalize());
+    assertThat(c.membership()).isEqualTo(MembershipType.ETCD);
   }
 
   @Test
@@ -264,7 +298,21 @@ class ClusterFileTest {
         new Case(
             "unknown membership type",
             MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  membership:\n    type: raft"),
-            "cluster.yaml: spec.membership.type: must be one of zookeeper, hooks, none"),
+            "cluster.yaml: spec.membership.type: must be one of zookeeper, etcd, hooks, none"),
+        new Case(
+            "a command for an etcd member",
+            MINIMAL.replace("kind: zookeeper", "kind: etcd\n    command: [etcd]"),
+            "cluster.yaml: spec.member.command: does not apply to kind etcd; remove it"),
+        new Case(
+            "an etcd binary for a ZooKeeper member",
+            MINIMAL.replace("kind: zookeeper", "kind: zookeeper\n    binary: etcd"),
+            "cluster.yaml: spec.member.binary: only applies to kind etcd; remove it"),
+        new Case(
+            "etcd membership for a command member",
+            MINIMAL.replace(
+                "kind: zookeeper",
+                "kind: command\n    command: [srv]\n  membership:\n    type: etcd"),
+            "cluster.yaml: spec.membership.type: etcd needs spec.member.kind etcd"),
         new Case(
             "unknown stage timeout",
             MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  timeouts:\n    jion: 10s"),
@@ -313,6 +361,26 @@ class ClusterFileTest {
             "prediction not a mapping",
             MINIMAL + "  prediction: true\n",
             "cluster.yaml: spec.prediction: must be a mapping, e.g. {enabled: true}"),
+        new Case(
+            "a zero tick time",
+            MINIMAL.replace("kind: zookeeper", "kind: zookeeper\n    tickTime: 0ms"),
+            "cluster.yaml: spec.member.tickTime: must be between 10ms and 1m"),
+        new Case(
+            "a tick time of hours",
+            MINIMAL.replace("kind: zookeeper", "kind: zookeeper\n    tickTime: 2h"),
+            "cluster.yaml: spec.member.tickTime: must be between 10ms and 1m"),
+        new Case(
+            "a second metadata.name",
+            MINIMAL.replace("spec:", "metadata:\n  name: other\nspec:"),
+            "cluster.yaml: not valid YAML at line 5, column 9: Duplicate field 'metadata'"),
+        new Case(
+            "a repeated key deeper down",
+            MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  replicas: 5"),
+            "cluster.yaml: not valid YAML at line 8"),
+        new Case(
+            "a second document",
+            MINIMAL + "---\n" + MINIMAL,
+            "cluster.yaml: a second YAML document at line 11; the file takes exactly one"),
         new Case("not yaml", "spec: [unclosed", "cluster.yaml: not valid YAML"),
         new Case("not a mapping", "- a\n- b\n", "cluster.yaml: must be a YAML mapping"));
   }
@@ -328,15 +396,72 @@ class ClusterFileTest {
   }
 
   @Test
-  void namesAMissingFile() {
-    assertThatThrownBy(() -> ClusterFile.load(Path.of("target/does-not-exist.yaml")))
+  void refusesAStateDirThatIsAFile(@TempDir Path dir) throws Exception {
+    // given
+    Files.writeString(dir.resolve("notes.txt"), "mine");
+    String yaml = MINIMAL.replace("replicas: 3", "replicas: 3\n  stateDir: notes.txt/state");
+
+    // when / then
+    assertThatThrownBy(() -> ClusterFile.parse(yaml, dir.resolve("cluster.yaml")))
         .isInstanceOfSatisfying(
             ClusterFileException.class,
             e ->
                 assertThat(e.problems())
-                    .isEqualTo(
-                        List.of(
-                            "does-not-exist.yaml: cannot read the cluster file (no such"
-                                + " file)")));
+                    .containsExactly(
+                        "cluster.yaml: spec.stateDir: "
+                            + dir.resolve("notes.txt")
+                            + " is a file, not a directory; name a directory (or leave stateDir"
+                            + " out for .ballast/zk)"));
+  }
+
+  @Test
+  void refusesABinaryFileAsNotUtf8(@TempDir Path dir) throws Exception {
+    // given: the start of a gzip stream
+    Path file = dir.resolve("cluster.yaml");
+    Files.write(file, new byte[] {0x1f, (byte) 0x8b, 0x08, 0x00, 'a', ':', '\n'});
+
+    // when / then
+    assertThatThrownBy(() -> ClusterFile.load(file))
+        .isInstanceOfSatisfying(
+            ClusterFileException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .startsWith("cluster.yaml: not UTF-8 text (bad byte at offset 1)"));
+  }
+
+  @Test
+  void refusesAHugeFileBeforeReadingIt(@TempDir Path dir) throws Exception {
+    // given: 20 MB, most of it one value (this took 115 s and 860 MB before)
+    Path file = dir.resolve("cluster.yaml");
+    try (var out = Files.newOutputStream(file)) {
+      out.write(MINIMAL.replace("name: zk", "name: ").getBytes(StandardCharsets.UTF_8));
+      byte[] chunk = "z".repeat(1 << 16).getBytes(StandardCharsets.UTF_8);
+      for (int i = 0; i < 20 * 16; i++) {
+        out.write(chunk);
+      }
+    }
+
+    // when / then
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(2),
+        () ->
+            assertThatThrownBy(() -> ClusterFile.load(file))
+                .isInstanceOfSatisfying(
+                    ClusterFileException.class,
+                    e ->
+                        assertThat(e.problems())
+                            .containsExactly(
+                                "cluster.yaml: the file is larger than the limit of 1 MiB; is it"
+                                    + " the right file?")));
+  }
+
+  @Test
+  void namesAMissingFile() {
+    assertThatThrownBy(() -> ClusterFile.load(Path.of("target/does-not-exist.yaml")))
+        .isInstanceOfSatisfying(
+            ClusterFileException.class,
+            e -> assertThat(e.problems()).isEqualTo(List.of("does-not-exist.yaml: no such file")));
   }
 }
