@@ -221,20 +221,8 @@ public final class ScalingController {
             shorter, "the running shrink now stops at " + target + " members");
       }
       if (pendingRemoval) {
-        Operation cancelling = op.withCancelRequested(clock.instant());
-        executor.replace(cancelling);
-        String next =
-            target == step.sizeBefore()
-                ? ""
-                : "; request " + target + " again once it is done to grow further";
-        return new ScaleResponse.Retargeted(
-            cancelling,
-            "cancelling the removal of member "
-                + step.ordinal()
-                + "; the cluster will stay at "
-                + step.sizeBefore()
-                + " members"
-                + next);
+        return cancel(
+            op, target, "cancelling the removal of member " + step.ordinal(), "grow further");
       }
     }
     boolean pendingFill =
@@ -248,20 +236,13 @@ public final class ScalingController {
       if (refusal.isPresent() && target != step.sizeBefore()) {
         return refuse(request, step.sizeBefore(), refusal.get());
       }
-      Operation cancelling = op.withCancelRequested(clock.instant());
-      executor.replace(cancelling);
-      String next =
-          target == step.sizeBefore()
-              ? ""
-              : "; request " + target + " again once it is done to shrink further";
-      return new ScaleResponse.Retargeted(
-          cancelling,
+      return cancel(
+          op,
+          target,
           "cancelling the fill of member "
               + step.ordinal()
-              + ": what moved onto it is moved back and it leaves; the cluster will stay at "
-              + step.sizeBefore()
-              + " members"
-              + next);
+              + ": what moved onto it is moved back and it leaves",
+          "shrink further");
     }
     return refuse(
         request,
@@ -279,6 +260,23 @@ public final class ScalingController {
                 + "); wait for it to finish, then request "
                 + target
                 + " again"));
+  }
+
+  /**
+   * Asks the executor to cancel the current step (a drain or a fill) and says so: {@code what} is
+   * cancelled, the cluster stays at the step's size before, and {@code further} ("grow further")
+   * needs {@code target} requested again once it is done.
+   */
+  private ScaleResponse cancel(Operation op, int target, String what, String further) {
+    Step step = op.currentStep();
+    Operation cancelling = op.withCancelRequested(clock.instant());
+    executor.replace(cancelling);
+    String next =
+        target == step.sizeBefore()
+            ? ""
+            : "; request " + target + " again once it is done to " + further;
+    return new ScaleResponse.Retargeted(
+        cancelling, what + "; the cluster will stay at " + step.sizeBefore() + " members" + next);
   }
 
   private ScaleResponse refuse(ScaleRequest request, int current, Refusal refusal) {

@@ -301,7 +301,7 @@ class OperationExecutorTest {
     world.membership.drainPolls(0);
     ScalingController controller = world.controller();
     controller.request(ScaleRequest.manual(3));
-    tickUntil(world, controller, Stage.LEAVE);
+    world.tickUntil(controller, Stage.LEAVE);
 
     // when a remaining voter dies before member 4 leaves
     world.runtime.kill(1);
@@ -347,7 +347,7 @@ class OperationExecutorTest {
     world.membership.drainPolls(0);
     ScalingController controller = world.controller();
     controller.request(ScaleRequest.manual(3));
-    tickUntil(world, controller, Stage.LEAVE);
+    world.tickUntil(controller, Stage.LEAVE);
 
     // when
     world.runtime.kill(1);
@@ -372,7 +372,7 @@ class OperationExecutorTest {
     world.membership.drainPolls(0);
     ScalingController controller = world.controller();
     controller.request(ScaleRequest.manual(4));
-    tickUntil(world, controller, Stage.LEAVE);
+    world.tickUntil(controller, Stage.LEAVE);
 
     // when member 2 falls behind
     world.membership.lag(2);
@@ -401,7 +401,7 @@ class OperationExecutorTest {
     world.membership.drainPolls(0);
     ScalingController controller = world.controller();
     controller.request(ScaleRequest.manual(4));
-    tickUntil(world, controller, Stage.STOP);
+    world.tickUntil(controller, Stage.STOP);
 
     // when a remaining voter dies before member 4 is stopped, for longer than STOP's timeout
     world.runtime.kill(3);
