@@ -11,11 +11,11 @@ public final class NodeCountRule implements SizeRule {
   @Override
   public Optional<Clamp> apply(int proposed, int current, ScalingPolicy policy) {
     NodeRules rules = policy.nodes();
-    if (rules.sizeByNodes().isEmpty()) {
+    if (rules.sizing().isEmpty()) {
       return Optional.empty();
     }
-    NodeCountSizing sizing = rules.sizeByNodes().get();
-    if (rules.schedulableNodes().isEmpty()) {
+    NodeCountSizing sizing = rules.sizing().get();
+    if (rules.nodeCount().isEmpty()) {
       return proposed == current
           ? Optional.empty()
           : Optional.of(
@@ -29,7 +29,7 @@ public final class NodeCountRule implements SizeRule {
                       + sizing.describe()
                       + ")"));
     }
-    int nodes = rules.schedulableNodes().getAsInt();
+    int nodes = rules.nodeCount().getAsInt();
     int size = sizing.sizeFor(nodes);
     if (size == proposed) {
       return Optional.empty();

@@ -17,7 +17,7 @@ class OperationExecutorPlacementTest {
         World.ofSize(
             size,
             World.defaultPolicy()
-                .nodes(new NodeRules(OptionalInt.empty(), Optional.empty(), true))
+                .nodes(NodeRules.of(OptionalInt.empty(), Optional.empty(), true))
                 .build());
     world.runtime.placeOn(nodes);
     return world;
@@ -64,7 +64,7 @@ class OperationExecutorPlacementTest {
         World.ofSize(
             3,
             World.defaultPolicy()
-                .nodes(new NodeRules(OptionalInt.empty(), Optional.empty(), true))
+                .nodes(NodeRules.of(OptionalInt.empty(), Optional.empty(), true))
                 .build());
 
     // when

@@ -42,7 +42,7 @@ class NodeCountRuleTest {
             .maxReplicas(5)
             .allowedReplicas(List.of(3, 5))
             .nodes(
-                new NodeRules(
+                NodeRules.of(
                     c.nodes() == null ? OptionalInt.empty() : OptionalInt.of(c.nodes()),
                     Optional.of(META),
                     true))

@@ -308,7 +308,7 @@ final class ClusterFileReader {
     if (onePerNode && nodes.isEmpty()) {
       problem("spec.placement", "OnePerNode needs spec.nodes: the nodes members are placed on");
     }
-    return new NodeRules(
+    return NodeRules.of(
         nodes.isEmpty() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(nodes.size()),
         sizing,
         onePerNode);

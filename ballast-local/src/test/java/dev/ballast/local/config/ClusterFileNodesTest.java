@@ -52,8 +52,8 @@ class ClusterFileNodesTest {
     assertThat(c.nodes())
         .containsExactly("node-0", "node-1", "node-2", "node-3", "node-4", "node-5");
     assertThat(c.policy().nodes().onePerNode()).isTrue();
-    assertThat(c.policy().nodes().schedulableNodes()).isEqualTo(OptionalInt.of(6));
-    assertThat(c.policy().nodes().sizeByNodes())
+    assertThat(c.policy().nodes().nodeCount()).isEqualTo(OptionalInt.of(6));
+    assertThat(c.policy().nodes().sizing())
         .contains(new NodeCountSizing(List.of(new NodeCountSizing.Tier(5, 5)), 3));
   }
 

@@ -35,8 +35,8 @@ class ExampleRunbooksTest {
   @Test
   void theMetaServersFollowTheNodeCount() throws Exception {
     ClusterFile c = load("storage-meta.yaml");
-    assertThat(c.policy().nodes().sizeByNodes().orElseThrow().sizeFor(6)).isEqualTo(5);
-    assertThat(c.policy().nodes().sizeByNodes().orElseThrow().sizeFor(4)).isEqualTo(3);
+    assertThat(c.policy().nodes().sizing().orElseThrow().sizeFor(6)).isEqualTo(5);
+    assertThat(c.policy().nodes().sizing().orElseThrow().sizeFor(4)).isEqualTo(3);
   }
 
   @Test

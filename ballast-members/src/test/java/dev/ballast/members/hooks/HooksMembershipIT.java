@@ -416,7 +416,8 @@ class HooksMembershipIT {
     Member member = new Member(0, "127.0.0.1", Map.of("https", server.getAddress().getPort()));
     Hook health =
         Hook.http("health", Hook.HttpCall.get("https://{host}:{port:https}/health"))
-            .withRetries(1, Duration.ofMillis(10));
+            .withRetries(1, Duration.ofMillis(10))
+            .withTimeout(Duration.ofSeconds(20));
 
     // when
     HookRunner trusting =
