@@ -12,6 +12,7 @@ import dev.ballast.core.plan.Step;
 import dev.ballast.core.plan.StepKind;
 import dev.ballast.core.port.ClusterView;
 import dev.ballast.core.port.Member;
+import dev.ballast.local.config.MembershipType;
 import dev.ballast.local.io.StateFileException;
 import dev.ballast.local.runtime.LocalProcessRuntime;
 import dev.ballast.local.runtime.ProcessIdentity;
@@ -105,6 +106,10 @@ public final class LocalClusterControl {
               + "; run 'ballast resume' to finish it");
     }
     Map<String, String> settings = wiring.initialSettings(members);
+    if (inFlight.isEmpty() && wiring.peers().isPresent()) {
+      // Members that read their peers at start need the list before they start.
+      wiring.peers().get().writeOnly(members).forEach(progress);
+    }
     for (Member m : members) {
       if (runtime.isRunning(m.ordinal())) {
         continue;
@@ -123,8 +128,49 @@ public final class LocalClusterControl {
               + m.ports()
               + ")");
     }
+    if (inFlight.isEmpty() && wiring.cluster().membership() == MembershipType.HOOKS) {
+      joinStarted(members, timeout, progress);
+    }
     awaitHealthy(inFlight.isPresent() ? serving : members, inFlight.isEmpty(), timeout);
+    if (inFlight.isEmpty() && wiring.peers().isPresent()) {
+      try {
+        wiring.peers().get().publish(members).forEach(progress);
+      } catch (RuntimeException e) {
+        throw ClusterOperationException.failed(e.getMessage());
+      }
+    }
     return status();
+  }
+
+  /**
+   * Runs the join hooks of each started member the membership check does not list yet, in ordinal
+   * order once it is healthy: the first members of a cluster whose registry is told of each one.
+   */
+  private void joinStarted(List<Member> members, Duration timeout, Consumer<String> progress)
+      throws ClusterOperationException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (int i = 0; i < members.size(); i++) {
+      Member m = members.get(i);
+      List<Member> before = members.subList(0, i);
+      Optional<String> notReady = wiring.membership().notReady(m, before);
+      while (notReady.isPresent()) {
+        if (System.nanoTime() > deadline || !runtime.isRunning(m.ordinal())) {
+          throw ClusterOperationException.failed(
+              "member " + m.ordinal() + " did not become healthy: " + notReady.get());
+        }
+        sleep(POLL);
+        notReady = wiring.membership().notReady(m, before);
+      }
+      if (!wiring.membership().view(members).votingMembers().contains(m.ordinal())) {
+        try {
+          wiring.membership().join(m, before);
+        } catch (RuntimeException e) {
+          throw ClusterOperationException.failed(e.getMessage());
+        }
+        progress.accept(
+            "joined member " + m.ordinal() + ": " + wiring.membership().takeActionReport());
+      }
+    }
   }
 
   /** Whether the member a step touches has a process at {@code stage} (started, not stopped). */

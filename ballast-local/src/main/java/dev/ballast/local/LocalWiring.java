@@ -8,6 +8,7 @@ import dev.ballast.local.config.ClusterFile;
 import dev.ballast.local.config.MemberKind;
 import dev.ballast.local.config.MemberSpec;
 import dev.ballast.local.runtime.CommandLauncher;
+import dev.ballast.local.runtime.ConfiguredRuntime;
 import dev.ballast.local.runtime.EtcdLauncher;
 import dev.ballast.local.runtime.LocalProcessRuntime;
 import dev.ballast.local.runtime.MemberLauncher;
@@ -18,6 +19,10 @@ import dev.ballast.local.store.JsonLinesForecastStore;
 import dev.ballast.local.store.JsonLinesHistoryStore;
 import dev.ballast.members.etcd.EtcdMembership;
 import dev.ballast.members.etcd.EtcdServerConfig;
+import dev.ballast.members.hooks.HookRunner;
+import dev.ballast.members.hooks.HooksMembership;
+import dev.ballast.members.hooks.HooksSpec;
+import dev.ballast.members.peers.PeerListPublisher;
 import dev.ballast.members.zookeeper.ZooKeeperMembership;
 import dev.ballast.members.zookeeper.ZooKeeperServerConfig;
 import java.nio.file.Path;
@@ -61,6 +66,10 @@ public final class LocalWiring implements AutoCloseable {
   private final JsonLinesHistoryStore history;
   private final JsonLinesForecastStore forecasts;
   private final ClusterLock lock;
+  private final Optional<PeerListPublisher> peers;
+
+  /** The peer list publisher's own state (version, list, reloaded), in the state directory. */
+  public static final String PEERS_STATE_FILE = "peers.json";
 
   private LocalWiring(ClusterFile cluster, Clock clock, ClusterLock lock) {
     this.cluster = cluster;
@@ -79,8 +88,27 @@ public final class LocalWiring implements AutoCloseable {
         switch (cluster.membership()) {
           case ZOOKEEPER -> new ZooKeeperMembership(MEMBERSHIP_REQUEST_TIMEOUT);
           case ETCD -> new EtcdMembership(MEMBERSHIP_REQUEST_TIMEOUT);
-          default -> new ProcessOnlyMembership(runtime);
+          case HOOKS -> {
+            HooksSpec hooks = cluster.hooks().orElseThrow();
+            yield new HooksMembership(
+                hooks, new HookRunner(hooks.http(), hooks.workDir()), runtime::members);
+          }
+          case NONE -> new ProcessOnlyMembership(runtime);
         };
+    this.peers =
+        cluster
+            .peers()
+            .map(
+                spec ->
+                    new PeerListPublisher(
+                        spec,
+                        new HookRunner(
+                            cluster
+                                .hooks()
+                                .map(HooksSpec::http)
+                                .orElse(HooksSpec.HttpSettings.defaults()),
+                            cluster.file().getParent()),
+                        cluster.stateDir().resolve(PEERS_STATE_FILE)));
     this.operations = new FileOperationStore(cluster.stateDir().resolve(OPERATION_FILE));
     this.history = new JsonLinesHistoryStore(cluster.stateDir().resolve(HISTORY_FILE));
     Path forecastFile = cluster.stateDir().resolve(FORECAST_FILE);
@@ -154,12 +182,17 @@ public final class LocalWiring implements AutoCloseable {
     }
     return new ScalingController(
         cluster.policy(),
-        runtime,
+        new ConfiguredRuntime(runtime, peers, cluster.nodes()),
         membership,
         HaltingOperationStore.wrapIfArmed(operations),
         history,
         clock,
         listener);
+  }
+
+  /** The peer list publisher, when the cluster file has a {@code peers} section. */
+  public Optional<PeerListPublisher> peers() {
+    return peers;
   }
 
   /** Whether this wiring holds the cluster's lock (may change the cluster). */

@@ -176,8 +176,9 @@ class LocalCommandsIT {
         .contains(
             "ballast: bad.yaml: spec.allowedReplicas[1]: must be a positive integer",
             "ballast: bad.yaml: spec.scaleDwn: unknown field; expected one of [allowedReplicas,"
-                + " behavior, maxReplicas, member, membership, metrics, minReplicas,"
-                + " onMetricFailure, prediction, replicas, scaleDown, stateDir, syncPeriod, timeouts]");
+                + " behavior, maxReplicas, member, membership, metrics, minReplicas, nodes,"
+                + " onMetricFailure, peers, placement, prediction, replicas, scaleDown,"
+                + " sizeByNodes, stateDir, syncPeriod, timeouts]");
     assertThat(r.err()).doesNotContain("Exception");
     assertThat(dir.resolve(".ballast")).doesNotExist();
   }

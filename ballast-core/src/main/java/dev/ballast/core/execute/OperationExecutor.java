@@ -215,9 +215,9 @@ public final class OperationExecutor {
     savedAttempt = null;
     StageResult result;
     try {
-      result = perform(attempt, step, stage);
+      result = withActionReport(perform(attempt, step, stage));
     } catch (RuntimeException e) {
-      result = StageResult.failed(describe(e));
+      result = StageResult.failed(withReport(describe(e)));
     }
     switch (result.status()) {
       case DONE:
@@ -352,16 +352,38 @@ public final class OperationExecutor {
             ? StageResult.pending("member " + k + " is still running")
             : StageResult.done();
       case CLEANUP:
-        // A half-joined member's data is never worth keeping; a removed member's follows policy.
-        runtime.cleanup(
-            k, step.kind() == StepKind.UNDO_ADD ? DataPolicy.DELETE : policy.dataPolicy());
-        return StageResult.done();
+        {
+          // Forget before the cleanup releases the reservation: a hook needs the member's address.
+          Optional<Member> gone = runtime.member(k);
+          if (gone.isPresent()) {
+            membership.forget(gone.get(), members(step.sizeAfter()));
+          }
+          // A half-joined member's data is never worth keeping; a removed member's follows policy.
+          runtime.cleanup(
+              k, step.kind() == StepKind.UNDO_ADD ? DataPolicy.DELETE : policy.dataPolicy());
+          return StageResult.done();
+        }
       case CANCEL_DRAIN:
         membership.cancelDrain(requireMember(k), members(step.sizeAfter()));
         return StageResult.done();
       default:
         throw new IllegalStateException("no action for stage " + stage);
     }
+  }
+
+  /** Adds what the membership adapter reports of its last action (hook output) to the result. */
+  private StageResult withActionReport(StageResult result) {
+    String report = membership.takeActionReport();
+    if (report == null || report.isBlank()) {
+      return result;
+    }
+    String message = result.message().isEmpty() ? report : result.message() + "; " + report;
+    return new StageResult(result.status(), message, result.settings());
+  }
+
+  private String withReport(String error) {
+    String report = membership.takeActionReport();
+    return report == null || report.isBlank() ? error : error + "; " + report;
   }
 
   /** Whether {@code step} undoes an add whose member was never reserved (nothing to undo). */
@@ -376,10 +398,30 @@ public final class OperationExecutor {
       return StageResult.failed(
           "member " + k + " is already running outside any operation; stop it before scaling");
     }
+    if (policy.nodes().onePerNode()) {
+      Optional<String> placement = placementRefusal(step);
+      if (placement.isPresent()) {
+        return StageResult.failed(placement.get());
+      }
+    }
     ClusterView view = membership.view(existing);
     return healthyWith(view, ordinals(step.sizeBefore()))
         .map(StageResult::failed)
         .orElseGet(StageResult::done);
+  }
+
+  /** Why adding the step's member breaks "one member per node", from the runtime's placement. */
+  private Optional<String> placementRefusal(Step step) {
+    java.util.OptionalInt nodes = runtime.schedulableNodes();
+    if (nodes.isEmpty()) {
+      return Optional.of(
+          "one member per node: the runtime cannot tell how many nodes are schedulable");
+    }
+    Map<Integer, Optional<String>> nodeOf = new java.util.TreeMap<>();
+    for (int i = 0; i <= step.ordinal(); i++) {
+      nodeOf.put(i, runtime.nodeOf(i));
+    }
+    return dev.ballast.core.policy.OnePerNode.refusal(step.ordinal(), nodeOf, nodes.getAsInt());
   }
 
   private StageResult preflightRemove(Operation op, Step step) {
@@ -551,6 +593,11 @@ public final class OperationExecutor {
 
   private StageResult stopOnceLeft(Step step) {
     int k = step.ordinal();
+    if (membership.forgetsAfterStop()) {
+      // It is unregistered once stopped (CLEANUP); PREFLIGHT proved the majority, DRAINED the data.
+      runtime.stop(k);
+      return StageResult.done();
+    }
     // Never stop a member that may still vote: prove from the remaining members that it left.
     ClusterView view = membership.view(members(step.sizeAfter()));
     if (view.votingMembers().contains(k)) {

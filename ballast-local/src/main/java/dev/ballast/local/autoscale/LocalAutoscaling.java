@@ -56,7 +56,11 @@ public final class LocalAutoscaling {
         wiring.cluster().policy(),
         wiring.runtime(),
         wiring.membership(),
-        LocalMetricSources.forRuntime(wiring.runtime(), wiring.clock(), spec.syncPeriod()),
+        LocalMetricSources.forRuntime(
+            wiring.runtime(),
+            wiring.cluster().member().storageCapacityBytes(),
+            wiring.clock(),
+            spec.syncPeriod()),
         wiring.history(),
         ScaleAheadFeed.of(
             spec,

@@ -6,6 +6,11 @@ public enum MembershipType {
   ZOOKEEPER,
   /** etcd's member API: learner add, promote, member remove. */
   ETCD,
+  /**
+   * The user's own HTTP and exec hooks for each stage, a membership check and a health hook (see
+   * {@code dev.ballast.members.hooks.HooksSpec}).
+   */
+  HOOKS,
   /** No membership protocol: a member is in the cluster while its process runs. */
   NONE
 }

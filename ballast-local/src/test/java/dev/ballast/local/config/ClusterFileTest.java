@@ -302,7 +302,7 @@ class ClusterFileTest {
         new Case(
             "unknown membership type",
             MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  membership:\n    type: raft"),
-            "cluster.yaml: spec.membership.type: must be one of zookeeper, etcd, none"),
+            "cluster.yaml: spec.membership.type: must be one of zookeeper, etcd, hooks, none"),
         new Case(
             "a command for an etcd member",
             MINIMAL.replace("kind: zookeeper", "kind: etcd\n    command: [etcd]"),
