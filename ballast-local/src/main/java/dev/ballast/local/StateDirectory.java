@@ -32,7 +32,8 @@ public final class StateDirectory {
           "members.json",
           LocalWiring.OPERATION_FILE,
           LocalWiring.HISTORY_FILE,
-          LocalWiring.FORECAST_FILE);
+          LocalWiring.FORECAST_FILE,
+          LocalWiring.PEERS_STATE_FILE);
   private static final Pattern MEMBER_DIR = Pattern.compile("\\d+");
   private static final Pattern RETIRED_DIR = Pattern.compile("member-\\d+-.+");
   private static final Pattern TRASH_DIR = Pattern.compile("\\.trash-member-\\d+-\\d+");
