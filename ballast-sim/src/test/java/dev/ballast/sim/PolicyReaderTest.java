@@ -84,6 +84,21 @@ class PolicyReaderTest {
   }
 
   @Test
+  void refusesADurationBeyondALongNamingTheField() {
+    // given: more seconds than a long holds (found by SimulatorInputFuzzTest)
+    String model = "joinTime: 1m\ndrainTime: 55555555555555555555555555555555510\n";
+
+    // when / then: the reader's own refusal naming the field, not a NumberFormatException
+    assertThatThrownBy(() -> PolicyReader.parseModel("m.yaml", model))
+        .isInstanceOfSatisfying(
+            InputException.class,
+            e ->
+                assertThat(e.problems())
+                    .anySatisfy(
+                        m -> assertThat(m).startsWith("m.yaml: drainTime: must be a duration")));
+  }
+
+  @Test
   void reportsEveryProblemWithItsFieldPath() {
     assertThatThrownBy(
             () ->
