@@ -18,7 +18,7 @@ class SnapshotReaderFuzzTest {
    */
   private static final long HANG_MILLIS = 60_000;
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "60s", maxExecutions = 20000)
   void readsASnapshotOrRefusesItInOneLine(byte[] data) {
     String text;
     try {

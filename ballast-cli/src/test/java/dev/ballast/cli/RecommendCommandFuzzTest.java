@@ -25,7 +25,7 @@ class RecommendCommandFuzzTest {
 
   private static final Path DIR = Path.of("target", "fuzz-cli").toAbsolutePath();
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "60s", maxExecutions = 200)
   void exitsZeroOrTwoWithOneLine(byte[] data) throws IOException {
     Files.createDirectories(DIR);
     for (String name : new String[] {"snapshot.json", "snapshot.yaml"}) {

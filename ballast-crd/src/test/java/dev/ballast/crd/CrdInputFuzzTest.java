@@ -33,7 +33,7 @@ class CrdInputFuzzTest {
 
   private static final ObjectMapper KUBERNETES = Serialization.jsonMapper();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "60s", maxExecutions = 25000)
   void mapsAStatefulAutoscalerOrAnHpaOrRefusesItInOneLine(byte[] data) {
     if (data.length == 0) {
       return;

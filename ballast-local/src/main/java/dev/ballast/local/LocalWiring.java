@@ -93,7 +93,7 @@ public final class LocalWiring implements AutoCloseable {
             yield new HooksMembership(
                 hooks, new HookRunner(hooks.http(), hooks.workDir()), runtime::members);
           }
-          case NONE -> new ProcessOnlyMembership(runtime);
+          case NONE -> ProcessOnlyMembership.of(runtime);
         };
     this.peers =
         cluster

@@ -137,7 +137,7 @@ final class ManagedCluster implements AutoCloseable {
     KubernetesReplicaRuntime runtime =
         new KubernetesReplicaRuntime(client, target, addressing, Optional.of(owner));
     Membership membership =
-        zookeeper ? new ZooKeeperMembership(READ_TIMEOUT) : new PodReadinessMembership(runtime);
+        zookeeper ? new ZooKeeperMembership(READ_TIMEOUT) : PodReadinessMembership.of(runtime);
     StatusWriter writer = new StatusWriter(client, sas);
     StatusHistoryStore history =
         new StatusHistoryStore(writer, r -> metrics.operation(r.kind().name(), r.outcome().name()));

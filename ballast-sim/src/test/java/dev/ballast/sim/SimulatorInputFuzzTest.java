@@ -19,7 +19,7 @@ class SimulatorInputFuzzTest {
    */
   private static final long HANG_MILLIS = 60_000;
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "60s", maxExecutions = 20000)
   void readsPoliciesModelsAndTracesOrRefusesThemInOneLine(byte[] data) {
     String text;
     try {

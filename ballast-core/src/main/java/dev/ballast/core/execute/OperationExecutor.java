@@ -66,6 +66,13 @@ public final class OperationExecutor {
    */
   private Operation savedAttempt;
 
+  /**
+   * The remaining members' view the removal guard took before this tick's STOP, which proves the
+   * member left as well as a second view would: one round of questions per STOP, not two. Set by
+   * {@link #removalHold} and taken (cleared) by {@link #stopOnceLeft} in the same tick.
+   */
+  private ClusterView stopGuardView;
+
   public OperationExecutor(
       ScalingPolicy policy,
       ReplicaRuntime runtime,
@@ -472,6 +479,7 @@ public final class OperationExecutor {
         (stage == Stage.LEAVE && step.kind() != StepKind.ADD)
             || (stage == Stage.STOP && step.kind() == StepKind.REMOVE);
     int k = step.ordinal();
+    stopGuardView = null;
     if (!guarded || runtime.member(k).isEmpty()) {
       return Optional.empty();
     }
@@ -479,6 +487,9 @@ public final class OperationExecutor {
     ClusterView view;
     try {
       view = membership.view(remaining);
+      if (stage == Stage.STOP) {
+        stopGuardView = view;
+      }
     } catch (RuntimeException e) {
       return Optional.of(
           new Hold(Set.of(), "the remaining members could not be asked: " + describe(e)));
@@ -599,7 +610,9 @@ public final class OperationExecutor {
       return StageResult.done();
     }
     // Never stop a member that may still vote: prove from the remaining members that it left.
-    ClusterView view = membership.view(members(step.sizeAfter()));
+    ClusterView view =
+        stopGuardView != null ? stopGuardView : membership.view(members(step.sizeAfter()));
+    stopGuardView = null;
     if (view.votingMembers().contains(k)) {
       return StageResult.failed(
           "member "

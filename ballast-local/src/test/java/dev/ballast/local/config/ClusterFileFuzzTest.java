@@ -24,7 +24,7 @@ class ClusterFileFuzzTest {
   private static final Path FILE =
       Path.of("target", "fuzz", "cluster.yaml").toAbsolutePath().normalize();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "60s", maxExecutions = 25000)
   void readsAClusterFileOrRefusesItInOneLinePerProblem(byte[] data) {
     long start = System.nanoTime();
     try {
