@@ -122,6 +122,17 @@ public final class LocalClusterControl {
               + m.ports()
               + ")");
     }
+    if (inFlight.isEmpty()) {
+      try {
+        wiring.form(members);
+      } catch (RuntimeException e) {
+        throw ClusterOperationException.failed(
+            "cannot form the cluster: "
+                + e.getMessage()
+                + "; members keep running, see their logs under "
+                + runtime.stateDir().resolve("members"));
+      }
+    }
     awaitHealthy(inFlight.isPresent() ? serving : members, inFlight.isEmpty(), timeout);
     return status();
   }

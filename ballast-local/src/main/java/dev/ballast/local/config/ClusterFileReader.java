@@ -282,7 +282,7 @@ final class ClusterFileReader {
     known(node, p, "kind", "host", "heap", "tickTime", "command", "ports", "env", "binary");
     MemberKind kind = choice(node, p, "kind", MemberKind.class).orElse(null);
     if (kind == null && !node.has("kind")) {
-      problem(p + ".kind", "is required: zookeeper, etcd or command");
+      problem(p + ".kind", "is required: zookeeper, etcd, redis or command");
     }
     String host = text(node, p, "host", false).orElse(DEFAULT_HOST);
     String heap = text(node, p, "heap", false).orElse(DEFAULT_HEAP);
@@ -329,15 +329,16 @@ final class ClusterFileReader {
       }
     }
     Path binary = null;
-    if (kind == MemberKind.ETCD) {
+    if (kind == MemberKind.ETCD || kind == MemberKind.REDIS) {
+      String name = kind.name().toLowerCase(Locale.ROOT);
       for (String field : List.of("command", "ports", "heap", "tickTime")) {
         if (node.has(field)) {
-          problem(p + "." + field, "does not apply to kind etcd; remove it");
+          problem(p + "." + field, "does not apply to kind " + name + "; remove it");
         }
       }
       binary = text(node, p, "binary", false).map(this::relativeToFile).orElse(null);
     } else if (node.has("binary")) {
-      problem(p + ".binary", "only applies to kind etcd; remove it");
+      problem(p + ".binary", "only applies to kinds etcd and redis; remove it");
     }
     return new MemberSpec(
         kind == null ? MemberKind.COMMAND : kind,
@@ -385,6 +386,7 @@ final class ClusterFileReader {
         switch (member.kind()) {
           case ZOOKEEPER -> MembershipType.ZOOKEEPER;
           case ETCD -> MembershipType.ETCD;
+          case REDIS -> MembershipType.REDIS;
           default -> MembershipType.NONE;
         };
     if (node != null) {
@@ -402,6 +404,9 @@ final class ClusterFileReader {
     }
     if (type == MembershipType.ETCD && member.kind() != MemberKind.ETCD) {
       problem("spec.membership.type", "etcd needs spec.member.kind etcd");
+    }
+    if (type == MembershipType.REDIS && member.kind() != MemberKind.REDIS) {
+      problem("spec.membership.type", "redis needs spec.member.kind redis");
     }
     return type;
   }

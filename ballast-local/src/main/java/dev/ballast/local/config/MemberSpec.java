@@ -1,6 +1,7 @@
 package dev.ballast.local.config;
 
 import dev.ballast.members.etcd.EtcdServerConfig;
+import dev.ballast.members.redis.RedisServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.Objects;
  * whose placeholders ({@code {ordinal}}, {@code {id}}, {@code {dataDir}}, {@code {host}}, {@code
  * {port:NAME}}) are filled in per member and {@code ports} names the ports to reserve. For {@link
  * MemberKind#ETCD} the ports are {@code client} and {@code peer}, and {@code binary} (nullable) is
- * the etcd executable when not the default one.
+ * the etcd executable when not the default one. {@link MemberKind#REDIS} is the same with the ports
+ * {@code client} and {@code bus} and the {@code redis-server} executable.
  */
 public record MemberSpec(
     MemberKind kind,
@@ -43,6 +45,7 @@ public record MemberSpec(
     return switch (kind) {
       case ZOOKEEPER -> ZOOKEEPER_PORTS;
       case ETCD -> EtcdServerConfig.PORTS;
+      case REDIS -> RedisServerConfig.PORTS;
       default -> ports;
     };
   }

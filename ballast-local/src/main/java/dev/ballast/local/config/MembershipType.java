@@ -6,6 +6,8 @@ public enum MembershipType {
   ZOOKEEPER,
   /** etcd's member API: learner add, promote, member remove. */
   ETCD,
+  /** Redis Cluster: meet, hash slots moved on and off, forget (masters only). */
+  REDIS,
   /** No membership protocol: a member is in the cluster while its process runs. */
   NONE
 }

@@ -298,7 +298,7 @@ class ClusterFileTest {
         new Case(
             "unknown membership type",
             MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  membership:\n    type: raft"),
-            "cluster.yaml: spec.membership.type: must be one of zookeeper, etcd, none"),
+            "cluster.yaml: spec.membership.type: must be one of zookeeper, etcd, redis, none"),
         new Case(
             "a command for an etcd member",
             MINIMAL.replace("kind: zookeeper", "kind: etcd\n    command: [etcd]"),
@@ -306,7 +306,7 @@ class ClusterFileTest {
         new Case(
             "an etcd binary for a ZooKeeper member",
             MINIMAL.replace("kind: zookeeper", "kind: zookeeper\n    binary: etcd"),
-            "cluster.yaml: spec.member.binary: only applies to kind etcd; remove it"),
+            "cluster.yaml: spec.member.binary: only applies to kinds etcd and redis; remove it"),
         new Case(
             "etcd membership for a command member",
             MINIMAL.replace(
