@@ -13,6 +13,7 @@ import dev.ballast.members.redis.RedisNodes.Node;
 import io.lettuce.core.MigrateArgs;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -52,6 +53,9 @@ import org.slf4j.LoggerFactory;
 public final class RedisClusterMembership implements Membership, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisClusterMembership.class);
+
+  /** Slots whose move steps are sent together. */
+  private static final int SLOTS_AT_ONCE = 128;
 
   /** Keys moved by one {@code MIGRATE}. */
   private static final int BATCH = 100;
@@ -499,8 +503,9 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
       owned.put(n.id(), new TreeSet<>(n.slots()));
     }
     int need = share - owned.get(target).size();
-    int moved = 0;
-    while (moved < need && !stopped()) {
+    List<int[]> plan = new ArrayList<>(); // {slot, source index}
+    List<String> ids = new ArrayList<>(owned.keySet());
+    for (int i = 0; i < need; i++) {
       String source =
           owned.entrySet().stream()
               .filter(e -> !e.getKey().equals(target))
@@ -509,10 +514,17 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
                       (Map.Entry<String, TreeSet<Integer>> e) -> e.getValue().size()))
               .orElseThrow()
               .getKey();
-      int slot = owned.get(source).pollLast();
-      moveSlot(all, slot, source, target);
-      owned.get(target).add(slot);
-      moved++;
+      plan.add(new int[] {owned.get(source).pollLast(), ids.indexOf(source)});
+    }
+    plan.sort(Comparator.comparingInt((int[] x) -> x[1]).thenComparingInt(x -> x[0]));
+    int moved = 0;
+    for (List<int[]> batch : batches(plan)) {
+      if (stopped()) {
+        break;
+      }
+      String source = ids.get(batch.get(0)[1]);
+      moveSlots(all, batch.stream().map(x -> x[0]).toList(), source, target);
+      moved += batch.size();
     }
     LOG.info("stage=rebalance member={} outcome=moved slots={}", joined.ordinal(), moved);
   }
@@ -528,19 +540,25 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
       Node n = nodes(m).myself();
       counts.put(n.id(), n.slotCount());
     }
-    int moved = 0;
+    List<int[]> plan = new ArrayList<>(); // {slot, target index}
+    List<String> ids = new ArrayList<>(counts.keySet());
+    if (ids.isEmpty() && !view.myself().slots().isEmpty()) {
+      throw new MembershipException("no remaining master to move slots to");
+    }
     for (int slot : new TreeSet<>(view.myself().slots())) {
+      String target = counts.entrySet().stream().min(Map.Entry.comparingByValue()).get().getKey();
+      counts.merge(target, 1, Integer::sum);
+      plan.add(new int[] {slot, ids.indexOf(target)});
+    }
+    plan.sort(Comparator.comparingInt((int[] x) -> x[1]).thenComparingInt(x -> x[0]));
+    int moved = 0;
+    for (List<int[]> batch : batches(plan)) {
       if (stopped()) {
         break;
       }
-      String target =
-          counts.entrySet().stream()
-              .min(Map.Entry.comparingByValue())
-              .orElseThrow(() -> new MembershipException("no remaining master to move slots to"))
-              .getKey();
-      moveSlot(all, slot, source, target);
-      counts.merge(target, 1, Integer::sum);
-      moved++;
+      String target = ids.get(batch.get(0)[1]);
+      moveSlots(all, batch.stream().map(x -> x[0]).toList(), source, target);
+      moved += batch.size();
     }
     LOG.info("stage=drain member={} outcome=moved slots={}", leaving.ordinal(), moved);
   }
@@ -577,15 +595,97 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
    * reshard}, each safe to repeat, skipping those a previous (interrupted) attempt already did.
    */
   private void moveSlot(List<Member> all, int slot, String source, String target) {
+    moveSlot(all, slot, source, target, false);
+  }
+
+  /** Runs of at most {@link #SLOTS_AT_ONCE} consecutive plan entries with the same peer. */
+  private static List<List<int[]>> batches(List<int[]> plan) {
+    List<List<int[]>> out = new ArrayList<>();
+    List<int[]> run = new ArrayList<>();
+    for (int[] x : plan) {
+      if (!run.isEmpty() && (run.get(0)[1] != x[1] || run.size() == SLOTS_AT_ONCE)) {
+        out.add(run);
+        run = new ArrayList<>();
+      }
+      run.add(x);
+    }
+    if (!run.isEmpty()) {
+      out.add(run);
+    }
+    return out;
+  }
+
+  /**
+   * Moves {@code slots} (each owned by {@code source}, none half-migrated) to {@code target}, each
+   * step sent for all of them at once (pipelined) and awaited before the next step starts:
+   * importing on the target, migrating on the source, keys moved, then the new owner set on the
+   * target, the source and every other master, in that order.
+   */
+  private void moveSlots(List<Member> all, List<Integer> slots, String source, String target) {
     Member src = byId(all, source);
     Member dst = byId(all, target);
-    Node dstSelf = nodes(dst).myself();
-    if (!dstSelf.slots().contains(slot)) {
-      if (!dstSelf.openSlots().containsKey(slot)) {
+    await(slots, s -> connection(dst).async().clusterSetSlotImporting(s, source), "import");
+    await(slots, s -> connection(src).async().clusterSetSlotMigrating(s, target), "migrate");
+    List<List<String>> keys =
+        await(slots, s -> connection(src).async().clusterGetKeysInSlot(s, BATCH), "list keys of");
+    for (int i = 0; i < slots.size(); i++) {
+      if (!keys.get(i).isEmpty()) {
+        moveSlot(all, slots.get(i), source, target, true, true);
+      }
+    }
+    await(slots, s -> connection(dst).async().clusterSetSlotNode(s, target), "assign");
+    await(slots, s -> connection(src).async().clusterSetSlotNode(s, target), "assign");
+    for (Member m : all) {
+      if (m != src && m != dst) {
+        await(slots, s -> connection(m).async().clusterSetSlotNode(s, target), "assign");
+      }
+    }
+  }
+
+  private <T> List<T> await(
+      List<Integer> slots, java.util.function.IntFunction<RedisFuture<T>> op, String what) {
+    List<RedisFuture<T>> futures = slots.stream().map(op::apply).toList();
+    List<T> out = new ArrayList<>();
+    for (int i = 0; i < futures.size(); i++) {
+      try {
+        out.add(futures.get(i).get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+      } catch (Exception e) {
+        throw new MembershipException(
+            "cannot " + what + " slot " + slots.get(i) + ": " + root(e), e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Moves one slot from {@code source} to {@code target}: the steps of {@code redis-cli --cluster
+   * reshard}. A slot known to be owned by the source with no move open ({@code clean}) goes
+   * straight through; otherwise each step is checked first, so that one an interrupted attempt
+   * already did is skipped (every step is safe to repeat).
+   */
+  private void moveSlot(List<Member> all, int slot, String source, String target, boolean clean) {
+    moveSlot(all, slot, source, target, clean, false);
+  }
+
+  private void moveSlot(
+      List<Member> all, int slot, String source, String target, boolean clean, boolean keysOnly) {
+    Member src = byId(all, source);
+    Member dst = byId(all, target);
+    boolean owned = false;
+    boolean importing = false;
+    boolean migrating = false;
+    if (!clean) {
+      Node dstSelf = nodes(dst).myself();
+      owned = dstSelf.slots().contains(slot);
+      importing = dstSelf.openSlots().containsKey(slot);
+      Node srcSelf = nodes(src).myself();
+      migrating = !srcSelf.slots().contains(slot) || srcSelf.openSlots().containsKey(slot);
+    }
+    if (!owned) {
+      if (!importing && !keysOnly) {
         call(dst, "import slot " + slot, c -> c.clusterSetSlotImporting(slot, source));
       }
-      Node srcSelf = nodes(src).myself();
-      if (srcSelf.slots().contains(slot) && !srcSelf.openSlots().containsKey(slot)) {
+      if (!migrating && !keysOnly) {
         call(src, "migrate slot " + slot, c -> c.clusterSetSlotMigrating(slot, target));
       }
       while (true) {
@@ -610,11 +710,23 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
         }
       }
     }
+    if (keysOnly) {
+      return;
+    }
     call(dst, "assign slot " + slot, c -> c.clusterSetSlotNode(slot, target));
     call(src, "assign slot " + slot, c -> c.clusterSetSlotNode(slot, target));
+    List<RedisFuture<String>> others = new ArrayList<>();
     for (Member m : all) {
       if (m != src && m != dst) {
-        call(m, "assign slot " + slot, c -> c.clusterSetSlotNode(slot, target));
+        others.add(connection(m).async().clusterSetSlotNode(slot, target));
+      }
+    }
+    for (int i = 0; i < others.size(); i++) {
+      try {
+        others.get(i).get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        throw new MembershipException(
+            "cannot assign slot " + slot + " on every master: " + root(e), e);
       }
     }
   }

@@ -98,6 +98,8 @@ public final class RedisServerConfig {
         "yes",
         "--cluster-config-file",
         dataDir.resolve(NODES_FILE).toString(),
+        "--cluster-allow-replica-migration",
+        "no",
         "--cluster-node-timeout",
         "5000",
         "--dir",
