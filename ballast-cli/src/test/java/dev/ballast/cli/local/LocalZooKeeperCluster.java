@@ -45,6 +45,10 @@ final class LocalZooKeeperCluster implements AutoCloseable {
     return new LocalZooKeeperCluster(dir, name, "member:\n  kind: etcd\n", specExtra);
   }
 
+  static LocalZooKeeperCluster redis(Path dir, String name, String specExtra) {
+    return new LocalZooKeeperCluster(dir, name, "member:\n  kind: redis\n", specExtra);
+  }
+
   private LocalZooKeeperCluster(Path dir, String name, String member, String specExtra) {
     this.file = dir.resolve(name + ".yaml");
     String yaml =

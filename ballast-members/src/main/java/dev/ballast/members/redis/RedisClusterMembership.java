@@ -10,6 +10,7 @@ import dev.ballast.core.port.Membership;
 import dev.ballast.core.port.MembershipException;
 import dev.ballast.core.port.RebalanceProgress;
 import dev.ballast.members.redis.RedisNodes.Node;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.MigrateArgs;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
@@ -92,6 +93,8 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
       throw new IllegalArgumentException("requestTimeout must be positive, was " + requestTimeout);
     }
     this.client = RedisClient.create();
+    // A node that went away is reconnected on the next call, not retried in the background.
+    this.client.setOptions(ClientOptions.builder().autoReconnect(false).build());
   }
 
   /** A membership whose calls take at most {@code requestTimeout}, changes waited 6 times that. */
