@@ -114,6 +114,10 @@ public final class RedisServerConfig {
         "no",
         "--daemonize",
         "no",
+        // Keep argv and the environment as started: the runtime finds its members by a marker in
+        // the environment, which Redis would overwrite to set its process title.
+        "--set-proc-title",
+        "no",
         "--loglevel",
         "warning");
   }
