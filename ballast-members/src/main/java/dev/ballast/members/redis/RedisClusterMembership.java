@@ -185,7 +185,14 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
     String id = own.myself().id();
     boolean known = current.stream().allMatch(m -> nodes(m).byId(id).isPresent());
     if (!known) {
-      onAny(current, "meet member " + joining.ordinal(), c -> meet(c, joining));
+      // Every node meets it (rather than one, then gossip): all know it at once.
+      for (Member m : current) {
+        try {
+          call(m, "meet member " + joining.ordinal(), c -> meet(c, joining));
+        } catch (MembershipException e) {
+          LOG.info("action=meet via={} outcome=\"{}\"", m.ordinal(), e.getMessage());
+        }
+      }
     }
     awaitAllKnow(all, all);
     LOG.info("stage=join member={} id={} outcome=known-by-all", joining.ordinal(), id);
