@@ -185,14 +185,7 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
     String id = own.myself().id();
     boolean known = current.stream().allMatch(m -> nodes(m).byId(id).isPresent());
     if (!known) {
-      // Every node meets it (rather than one, then gossip): all know it at once.
-      for (Member m : current) {
-        try {
-          call(m, "meet member " + joining.ordinal(), c -> meet(c, joining));
-        } catch (MembershipException e) {
-          LOG.info("action=meet via={} outcome=\"{}\"", m.ordinal(), e.getMessage());
-        }
-      }
+      onAny(current, "meet member " + joining.ordinal(), c -> meet(c, joining));
     }
     awaitAllKnow(all, all);
     LOG.info("stage=join member={} id={} outcome=known-by-all", joining.ordinal(), id);
@@ -211,10 +204,8 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
   @Override
   public RebalanceProgress rebalanceProgress(Member joined, List<Member> current) {
     List<Member> all = with(current, joined);
-    RedisNodes view = nodes(joined);
-    int masters = (int) view.all().stream().filter(n -> !n.replica()).count();
-    int share = SLOTS / Math.max(1, masters);
-    int owned = view.myself().slotCount();
+    int share = SLOTS / all.size();
+    int owned = nodes(joined).myself().slotCount();
     boolean open = !openSlots(all).isEmpty();
     if (owned >= share && !open) {
       forget(joined);
@@ -253,8 +244,7 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
     if (!running(leaving)) {
       drain(leaving, remaining);
     }
-    int masters = (int) view.all().stream().filter(n -> !n.replica()).count();
-    int share = SLOTS / Math.max(1, masters);
+    int share = SLOTS / (remaining.size() + 1);
     double fraction = Math.max(0, Math.min(1, 1.0 - (double) owned / Math.max(share, owned)));
     return new DrainProgress(
         false,
@@ -504,12 +494,13 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
   private void fill(Member joined, List<Member> current) {
     List<Member> all = with(current, joined);
     finishOpenSlots(all);
-    RedisNodes view = nodes(joined);
-    String target = view.myself().id();
-    List<Node> masters = view.all().stream().filter(n -> !n.replica()).toList();
-    int share = SLOTS / masters.size();
+    // Each master's own line is authoritative for its slots: a node that just joined may not have
+    // learnt the others' slots by gossip yet.
+    String target = nodes(joined).myself().id();
+    int share = SLOTS / all.size();
     Map<String, TreeSet<Integer>> owned = new HashMap<>();
-    for (Node n : masters) {
+    for (Member m : all) {
+      Node n = nodes(m).myself();
       owned.put(n.id(), new TreeSet<>(n.slots()));
     }
     int need = share - owned.get(target).size();
@@ -650,6 +641,44 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
         await(slots, s -> connection(m).async().clusterSetSlotNode(s, target), "assign");
       }
     }
+    confirmOwner(all, dst, slots);
+  }
+
+  /**
+   * Makes sure {@code owner} itself lists {@code slots} as its own: a stale claim gossiped by the
+   * source with a higher config epoch can take a just-moved slot back in the owner's view. Then the
+   * owner's epoch is bumped ({@code CLUSTER BUMPEPOCH}) and the slots assigned again, so that its
+   * claim wins everywhere.
+   */
+  private void confirmOwner(List<Member> all, Member owner, List<Integer> slots) {
+    String id = nodes(owner).myself().id();
+    for (int attempt = 0; ; attempt++) {
+      Set<Integer> mine = nodes(owner).myself().slots();
+      List<Integer> lost = slots.stream().filter(s -> !mine.contains(s)).toList();
+      if (lost.isEmpty()) {
+        return;
+      }
+      if (attempt == 5) {
+        throw new MembershipException(
+            "member "
+                + owner.ordinal()
+                + " does not list slots "
+                + lost
+                + " as its own after they moved to it; its keys are on it");
+      }
+      LOG.info("action=reclaim member={} slots={}", owner.ordinal(), lost.size());
+      call(owner, "bump its config epoch", RedisClusterMembership::bumpEpoch);
+      for (Member m : all) {
+        await(lost, s -> connection(m).async().clusterSetSlotNode(s, id), "assign");
+      }
+    }
+  }
+
+  private static String bumpEpoch(RedisCommands<String, String> c) {
+    return c.dispatch(
+        CommandType.CLUSTER,
+        new StatusOutput<>(StringCodec.UTF8),
+        new CommandArgs<>(StringCodec.UTF8).add("BUMPEPOCH"));
   }
 
   private <T> List<T> await(
