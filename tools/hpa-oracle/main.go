@@ -11,7 +11,7 @@
 //	{"currentReplicas":3,"desiredReplicas":5,
 //	 "metrics":[{"proposedReplicas":5,"error":null}],
 //	 "conditions":[{"type":"AbleToScale","status":"True","reason":"SucceededRescale"},...],
-//	 "currentMetrics":[...],"reconcileError":null}
+//	 "currentMetrics":[...],"history":{"recommendations":[...],"scaleUpEvents":[],"scaleDownEvents":[]}}
 //
 // or {"inputError":"..."} for a snapshot the oracle cannot run (see README.md for what is out of
 // reach). The controller is the exported NewHorizontalController of k8s.io/kubernetes, driven over
@@ -100,7 +100,7 @@ type result struct {
 	Metrics         []metricOutcome              `json:"metrics,omitempty"`
 	Conditions      []condition                  `json:"conditions,omitempty"`
 	CurrentMetrics  []autoscalingv2.MetricStatus `json:"currentMetrics,omitempty"`
-	ReconcileError  *string                      `json:"reconcileError,omitempty"`
+	History         *historyOut                  `json:"history,omitempty"`
 }
 
 func main() {
@@ -157,8 +157,12 @@ func decide(raw json.RawMessage) result {
 	if s.Autoscaler == nil || s.Scale == nil {
 		return result{InputError: "autoscaler and scale are required"}
 	}
+	var memory *history
 	if len(s.History) > 0 && string(s.History) != "null" {
-		return result{InputError: "history: the controller's memory is private to it; only first reconciles (no history) can be replayed"}
+		memory = &history{}
+		if err := json.Unmarshal(s.History, memory); err != nil {
+			return result{InputError: "history: " + err.Error()}
+		}
 	}
 	if s.Autoscaler.Kind != "" && s.Autoscaler.Kind != "HorizontalPodAutoscaler" {
 		return result{InputError: "autoscaler.kind: only HorizontalPodAutoscaler"}
@@ -179,11 +183,11 @@ func decide(raw json.RawMessage) result {
 	// anything while the HPAScaleToZero gate is off (the default).
 	hpa.Status = autoscalingv2.HorizontalPodAutoscalerStatus{}
 
-	whole := reconcileOnce(&s, hpa)
+	whole := reconcileOnce(&s, hpa, memory)
 	if whole.failure != "" {
 		return result{InputError: whole.failure}
 	}
-	res := result{CurrentReplicas: &whole.current, DesiredReplicas: &whole.desired, CurrentMetrics: whole.status.CurrentMetrics}
+	res := result{CurrentReplicas: &whole.current, DesiredReplicas: &whole.desired, CurrentMetrics: whole.status.CurrentMetrics, History: whole.memory}
 	for _, c := range whole.status.Conditions {
 		res.Conditions = append(res.Conditions, condition{Type: string(c.Type), Status: string(c.Status), Reason: c.Reason})
 	}
@@ -221,7 +225,7 @@ func proposal(s *snapshot, hpa *autoscalingv2.HorizontalPodAutoscaler, i int) me
 		up, down = hpa.Spec.Behavior.ScaleUp, hpa.Spec.Behavior.ScaleDown
 	}
 	one.Spec.Behavior = &autoscalingv2.HorizontalPodAutoscalerBehavior{ScaleUp: neutral(up), ScaleDown: neutral(down)}
-	o := reconcileOnce(s, one)
+	o := reconcileOnce(s, one, nil)
 	if o.failure != "" {
 		return metricOutcome{Error: strp(o.failure)}
 	}
@@ -249,9 +253,10 @@ type outcome struct {
 	desired int32
 	status  autoscalingv2.HorizontalPodAutoscalerStatus
 	failure string
+	memory  *historyOut
 }
 
-func reconcileOnce(s *snapshot, hpa *autoscalingv2.HorizontalPodAutoscaler) outcome {
+func reconcileOnce(s *snapshot, hpa *autoscalingv2.HorizontalPodAutoscaler, memory *history) outcome {
 	settings := controllerSettings{}
 	if s.Controller != nil {
 		settings = *s.Controller
@@ -298,6 +303,10 @@ func reconcileOnce(s *snapshot, hpa *autoscalingv2.HorizontalPodAutoscaler) outc
 	done := make(chan struct{})
 	var doneOnce sync.Once
 
+	// The controller and the time shift, set below; the status reactor reads the memory through them.
+	var hc *podautoscaler.HorizontalController
+	var sh shifter
+	var memoryAfter *historyOut
 	hpaIndexer := newInformer(&autoscalingv2.HorizontalPodAutoscaler{})
 	podIndexer := newInformer(&corev1.Pod{})
 
@@ -310,6 +319,11 @@ func reconcileOnce(s *snapshot, hpa *autoscalingv2.HorizontalPodAutoscaler) outc
 		obj := u.GetObject().(*autoscalingv2.HorizontalPodAutoscaler).DeepCopy()
 		mu.Lock()
 		statusWrites = append(statusWrites, obj)
+		if len(statusWrites) == 1 {
+			// The status write ends the reconcile: its memory is complete (and the next reconcile,
+			// finding the autoscaler gone, erases it).
+			memoryAfter = recalled(hc, obj.Namespace+"/"+obj.Name, sh)
+		}
 		mu.Unlock()
 		// One reconcile only: the next one finds the autoscaler gone and forgets it.
 		_ = hpaIndexer.GetIndexer().Delete(obj)
@@ -331,7 +345,7 @@ func reconcileOnce(s *snapshot, hpa *autoscalingv2.HorizontalPodAutoscaler) outc
 
 	// Times: the snapshot's now becomes the wall clock now.
 	base := time.Now()
-	sh := shifter{by: base.Sub(s.Now.Time)}
+	sh = shifter{by: base.Sub(s.Now.Time)}
 
 	pods := make([]*corev1.Pod, 0, len(s.Pods))
 	podLabels := map[string]map[string]string{}
@@ -386,7 +400,7 @@ func reconcileOnce(s *snapshot, hpa *autoscalingv2.HorizontalPodAutoscaler) outc
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	hc := podautoscaler.NewHorizontalController(
+	hc = podautoscaler.NewHorizontalController(
 		ctx,
 		kube.CoreV1(),
 		scales,
@@ -401,6 +415,9 @@ func reconcileOnce(s *snapshot, hpa *autoscalingv2.HorizontalPodAutoscaler) outc
 		cpuInit,
 		readinessDelay,
 	)
+	if memory != nil {
+		remember(hc, ns+"/"+hpa.Name, memory, sh)
+	}
 	runDone := make(chan struct{})
 	go func() {
 		hc.Run(ctx, 1)
@@ -425,7 +442,7 @@ func reconcileOnce(s *snapshot, hpa *autoscalingv2.HorizontalPodAutoscaler) outc
 	if len(scaleWrites) > 0 {
 		desired = scaleWrites[0]
 	}
-	return outcome{desired: desired, current: initialSpec, status: written.Status}
+	return outcome{desired: desired, current: initialSpec, status: written.Status, memory: memoryAfter}
 }
 
 // resourceMetrics is a fake metrics.k8s.io clientset that lists the PodMetrics whose labels match

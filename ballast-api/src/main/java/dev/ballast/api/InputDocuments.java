@@ -23,16 +23,20 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * The one way every reader of a user's file (snapshots, local cluster files, simulator policies,
- * models and traces) turns bytes into text and text into a Jackson tree, with the same limits: a
- * file is at most a given size (checked before parsing), UTF-8, one document, no repeated key in a
- * mapping, no value longer than {@value #MAX_VALUE_CHARS} characters, no number longer than {@value
- * #MAX_NUMBER_CHARS} digits, no nesting deeper than {@value #MAX_DEPTH}. Every problem is an {@link
- * InvalidDocumentException} whose path is the caller's name for the input (a file name, or {@code
- * snapshot}) and whose problem says where (line) and what to do.
+ * models and traces, the HPA manifests of {@code import-hpa}) turns bytes into text and text into a
+ * Jackson tree, with the same limits: a file is at most a given size (checked before parsing),
+ * UTF-8, one document, no repeated key in a mapping, no value longer than {@value #MAX_VALUE_CHARS}
+ * characters, no number longer than {@value #MAX_NUMBER_CHARS} digits, no nesting deeper than
+ * {@value #MAX_DEPTH}. Every problem is an {@link InvalidDocumentException} whose path is the
+ * caller's name for the input (a file name, or {@code snapshot}) and whose problem says where
+ * (line) and what to do.
  */
 public final class InputDocuments {
   /** The largest cluster file, policy or model file: 1 MiB, far beyond any real one. */
@@ -73,6 +77,7 @@ public final class InputDocuments {
               .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
               .build());
   private static final ObjectMapper YAML = new ObjectMapper(yamlFactory());
+  private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '(.*)'");
 
   /** The syntax of a document. */
   public enum Syntax {
@@ -82,7 +87,7 @@ public final class InputDocuments {
     /** The syntax a file's name suggests: {@code .json} is JSON, anything else YAML. */
     public static Syntax of(Path file) {
       Path name = file.getFileName();
-      return name != null && name.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json")
+      return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".json")
           ? JSON
           : YAML;
     }
@@ -177,6 +182,17 @@ public final class InputDocuments {
     } catch (InvalidDocumentException e) {
       throw e;
     } catch (JsonProcessingException e) {
+      Matcher duplicate = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+      if (duplicate.lookingAt() && e.getLocation() != null) {
+        // The last one would win silently (a second metadata.name would change the identity).
+        throw new InvalidDocumentException(
+            source,
+            "the key '"
+                + duplicate.group(1)
+                + "' appears twice in one mapping, again at line "
+                + e.getLocation().getLineNr()
+                + "; keep one");
+      }
       throw new InvalidDocumentException(
           source,
           "not valid "
@@ -263,6 +279,15 @@ public final class InputDocuments {
     return parser.nextToken() == null;
   }
 
+  /**
+   * A user's text (a key, a path made of keys, a value) as a message shows it: line breaks written
+   * as {@code \\n}, at most 80 characters, so that every problem stays one readable line.
+   */
+  public static String shown(String text) {
+    String oneLine = text.replaceAll("\\R", "\\\\n");
+    return oneLine.length() <= 80 ? oneLine : oneLine.substring(0, 77) + "...";
+  }
+
   /** The parser's message on one line: its unindented lines, without source excerpts. */
   static String oneLine(String message) {
     if (message == null) {
@@ -305,9 +330,9 @@ public final class InputDocuments {
     LoaderOptions loader = new LoaderOptions();
     // SnakeYAML's own cap, in code points: the whole document, checked as it is read.
     loader.setCodePointLimit((int) MAX_SNAPSHOT_BYTES);
-    loader.setAllowDuplicateKeys(false);
-    loader.setMaxAliasesForCollections(50);
-    loader.setNestingDepthLimit(MAX_DEPTH);
+    // Repeated keys and nesting are checked by Jackson (the constraints and the feature below):
+    // it reads SnakeYAML's events, not its composed nodes, so the loader's own checks never run,
+    // and an alias reads as its name, never as a copy of what it points to.
     return YAMLFactory.builder()
         .loaderOptions(loader)
         // As new YAMLFactory() does: "key:" with no value is null, not "".

@@ -1,6 +1,7 @@
 package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ballast.core.predict.ForecastGateSettings;
 import dev.ballast.core.predict.HoltWintersParameters;
 import dev.ballast.core.predict.PredictionSettings;
 import java.time.Duration;
@@ -13,9 +14,10 @@ import java.util.TreeSet;
  * every document that has one (simulator policies, local cluster files, later the operator's
  * resource): {@code enabled} (true when the section is present), {@code season}, {@code
  * sampleInterval}, {@code defaultJoinTime}, {@code joinTimeQuantile}, {@code joinTimeSamples},
- * {@code minJoinSamples}, {@code errorMargin} and {@code smoothing} ({@code alpha}, {@code beta},
- * {@code gamma}, {@code phi}). Every problem is reported with its field, relative to the section's
- * path; durations are read by the caller, in its document's syntax.
+ * {@code minJoinSamples}, {@code errorMargin}, {@code smoothing} ({@code alpha}, {@code beta},
+ * {@code gamma}, {@code phi}) and {@code gate} ({@code minAccuracy}, {@code resumeAccuracy}, {@code
+ * memory}). Every problem is reported with its field, relative to the section's path; durations are
+ * read by the caller, in its document's syntax.
  */
 public final class PredictionReader {
   /** The fields of the section. */
@@ -29,9 +31,11 @@ public final class PredictionReader {
           "joinTimeSamples",
           "minJoinSamples",
           "errorMargin",
-          "smoothing");
+          "smoothing",
+          "gate");
 
   private static final Set<String> SMOOTHING = Set.of("alpha", "beta", "gamma", "phi");
+  private static final Set<String> GATE = Set.of("minAccuracy", "resumeAccuracy", "memory");
 
   /** Receives a problem: the field's full path and what is wrong. */
   @FunctionalInterface
@@ -103,6 +107,10 @@ public final class PredictionReader {
         smoothingOk = false;
       }
     }
+    ForecastGateSettings gate = d.gate();
+    if (node.has("gate")) {
+      gate = gate(node.get("gate"), path + ".gate", d.gate(), problems);
+    }
     if (season == null
         || sample == null
         || joinTime == null
@@ -110,7 +118,8 @@ public final class PredictionReader {
         || samples == null
         || minSamples == null
         || margin == null
-        || !smoothingOk) {
+        || !smoothingOk
+        || gate == null) {
       return d;
     }
     List<String> found =
@@ -123,7 +132,35 @@ public final class PredictionReader {
       return d;
     }
     return new PredictionSettings(
-        enabled, season, sample, smoothing, joinTime, q, samples, minSamples, margin);
+        enabled, season, sample, smoothing, joinTime, q, samples, minSamples, margin, gate);
+  }
+
+  /** The {@code gate} subsection over the defaults {@code d}; null when a problem was reported. */
+  private static ForecastGateSettings gate(
+      JsonNode g, String path, ForecastGateSettings d, Problems problems) {
+    if (!g.isObject()) {
+      problems.add(path, "must be a mapping of " + new TreeSet<>(GATE));
+      return null;
+    }
+    unknown(g, path, GATE, problems);
+    Double min = number(g, path, "minAccuracy", d.minAccuracy(), problems);
+    if (min == null) {
+      return null;
+    }
+    Double resume =
+        number(
+            g, path, "resumeAccuracy", ForecastGateSettings.defaultResumeAccuracy(min), problems);
+    Integer memory = integer(g, path, "memory", d.memory(), problems);
+    if (resume == null || memory == null) {
+      return null;
+    }
+    List<String> found = ForecastGateSettings.problems(min, resume, memory);
+    for (String s : found) {
+      int colon = s.indexOf(':');
+      // the core names them gate.minAccuracy...: relative to the prediction section
+      problems.add(path + s.substring("gate".length(), colon), s.substring(colon + 2));
+    }
+    return found.isEmpty() ? new ForecastGateSettings(min, resume, memory) : null;
   }
 
   private static Duration duration(

@@ -130,6 +130,17 @@ class SnapshotReaderTest {
   }
 
   @Test
+  void readsTheScalesSelectorAsTheHpaDoesWithAbsentMeaningEmpty() throws Exception {
+    // given
+    ObjectNode absent = (ObjectNode) JSON.readTree(VALID);
+    ((ObjectNode) absent.get("scale").get("status")).remove("selector");
+
+    // when / then
+    assertEquals("app=web", reader.read(JSON.readTree(VALID)).scale().selector());
+    assertEquals("", reader.read(absent).scale().selector());
+  }
+
+  @Test
   void readsYaml() {
     // given
     String yaml =
@@ -206,6 +217,10 @@ class SnapshotReaderTest {
             "negative replica count",
             r -> at(r, "scale", "spec").put("replicas", -1),
             "snapshot.scale.spec.replicas: must be a whole number >= 0"),
+        new BadCase(
+            "selector that is not a string",
+            r -> at(r, "scale", "status").put("selector", 5),
+            "snapshot.scale.status.selector: must be a string"),
         new BadCase(
             "non-integer replica count",
             r -> at(r, "scale", "spec").put("replicas", 2.5),

@@ -50,7 +50,20 @@ public final class AutoscaleLoop {
       AutoscaleDecision decision,
       Optional<ScaleAheadPredictor.Prediction> prediction,
       Optional<ScaleResponse> response,
-      Optional<Operation> inFlight) {}
+      Optional<Operation> inFlight,
+      Optional<String> admissionRefusal) {}
+
+  /**
+   * Whether a grow may start now, asked before the controller is: the Kubernetes operator checks
+   * that the scheduler can place one more pod. Empty admits; a message says what is short.
+   */
+  @FunctionalInterface
+  public interface Admission {
+    /** Admits every grow (local processes). */
+    Admission ALWAYS = (from, to) -> Optional.empty();
+
+    Optional<String> refuse(int from, int to);
+  }
 
   /** Receives each sync's result and each tick's progress. */
   public interface Listener {
@@ -64,9 +77,11 @@ public final class AutoscaleLoop {
   private final HistoryStore history;
   private final Clock clock;
   private final Listener listener;
+  private final Admission admission;
   private final Object wakeUp = new Object();
 
   private String lastHoldReason = "";
+  private boolean readBefore;
   private volatile boolean stopRequested;
 
   /** A loop that acts on {@code evaluator}'s decisions through {@code controller}. */
@@ -76,11 +91,23 @@ public final class AutoscaleLoop {
       HistoryStore history,
       Clock clock,
       Listener listener) {
+    this(evaluator, controller, history, clock, listener, Admission.ALWAYS);
+  }
+
+  /** A loop whose grows are first put to {@code admission}. */
+  public AutoscaleLoop(
+      SyncEvaluator evaluator,
+      ScalingController controller,
+      HistoryStore history,
+      Clock clock,
+      Listener listener,
+      Admission admission) {
     this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
     this.controller = Objects.requireNonNull(controller, "controller");
     this.history = Objects.requireNonNull(history, "history");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.admission = Objects.requireNonNull(admission, "admission");
   }
 
   /** The autoscaling settings this loop evaluates. */
@@ -99,7 +126,10 @@ public final class AutoscaleLoop {
    * the journal is consistent at every point, so a later run resumes the operation.
    */
   public void run() throws InterruptedException {
-    controller.resume();
+    if (controller.resume().isEmpty()) {
+      // Members a lost journal left half-added would block every later decision: release them.
+      controller.releaseUnjoined();
+    }
     Instant nextSync = clock.instant();
     while (!stopRequested) {
       if (!clock.instant().isBefore(nextSync)) {
@@ -142,7 +172,6 @@ public final class AutoscaleLoop {
     Optional<Operation> inFlight = controller.inFlight();
     SyncEvaluator.Evaluation e = evaluator.evaluate(now, inFlight);
     AutoscaleDecision decision = e.decision();
-    record(decision, e.metricErrors());
 
     int heading = inFlight.map(Operation::to).orElse(decision.currentReplicas());
     Optional<ScaleResponse> response = Optional.empty();
@@ -152,6 +181,16 @@ public final class AutoscaleLoop {
     boolean ask =
         decision.desiredReplicas() != heading
             && inFlight.map(op -> op.to() < op.from()).orElse(true);
+    Optional<String> refusal = Optional.empty();
+    if (ask && inFlight.isEmpty() && decision.desiredReplicas() > decision.currentReplicas()) {
+      refusal = admission.refuse(decision.currentReplicas(), decision.desiredReplicas());
+      ask = refusal.isEmpty();
+      if (!ask) {
+        evaluator.notApplied(e);
+      }
+    }
+    record(decision, e.metricErrors(), refusal);
+    readBefore = true;
     if (ask) {
       response =
           Optional.of(
@@ -178,25 +217,38 @@ public final class AutoscaleLoop {
             decision,
             e.prediction(),
             response,
-            inFlight);
+            inFlight,
+            refusal);
     listener.onSync(result);
     return result;
   }
 
   /**
-   * Records what a user would ask about later: a metrics outage (when it starts and ends) and a
-   * policy hold (no hot shrink, allowed sizes), once per change rather than every sync.
+   * Records what a user would ask about later: a metrics outage (when it starts and ends), a policy
+   * hold (no hot shrink, allowed sizes) and a refused admission, once per change rather than every
+   * sync.
    */
-  private void record(AutoscaleDecision decision, List<String> errors) {
+  private void record(AutoscaleDecision decision, List<String> errors, Optional<String> refusal) {
     String holdReason;
     if (decision.metricsState() == MetricsState.UNAVAILABLE) {
       holdReason = "metrics unavailable";
+    } else if (refusal.isPresent()) {
+      holdReason = "not admitted: " + refusal.get();
     } else if (!decision.rescale() && decision.sizing().clamped()) {
       holdReason = String.join("; ", decision.sizing().reasons());
     } else {
       holdReason = "";
     }
     if (holdReason.equals(lastHoldReason)) {
+      return;
+    }
+    if (decision.metricsState() == MetricsState.UNAVAILABLE && errors.isEmpty() && !readBefore) {
+      // The first read since start: every member answered, but a rate needs a second read. That is
+      // no outage, so nothing goes to the history (and no "available again" follows).
+      LOG.info(
+          "action=hold reason=FirstRead message=\"holding at {} members until rates have two"
+              + " reads\"",
+          decision.currentReplicas());
       return;
     }
     Instant now = decision.time();
@@ -228,7 +280,7 @@ public final class AutoscaleLoop {
               now,
               Trigger.AUTO,
               current,
-              decision.proposedReplicas(),
+              refusal.isPresent() ? decision.desiredReplicas() : decision.proposedReplicas(),
               Outcome.HELD,
               decision.reasons(),
               "held at " + current + " members: " + holdReason));

@@ -18,6 +18,9 @@ public record AutoscaleSpec(
     Duration syncPeriod,
     long cpuRequestMilli) {
 
+  /** How often a loop syncs when its configuration does not say (Kubernetes' HPA default). */
+  public static final Duration DEFAULT_SYNC_PERIOD = Duration.ofSeconds(15);
+
   /** The cpu a local member is taken to request, in milli-cores: one core. */
   public static final long ONE_CORE_MILLI = 1000;
 

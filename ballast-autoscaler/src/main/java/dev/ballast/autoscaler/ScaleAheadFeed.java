@@ -4,6 +4,7 @@ import dev.ballast.core.decide.model.MetricSpec;
 import dev.ballast.core.decide.model.MetricTarget;
 import dev.ballast.core.port.ForecastStore;
 import dev.ballast.core.port.MetricSample;
+import dev.ballast.core.predict.ForecastGate;
 import dev.ballast.core.predict.LoadSample;
 import dev.ballast.core.predict.PredictionSettings;
 import dev.ballast.core.predict.ScaleAheadPredictor;
@@ -22,7 +23,8 @@ import java.util.OptionalDouble;
  * target, and keeps every observation in a {@link ForecastStore} so that a restarted loop rebuilds
  * the forecaster with its season. The store is replayed when this is made (keeping the predictor's
  * {@link ScaleAheadPredictor#retention()}) and trimmed again whenever it has grown by one more
- * retention, so it holds at most two.
+ * retention, so it holds at most two. The replay also rebuilds the forecaster's {@link
+ * ForecastGate}, which is driven by the same observations.
  */
 public final class ScaleAheadFeed {
   private final ScaleAheadPredictor predictor;
@@ -37,11 +39,15 @@ public final class ScaleAheadFeed {
       MetricSpec metric,
       long cpuRequestMilli,
       ForecastStore store,
-      Instant now) {
+      Instant now,
+      List<Duration> completedAddSteps,
+      Duration syncPeriod) {
     this.predictor = new ScaleAheadPredictor(settings);
     this.metric = metric;
     this.targetPerMember = targetPerMember(metric, cpuRequestMilli);
     this.store = store;
+    // The forecast gate scores the replayed forecasts against the horizon the loop plans with.
+    predictor.plan(completedAddSteps, syncPeriod, targetPerMember);
     List<LoadSample> kept = store.keepFrom(now.minus(predictor.retention()));
     kept.forEach(s -> predictor.observe(s.time(), s.load()));
     this.restored = kept.size();
@@ -50,17 +56,33 @@ public final class ScaleAheadFeed {
 
   /**
    * Scale-ahead for {@code spec} when {@code settings} enable it, rebuilt from {@code store} at
-   * {@code now}; empty when prediction is off.
+   * {@code now} (its forecast gate with the join time learned from {@code completedAddSteps});
+   * empty when prediction is off.
    */
   public static Optional<ScaleAheadFeed> of(
-      AutoscaleSpec spec, PredictionSettings settings, ForecastStore store, Instant now) {
+      AutoscaleSpec spec,
+      PredictionSettings settings,
+      ForecastStore store,
+      Instant now,
+      List<Duration> completedAddSteps) {
     Objects.requireNonNull(store, "store");
     if (!settings.enabled()) {
       return Optional.empty();
     }
     return Optional.of(
         new ScaleAheadFeed(
-            settings, spec.autoscaler().metrics().get(0), spec.cpuRequestMilli(), store, now));
+            settings,
+            spec.autoscaler().metrics().get(0),
+            spec.cpuRequestMilli(),
+            store,
+            now,
+            completedAddSteps,
+            spec.syncPeriod()));
+  }
+
+  /** The forecast gate's state now: whether the forecast is trusted and its accuracy. */
+  public ForecastGate.State gate() {
+    return predictor.gate();
   }
 
   /**

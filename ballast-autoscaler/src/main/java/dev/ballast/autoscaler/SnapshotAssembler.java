@@ -1,6 +1,7 @@
 package dev.ballast.autoscaler;
 
 import dev.ballast.core.decide.model.CustomMetricValue;
+import dev.ballast.core.decide.model.ExternalMetricValue;
 import dev.ballast.core.decide.model.History;
 import dev.ballast.core.decide.model.MetricSpec;
 import dev.ballast.core.decide.model.PodInfo;
@@ -19,7 +20,8 @@ import java.util.Set;
  * Translates the members of a cluster into the decision engine's snapshot, the way the HPA sees
  * pods: each member is a pod named {@code member-<ordinal>}, ready when it is a healthy voting
  * member; a {@code Pods} metric's per-member values become custom metric values, CPU becomes pod
- * usage against the spec's cpu request. No arithmetic beyond units.
+ * usage against the spec's cpu request, an {@code External} metric's values summed become its one
+ * series. No arithmetic beyond units.
  */
 final class SnapshotAssembler {
   /** Members that serve are taken to have started long before (past the CPU warm-up rules). */
@@ -64,6 +66,15 @@ final class SnapshotAssembler {
     for (MetricSpec metric : spec.autoscaler().metrics()) {
       MetricSample sample = samples.get(sourceName(metric));
       if (sample == null) {
+        continue;
+      }
+      if (metric instanceof MetricSpec.External) {
+        // A cluster-wide value (an external metrics API, a Prometheus query): one series, the
+        // sum of what the source reported, as the HPA sums every matching series.
+        double total = sample.byOrdinal().values().stream().mapToDouble(Double::doubleValue).sum();
+        b.externalMetric(
+            new ExternalMetricValue(
+                metric.name(), Map.of(), sample.timestamp(), Math.round(total * 1000)));
         continue;
       }
       for (var e : sample.byOrdinal().entrySet()) {

@@ -2,6 +2,7 @@ package dev.ballast.autoscaler;
 
 import dev.ballast.core.autoscale.AutoscaleDecision;
 import dev.ballast.core.autoscale.AutoscalePipeline;
+import dev.ballast.core.decide.DecisionEngine;
 import dev.ballast.core.decide.model.History;
 import dev.ballast.core.decide.model.MetricSpec;
 import dev.ballast.core.decide.model.Snapshot;
@@ -155,10 +156,23 @@ public final class SyncEvaluator {
     }
     Snapshot snapshot = SnapshotAssembler.assemble(now, spec, members, ready, samples, hpaMemory);
     OptionalInt predicted =
-        prediction.map(p -> OptionalInt.of(p.replicas())).orElse(OptionalInt.empty());
+        prediction.map(ScaleAheadPredictor.Prediction::proposal).orElse(OptionalInt.empty());
     AutoscaleDecision decision = pipeline.decide(snapshot, policy, predicted);
     hpaMemory = decision.memory();
     return new Evaluation(now, members, view, samples, errors, snapshot, decision, prediction);
+  }
+
+  /**
+   * Tells the evaluator that {@code evaluation}'s size change was not made (a preflight refused
+   * it): the HPA's memory keeps its recommendations but records no scale event, so the rate
+   * policies do not count a change that never happened.
+   */
+  public void notApplied(Evaluation evaluation) {
+    hpaMemory =
+        DecisionEngine.memoryAfter(
+            evaluation.snapshot(),
+            evaluation.decision().hpa(),
+            evaluation.decision().currentReplicas());
   }
 
   /**

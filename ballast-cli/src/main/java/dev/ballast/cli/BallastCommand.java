@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       dev.ballast.cli.local.BenchCommand.class,
       dev.ballast.cli.local.DemoCommand.class,
       dev.ballast.cli.local.RunCommand.class,
+      ImportHpaCommand.class,
     })
 public final class BallastCommand implements Runnable {
 

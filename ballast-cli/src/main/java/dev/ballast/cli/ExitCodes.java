@@ -1,11 +1,13 @@
 package dev.ballast.cli;
 
+import dev.ballast.local.io.StateFileException;
 import picocli.CommandLine;
 
 /**
  * Ballast's exit codes and the handlers that map failures onto them: 0 success, 1 the operation
  * failed (the cluster was left at a stated, healthy size), 2 bad usage or input, 3 a safety rule
- * refused the request. Expected failures print one line to stderr, never a stack trace.
+ * refused the request (also: a state file such as the journal cannot be read). Expected failures
+ * print one line to stderr, never a stack trace.
  */
 public final class ExitCodes {
   public static final int OK = 0;
@@ -37,6 +39,13 @@ public final class ExitCodes {
     if (ex instanceof CliException e) {
       cmd.getErr().println("ballast: " + e.getMessage());
       return e.exitCode();
+    }
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      if (t instanceof StateFileException e) {
+        // A state file Ballast cannot trust: refuse to act on it, saying which and the way out.
+        cmd.getErr().println("ballast: " + e.getMessage());
+        return REFUSED;
+      }
     }
     // An unexpected failure: one line by default, the stack trace only when asked for.
     cmd.getErr().println("ballast: unexpected error: " + ex);

@@ -50,10 +50,39 @@ public final class RecommendCommand implements Callable<Integer> {
 
   @Option(
       names = "--snapshot",
-      required = true,
       paramLabel = "FILE|DIR",
       description = "A snapshot file (.json, .yaml) or a directory of them.")
   Path snapshot;
+
+  @Option(
+      names = "--vertical",
+      description =
+          "Per-member CPU and memory requests from the observed usage of a running local cluster"
+              + " (-f), as the Vertical Pod Autoscaler's recommender computes them; nothing is"
+              + " changed.")
+  boolean vertical;
+
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "FILE",
+      description = "With --vertical: the local cluster file of the running cluster to observe.")
+  Path cluster;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      converter = dev.ballast.cli.local.DurationConverter.class,
+      description = "With --vertical: how long to observe (default: ${DEFAULT-VALUE}).")
+  java.time.Duration duration;
+
+  @Option(
+      names = "--interval",
+      paramLabel = "DURATION",
+      defaultValue = "1s",
+      converter = dev.ballast.cli.local.DurationConverter.class,
+      description = "With --vertical: time between two samples (default: ${DEFAULT-VALUE}).")
+  java.time.Duration interval;
 
   @Option(
       names = {"-o", "--output"},
@@ -73,8 +102,30 @@ public final class RecommendCommand implements Callable<Integer> {
   private final DecisionWriter writer = new DecisionWriter();
 
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
+    if (vertical) {
+      if (cluster == null || snapshot != null) {
+        throw CliException.usage(
+            "--vertical: give the running cluster with -f FILE (and no --snapshot)");
+      }
+      if (interval.isZero() || interval.isNegative() || duration.compareTo(interval) < 0) {
+        throw CliException.usage(
+            "--interval: must be positive and at most --duration (" + duration + ")");
+      }
+      try (var wiring = dev.ballast.cli.local.ClusterFileOption.of(cluster).readOnly()) {
+        dev.ballast.cli.vertical.VerticalAdvice.run(
+            wiring, duration, interval, output == Format.json, out);
+      }
+      return ExitCodes.OK;
+    }
+    if (snapshot == null) {
+      throw CliException.usage(
+          "--snapshot: required (a snapshot file or directory), or --vertical -f FILE");
+    }
+    if (cluster != null) {
+      throw CliException.usage("-f: only with --vertical");
+    }
     if (Files.isDirectory(snapshot)) {
       return directory(out);
     }

@@ -17,6 +17,12 @@ import picocli.CommandLine;
  * src/test/resources/dev/ballast/cli/RecommendCommandFuzzTestInputs}.
  */
 class RecommendCommandFuzzTest {
+  /**
+   * An input that takes longer than this is a hang, not slowness: the first input also pays for
+   * class loading and instrumentation, which takes seconds on a loaded machine.
+   */
+  private static final long HANG_MILLIS = 60_000;
+
   private static final Path DIR = Path.of("target", "fuzz-cli").toAbsolutePath();
 
   @FuzzTest(maxDuration = "5s")
@@ -38,7 +44,7 @@ class RecommendCommandFuzzTest {
       if (code == ExitCodes.USAGE) {
         assertThat(err.toString().lines()).hasSize(1);
       }
-      assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
+      assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(HANG_MILLIS);
     }
   }
 }

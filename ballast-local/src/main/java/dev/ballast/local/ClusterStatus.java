@@ -8,7 +8,10 @@ import java.util.Map;
  * A local cluster as {@code ballast status} shows it: its size, each member with its process, role
  * and health as the membership adapter reports them, and the in-flight operation (null when none).
  * {@code replicas} counts the voting members the cluster agrees on, or the reserved members when
- * the membership cannot tell (for example while every member is stopped).
+ * the membership cannot tell (for example while every member is stopped). {@code problems} says
+ * what could not be read or does not add up (an unreadable state file, processes of the cluster the
+ * member table does not know), each a line with the way out; members are then as far as the
+ * processes' own markers tell.
  */
 public record ClusterStatus(
     String name,
@@ -18,10 +21,12 @@ public record ClusterStatus(
     boolean healthy,
     boolean consistent,
     String detail,
-    Operation operation) {
+    Operation operation,
+    List<String> problems) {
 
   public ClusterStatus {
     members = List.copyOf(members);
+    problems = problems == null ? List.of() : List.copyOf(problems);
   }
 
   /** One member: its endpoints, its process (pid null when stopped) and what the cluster says. */

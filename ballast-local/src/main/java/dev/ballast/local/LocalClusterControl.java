@@ -12,6 +12,8 @@ import dev.ballast.core.plan.Step;
 import dev.ballast.core.plan.StepKind;
 import dev.ballast.core.port.ClusterView;
 import dev.ballast.core.port.Member;
+import dev.ballast.local.config.MembershipType;
+import dev.ballast.local.io.StateFileException;
 import dev.ballast.local.runtime.LocalProcessRuntime;
 import dev.ballast.local.runtime.ProcessIdentity;
 import dev.ballast.members.zookeeper.ZooKeeperServerConfig;
@@ -21,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -72,6 +73,7 @@ public final class LocalClusterControl {
   public ClusterStatus up(Duration timeout, Consumer<String> progress)
       throws ClusterOperationException {
     requireExclusive();
+    requireNoStrays();
     List<Member> members = runtime.members();
     if (members.isEmpty()) {
       List<Member> prepared = new ArrayList<>();
@@ -104,6 +106,10 @@ public final class LocalClusterControl {
               + "; run 'ballast resume' to finish it");
     }
     Map<String, String> settings = wiring.initialSettings(members);
+    if (inFlight.isEmpty() && wiring.peers().isPresent()) {
+      // Members that read their peers at start need the list before they start.
+      wiring.peers().get().writeOnly(members).forEach(progress);
+    }
     for (Member m : members) {
       if (runtime.isRunning(m.ordinal())) {
         continue;
@@ -122,7 +128,9 @@ public final class LocalClusterControl {
               + m.ports()
               + ")");
     }
-    if (inFlight.isEmpty()) {
+    if (inFlight.isEmpty() && wiring.cluster().membership() == MembershipType.HOOKS) {
+      joinStarted(members, timeout, progress);
+    } else if (inFlight.isEmpty()) {
       try {
         wiring.form(members);
       } catch (RuntimeException e) {
@@ -134,7 +142,45 @@ public final class LocalClusterControl {
       }
     }
     awaitHealthy(inFlight.isPresent() ? serving : members, inFlight.isEmpty(), timeout);
+    if (inFlight.isEmpty() && wiring.peers().isPresent()) {
+      try {
+        wiring.peers().get().publish(members).forEach(progress);
+      } catch (RuntimeException e) {
+        throw ClusterOperationException.failed(e.getMessage());
+      }
+    }
     return status();
+  }
+
+  /**
+   * Runs the join hooks of each started member the membership check does not list yet, in ordinal
+   * order once it is healthy: the first members of a cluster whose registry is told of each one.
+   */
+  private void joinStarted(List<Member> members, Duration timeout, Consumer<String> progress)
+      throws ClusterOperationException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (int i = 0; i < members.size(); i++) {
+      Member m = members.get(i);
+      List<Member> before = members.subList(0, i);
+      Optional<String> notReady = wiring.membership().notReady(m, before);
+      while (notReady.isPresent()) {
+        if (System.nanoTime() > deadline || !runtime.isRunning(m.ordinal())) {
+          throw ClusterOperationException.failed(
+              "member " + m.ordinal() + " did not become healthy: " + notReady.get());
+        }
+        sleep(POLL);
+        notReady = wiring.membership().notReady(m, before);
+      }
+      if (!wiring.membership().view(members).votingMembers().contains(m.ordinal())) {
+        try {
+          wiring.membership().join(m, before);
+        } catch (RuntimeException e) {
+          throw ClusterOperationException.failed(e.getMessage());
+        }
+        progress.accept(
+            "joined member " + m.ordinal() + ": " + wiring.membership().takeActionReport());
+      }
+    }
   }
 
   /** Whether the member a step touches has a process at {@code stage} (started, not stopped). */
@@ -190,9 +236,30 @@ public final class LocalClusterControl {
             + runtime.stateDir().resolve("members"));
   }
 
-  /** The cluster now, as the member table, the processes and the membership adapter tell it. */
+  /**
+   * The cluster now, as the member table, the processes and the membership adapter tell it. A state
+   * file that cannot be read, or processes of the cluster that the member table does not know, are
+   * reported in {@link ClusterStatus#problems()} with what the processes' own markers tell.
+   */
   public ClusterStatus status() {
-    List<Member> members = runtime.members();
+    List<String> problems = new ArrayList<>();
+    Operation operation = null;
+    try {
+      operation = interrupted().orElse(null);
+    } catch (StateFileException e) {
+      problems.add(e.getMessage());
+    }
+    List<Member> members;
+    try {
+      members = runtime.members();
+    } catch (StateFileException e) {
+      problems.add(e.getMessage());
+      return fromMarkers(problems, operation);
+    }
+    strays(members).ifPresent(problems::add);
+    if (members.isEmpty() && !problems.isEmpty()) {
+      return fromMarkers(problems, operation);
+    }
     ClusterView view =
         members.isEmpty()
             ? new ClusterView(Set.of(), Optional.empty(), true, List.of(), "no members")
@@ -226,7 +293,70 @@ public final class LocalClusterControl {
         !members.isEmpty() && view.healthy(),
         view.consistent(),
         view.detail(),
-        interrupted().orElse(null));
+        operation,
+        problems);
+  }
+
+  /** The members as their processes' markers tell them, when the member table cannot. */
+  private ClusterStatus fromMarkers(List<String> problems, Operation operation) {
+    List<ClusterStatus.MemberState> states = new ArrayList<>();
+    runtime
+        .runningByMarker()
+        .forEach(
+            (ordinal, p) ->
+                states.add(
+                    new ClusterStatus.MemberState(
+                        ordinal,
+                        wiring.cluster().member().host(),
+                        null,
+                        Map.of(),
+                        p.pid(),
+                        true,
+                        false,
+                        "unknown",
+                        false,
+                        "found by its process marker only")));
+    return new ClusterStatus(
+        wiring.cluster().name(),
+        states.size(),
+        states,
+        null,
+        false,
+        false,
+        "the member table does not describe the running members",
+        operation,
+        problems);
+  }
+
+  /**
+   * Why the running processes of the cluster do not match the member table, if they do not:
+   * processes (found by their marker) of ordinals the table does not hold, as left by a member
+   * table that was deleted or emptied while members ran.
+   */
+  private Optional<String> strays(List<Member> members) {
+    Set<Integer> known = members.stream().map(Member::ordinal).collect(Collectors.toSet());
+    Map<Integer, ProcessIdentity> unknown = new java.util.TreeMap<>(runtime.runningByMarker());
+    unknown.keySet().removeAll(known);
+    if (unknown.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "processes of this cluster run that the member table "
+            + runtime.stateDir().resolve("members.json")
+            + " does not know ("
+            + unknown.entrySet().stream()
+                .map(e -> "member " + e.getKey() + " pid " + e.getValue().pid())
+                .collect(Collectors.joining(", "))
+            + "): the table was deleted or emptied while they ran; stop them with 'ballast down'"
+            + " (it finds them by their process marker), then 'ballast up'");
+  }
+
+  /** Refuses to change a cluster whose running processes the member table does not know. */
+  private void requireNoStrays() throws ClusterOperationException {
+    Optional<String> strays = strays(runtime.members());
+    if (strays.isPresent()) {
+      throw ClusterOperationException.refused(strays.get());
+    }
   }
 
   /**
@@ -249,8 +379,25 @@ public final class LocalClusterControl {
       }
       return finish(controller, drive(controller, ticks));
     }
+    releaseUnjoined(controller);
     ScaleResponse response = controller.request(ScaleRequest.manual(replicas));
     return respond(controller, response);
+  }
+
+  /**
+   * Releases members a lost journal left half-added (see {@link ScalingController#releaseUnjoined})
+   * before a new request plans around them; fails when that release does not succeed.
+   */
+  private void releaseUnjoined(ScalingController controller) throws ClusterOperationException {
+    if (controller.releaseUnjoined().isEmpty()) {
+      return;
+    }
+    Operation released = drive(controller, ticks);
+    if (released != null && released.outcome() != Outcome.SUCCEEDED) {
+      throw ClusterOperationException.failed(
+          "releasing members that never joined failed: "
+              + (released.message() == null ? released.outcome() : released.message()));
+    }
   }
 
   /** Continues the interrupted operation, if any; returns null when there was none. */
@@ -280,11 +427,14 @@ public final class LocalClusterControl {
               + describe(interrupted.get())
               + "; run 'ballast resume' to finish it first");
     }
+    releaseUnjoined(controller);
     return respond(controller, controller.rollback());
   }
 
-  private ScalingController controller(ExecutionListener listener) {
+  private ScalingController controller(ExecutionListener listener)
+      throws ClusterOperationException {
     requireExclusive();
+    requireNoStrays();
     return wiring.controller(listener);
   }
 
@@ -302,7 +452,7 @@ public final class LocalClusterControl {
   }
 
   /** Ticks the engine until the operation ends; returns it as it ended. */
-  private static Operation drive(ScalingController controller, Consumer<Progress> ticks) {
+  private Operation drive(ScalingController controller, Consumer<Progress> ticks) {
     Operation last = controller.inFlight().orElse(null);
     while (true) {
       Progress p = controller.tick();
@@ -313,6 +463,10 @@ public final class LocalClusterControl {
       if (p.finished() || p.isIdle()) {
         return last;
       }
+      if (p.held() && last != null && heldPastTimeout(controller, last)) {
+        // A hold before STOP does not end by itself: leave the operation in flight for resume.
+        return last;
+      }
       if (!p.advanced()) {
         // Local checks are cheap: poll a waiting stage more often than the engine's default so
         // that a ready member is noticed within a tenth of a second.
@@ -320,6 +474,11 @@ public final class LocalClusterControl {
         sleep(wait.isZero() || wait.compareTo(STAGE_POLL) > 0 ? STAGE_POLL : wait);
       }
     }
+  }
+
+  private boolean heldPastTimeout(ScalingController controller, Operation op) {
+    Duration held = Duration.between(op.stageStartedAt(), wiring.clock().instant());
+    return held.compareTo(controller.policy().timeout(op.stage())) >= 0;
   }
 
   private ScaleResult finish(ScalingController controller, Operation ended) {
@@ -332,7 +491,16 @@ public final class LocalClusterControl {
             && status.healthy()
             && status.replicas() == ended.to()
             && status.members().size() == ended.to();
-    String message = ended.message() == null ? ended.outcome().name() : ended.message();
+    String message =
+        ended.message() != null
+            ? ended.message()
+            : ended.finished()
+                ? ended.outcome().name()
+                : "operation "
+                    + describe(ended)
+                    + " is held ("
+                    + ended.lastError()
+                    + "); it stays in flight: once the cluster is healthy, run 'ballast resume'";
     if (ended.outcome() == Outcome.SUCCEEDED && !verified) {
       message +=
           "; but the cluster does not verify now: "
@@ -358,19 +526,36 @@ public final class LocalClusterControl {
 
   /**
    * Stops every member (SIGTERM, then SIGKILL after the grace period) and any stray process of the
-   * cluster; with {@code purge} also deletes the state directory (data, logs, journal, history).
-   * Returns the ordinals that were running.
+   * cluster, found by the marker in its environment. Returns the ordinals that were running.
    */
-  public List<Integer> down(boolean purge) {
+  public List<Integer> down() {
     requireExclusive();
-    List<Integer> stopped =
-        runtime.members().stream().map(Member::ordinal).filter(runtime::isRunning).toList();
+    // The processes' own markers say which run, whatever the member table holds (or if it cannot
+    // be read).
+    List<Integer> stopped = List.copyOf(runtime.runningByMarker().keySet());
     runtime.stopAll();
-    if (purge) {
-      deleteStateDir(runtime.stateDir());
-    }
-    LOG.info("cluster={} action=down purge={} stopped={}", wiring.cluster().name(), purge, stopped);
+    LOG.info("cluster={} action=down stopped={}", wiring.cluster().name(), stopped);
     return stopped;
+  }
+
+  /**
+   * Like {@link #down()}, then deletes what Ballast created in the state directory (see {@link
+   * StateDirectory#purge}); {@code alsoKnown} names more top-level files the caller wrote there.
+   * Refused before anything is stopped or deleted when the directory holds anything else.
+   */
+  public List<Integer> purge(Set<String> alsoKnown) throws ClusterOperationException {
+    requireExclusive();
+    Path dir = runtime.stateDir();
+    try {
+      StateDirectory.requirePurgeable(dir, alsoKnown);
+      List<Integer> stopped = down();
+      StateDirectory.purge(dir, alsoKnown);
+      LOG.info("cluster={} action=purge dir={}", wiring.cluster().name(), dir);
+      return stopped;
+    } catch (IOException e) {
+      throw ClusterOperationException.failed(
+          "cannot purge the state directory " + dir + ": " + e.getMessage());
+    }
   }
 
   /** The last non-blank line of a member's log, to say why it exited. */
@@ -392,19 +577,6 @@ public final class LocalClusterControl {
       return client;
     }
     return m.ports().values().stream().findFirst().orElse(null);
-  }
-
-  private static void deleteStateDir(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete the state directory " + dir, e);
-    }
   }
 
   private void requireExclusive() {

@@ -8,6 +8,7 @@ import dev.ballast.local.config.ClusterFile;
 import dev.ballast.local.config.MemberKind;
 import dev.ballast.local.config.MemberSpec;
 import dev.ballast.local.runtime.CommandLauncher;
+import dev.ballast.local.runtime.ConfiguredRuntime;
 import dev.ballast.local.runtime.EtcdLauncher;
 import dev.ballast.local.runtime.LocalProcessRuntime;
 import dev.ballast.local.runtime.MemberLauncher;
@@ -21,6 +22,10 @@ import dev.ballast.members.etcd.EtcdMembership;
 import dev.ballast.members.etcd.EtcdServerConfig;
 import dev.ballast.members.redis.RedisClusterMembership;
 import dev.ballast.members.redis.RedisServerConfig;
+import dev.ballast.members.hooks.HookRunner;
+import dev.ballast.members.hooks.HooksMembership;
+import dev.ballast.members.hooks.HooksSpec;
+import dev.ballast.members.peers.PeerListPublisher;
 import dev.ballast.members.zookeeper.ZooKeeperMembership;
 import dev.ballast.members.zookeeper.ZooKeeperServerConfig;
 import java.nio.file.Path;
@@ -64,6 +69,10 @@ public final class LocalWiring implements AutoCloseable {
   private final JsonLinesHistoryStore history;
   private final JsonLinesForecastStore forecasts;
   private final ClusterLock lock;
+  private final Optional<PeerListPublisher> peers;
+
+  /** The peer list publisher's own state (version, list, reloaded), in the state directory. */
+  public static final String PEERS_STATE_FILE = "peers.json";
 
   private LocalWiring(ClusterFile cluster, Clock clock, ClusterLock lock) {
     this.cluster = cluster;
@@ -83,8 +92,27 @@ public final class LocalWiring implements AutoCloseable {
           case ZOOKEEPER -> new ZooKeeperMembership(MEMBERSHIP_REQUEST_TIMEOUT);
           case ETCD -> new EtcdMembership(MEMBERSHIP_REQUEST_TIMEOUT);
           case REDIS -> new RedisClusterMembership(MEMBERSHIP_REQUEST_TIMEOUT);
-          default -> new ProcessOnlyMembership(runtime);
+          case HOOKS -> {
+            HooksSpec hooks = cluster.hooks().orElseThrow();
+            yield new HooksMembership(
+                hooks, new HookRunner(hooks.http(), hooks.workDir()), runtime::members);
+          }
+          case NONE -> new ProcessOnlyMembership(runtime);
         };
+    this.peers =
+        cluster
+            .peers()
+            .map(
+                spec ->
+                    new PeerListPublisher(
+                        spec,
+                        new HookRunner(
+                            cluster
+                                .hooks()
+                                .map(HooksSpec::http)
+                                .orElse(HooksSpec.HttpSettings.defaults()),
+                            cluster.file().getParent()),
+                        cluster.stateDir().resolve(PEERS_STATE_FILE)));
     this.operations = new FileOperationStore(cluster.stateDir().resolve(OPERATION_FILE));
     this.history = new JsonLinesHistoryStore(cluster.stateDir().resolve(HISTORY_FILE));
     Path forecastFile = cluster.stateDir().resolve(FORECAST_FILE);
@@ -105,6 +133,12 @@ public final class LocalWiring implements AutoCloseable {
    */
   public static LocalWiring exclusive(ClusterFile cluster, Clock clock)
       throws ClusterBusyException {
+    try {
+      StateDirectory.create(cluster.stateDir(), cluster.name(), clock.instant());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(
+          "cannot create the state directory " + cluster.stateDir() + ": " + e.getMessage(), e);
+    }
     return new LocalWiring(cluster, clock, ClusterLock.acquire(cluster.stateDir()));
   }
 
@@ -152,12 +186,17 @@ public final class LocalWiring implements AutoCloseable {
     }
     return new ScalingController(
         cluster.policy(),
-        runtime,
+        new ConfiguredRuntime(runtime, peers, cluster.nodes()),
         membership,
         HaltingOperationStore.wrapIfArmed(operations),
         history,
         clock,
         listener);
+  }
+
+  /** The peer list publisher, when the cluster file has a {@code peers} section. */
+  public Optional<PeerListPublisher> peers() {
+    return peers;
   }
 
   /** Whether this wiring holds the cluster's lock (may change the cluster). */

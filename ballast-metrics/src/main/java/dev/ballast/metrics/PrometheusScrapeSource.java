@@ -38,19 +38,30 @@ public final class PrometheusScrapeSource implements MetricSource {
     String scrape(Member member) throws IOException;
   }
 
+  /** How long one read waits for all members unless told otherwise. */
+  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(2);
+
   private final ScrapeClient client;
   private final Clock clock;
   private final CounterRates rates;
+  private final MemberCalls calls;
 
+  /** Members asked in parallel, all answers awaited at most {@link #DEFAULT_DEADLINE}. */
   public PrometheusScrapeSource(ScrapeClient client, Clock clock) {
+    this(client, clock, MemberCalls.within(DEFAULT_DEADLINE));
+  }
+
+  /** Members asked in parallel through {@code calls}, which bounds the wait for all of them. */
+  public PrometheusScrapeSource(ScrapeClient client, Clock clock, MemberCalls calls) {
     this.client = Objects.requireNonNull(client, "client");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.calls = Objects.requireNonNull(calls, "calls");
     this.rates = new CounterRates(clock);
   }
 
   /**
    * Over HTTP: {@code http://<host>:<port named portName><path>} (for example {@code metrics} and
-   * {@code /metrics}), each request bounded by {@code timeout}.
+   * {@code /metrics}), all members at once; {@code timeout} bounds one read of all of them.
    */
   public static PrometheusScrapeSource overHttp(
       String portName, String path, Duration timeout, Clock clock) {
@@ -78,7 +89,8 @@ public final class PrometheusScrapeSource implements MetricSource {
             throw new IOException("interrupted while scraping " + uri, e);
           }
         },
-        clock);
+        clock,
+        MemberCalls.within(timeout));
   }
 
   @Override
@@ -89,19 +101,20 @@ public final class PrometheusScrapeSource implements MetricSource {
     TreeSet<String> namesSeen = new TreeSet<>();
     int answered = 0;
     boolean found = false;
-    for (Member member : members) {
-      List<PrometheusSample> samples;
-      try {
-        samples = PrometheusTextParser.parse(client.scrape(member));
-      } catch (IOException | RuntimeException e) {
+    // Every member at once, within the deadline: silent members cost one deadline, not one each.
+    for (MemberCalls.Reply<List<PrometheusSample>> r :
+        calls.callAll(members, m -> PrometheusTextParser.parse(client.scrape(m)))) {
+      Member member = r.member();
+      if (!r.answered()) {
         LOG.warn(
             "metrics endpoint unavailable member={} host={} error={}",
             member.ordinal(),
             member.host(),
-            e.toString());
-        failures.add(member.ordinal() + ": " + e.getMessage());
+            r.error());
+        failures.add(member.ordinal() + ": " + r.error());
         continue;
       }
+      List<PrometheusSample> samples = r.value();
       answered++;
       double sum = 0;
       boolean matched = false;

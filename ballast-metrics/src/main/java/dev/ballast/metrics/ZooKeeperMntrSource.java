@@ -31,22 +31,38 @@ public final class ZooKeeperMntrSource implements MetricSource {
     String mntr(Member member) throws IOException;
   }
 
+  /** How long one read waits for all members unless told otherwise. */
+  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(2);
+
   private final MntrClient client;
   private final Clock clock;
   private final CounterRates rates;
+  private final MemberCalls calls;
 
+  /** Members asked in parallel, all answers awaited at most {@link #DEFAULT_DEADLINE}. */
   public ZooKeeperMntrSource(MntrClient client, Clock clock) {
+    this(client, clock, MemberCalls.within(DEFAULT_DEADLINE));
+  }
+
+  /** Members asked in parallel through {@code calls}, which bounds the wait for all of them. */
+  public ZooKeeperMntrSource(MntrClient client, Clock clock, MemberCalls calls) {
     this.client = Objects.requireNonNull(client, "client");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.calls = Objects.requireNonNull(calls, "calls");
     this.rates = new CounterRates(clock);
   }
 
-  /** Over TCP to each member's port named {@code portName} (usually {@code client}). */
+  /**
+   * Over TCP to each member's port named {@code portName} (usually {@code client}), all members at
+   * once; {@code timeout} bounds one read of all of them.
+   */
   public static ZooKeeperMntrSource overTcp(String portName, Duration timeout, Clock clock) {
     Objects.requireNonNull(portName, "portName");
     Objects.requireNonNull(timeout, "timeout");
     return new ZooKeeperMntrSource(
-        m -> ZooKeeperMntr.fetch(m.host(), m.port(portName), timeout), clock);
+        m -> ZooKeeperMntr.fetch(m.host(), m.port(portName), timeout),
+        clock,
+        MemberCalls.within(timeout));
   }
 
   @Override
@@ -61,19 +77,20 @@ public final class ZooKeeperMntrSource implements MetricSource {
     int answered = 0;
     boolean keySeen = false;
     Map<String, String> anyReply = Map.of();
-    for (Member member : members) {
-      Map<String, String> reply;
-      try {
-        reply = ZooKeeperMntr.parse(client.mntr(member));
-      } catch (IOException | RuntimeException e) {
+    // Every member at once, within the deadline: silent members cost one deadline, not one each.
+    for (MemberCalls.Reply<Map<String, String>> r :
+        calls.callAll(members, m -> ZooKeeperMntr.parse(client.mntr(m)))) {
+      Member member = r.member();
+      if (!r.answered()) {
         LOG.warn(
             "mntr unavailable member={} host={} error={}",
             member.ordinal(),
             member.host(),
-            e.toString());
-        failures.add(member.ordinal() + ": " + e.getMessage());
+            r.error());
+        failures.add(member.ordinal() + ": " + r.error());
         continue;
       }
+      Map<String, String> reply = r.value();
       answered++;
       anyReply = reply;
       String raw = reply.get(query.name());

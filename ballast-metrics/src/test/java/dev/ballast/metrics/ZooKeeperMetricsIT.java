@@ -8,9 +8,12 @@ import dev.ballast.core.port.Member;
 import dev.ballast.core.port.MetricSample;
 import dev.ballast.core.port.MetricUnavailableException;
 import dev.ballast.metrics.testing.ZooKeeperTestEnsemble;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -94,6 +97,28 @@ class ZooKeeperMetricsIT {
     assertThatThrownBy(() -> source.read("zk_avg_latency", List.of(nobody)))
         .isInstanceOf(MetricUnavailableException.class)
         .hasMessageContaining("no member answered mntr");
+  }
+
+  @Test
+  void asksMembersInParallelSoThatSilentOnesCostOneDeadlineInAll() throws Exception {
+    // given: the real server and four members that accept the connection and never answer
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<Member> members = new ArrayList<>(zk.members());
+      for (int i = 1; i <= 4; i++) {
+        members.add(new Member(i, "127.0.0.1", Map.of("client", silent.getLocalPort())));
+      }
+      ZooKeeperMntrSource source =
+          ZooKeeperMntrSource.overTcp("client", Duration.ofSeconds(1), Clock.systemUTC());
+
+      // when
+      long start = System.nanoTime();
+      MetricSample sample = source.read("zk_num_alive_connections", members);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+      // then: the answering member's value, within about one deadline (one at a time: 4 s)
+      assertThat(sample.byOrdinal()).containsOnlyKeys(0);
+      assertThat(took).isLessThan(Duration.ofMillis(2500));
+    }
   }
 
   @Test

@@ -17,7 +17,10 @@ public final class DurationText {
   public static java.util.Optional<Duration> parse(String text) {
     String s = text.strip();
     if (s.matches("\\d+")) {
-      return java.util.Optional.of(Duration.ofSeconds(Long.parseLong(s)));
+      // More seconds than a long holds is no duration (the reader then names the field).
+      return s.length() > 18
+          ? java.util.Optional.empty()
+          : java.util.Optional.of(Duration.ofSeconds(Long.parseLong(s)));
     }
     if (s.isEmpty()) {
       return java.util.Optional.empty();

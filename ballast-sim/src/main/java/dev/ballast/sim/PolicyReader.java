@@ -455,7 +455,12 @@ public final class PolicyReader {
     }
 
     void add(String path, String message) {
-      list.add(source + ": " + (path.isEmpty() ? "" : path + ": ") + message);
+      // Paths hold the file's keys: a problem stays one readable line whatever they are.
+      list.add(
+          source
+              + ": "
+              + (path.isEmpty() ? "" : InputDocuments.shown(path) + ": ")
+              + message.replaceAll("\\R", "\\\\n"));
     }
 
     void throwIfAny() {

@@ -353,7 +353,7 @@ public final class Simulator {
                 policy.scaling().maxReplicas(),
                 tolerance);
         if (prediction.isPresent()) {
-          predicted = OptionalInt.of(prediction.get().replicas());
+          predicted = prediction.get().proposal();
         }
       }
       AutoscaleDecision decision = PIPELINE.decide(snapshot, policy.scaling(), predicted);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ballast.core.policy.QuorumGuard;
+import dev.ballast.core.predict.ForecastGateSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +69,36 @@ class PolicyReaderTest {
   }
 
   @Test
+  void showsAKeyWithALineBreakOnOneLine() {
+    // given: a JSON key holding a line break (found by SimulatorInputFuzzTest)
+    String policy = "{\"s0\\n\\n1700000180,7.s\": 1, \"maxReplicas\": 3}";
+
+    // when / then: every problem is one line, the break written as \\n
+    assertThatThrownBy(() -> PolicyReader.parsePolicy("p.yaml", "p", policy))
+        .isInstanceOfSatisfying(
+            InputException.class,
+            e ->
+                assertThat(e.problems())
+                    .anySatisfy(m -> assertThat(m).startsWith("p.yaml: s0\\n\\n1700000180,7.s: "))
+                    .allSatisfy(m -> assertThat(m).doesNotContain("\n")));
+  }
+
+  @Test
+  void refusesADurationBeyondALongNamingTheField() {
+    // given: more seconds than a long holds (found by SimulatorInputFuzzTest)
+    String model = "joinTime: 1m\ndrainTime: 55555555555555555555555555555555510\n";
+
+    // when / then: the reader's own refusal naming the field, not a NumberFormatException
+    assertThatThrownBy(() -> PolicyReader.parseModel("m.yaml", model))
+        .isInstanceOfSatisfying(
+            InputException.class,
+            e ->
+                assertThat(e.problems())
+                    .anySatisfy(
+                        m -> assertThat(m).startsWith("m.yaml: drainTime: must be a duration")));
+  }
+
+  @Test
   void reportsEveryProblemWithItsFieldPath() {
     assertThatThrownBy(
             () ->
@@ -98,6 +129,51 @@ class PolicyReaderTest {
                         "p.yaml: workload.joinTime: must be a duration such as 15s, 2m, 1h30m or"
                             + " 24h, was 'soon'")
                     .anyMatch(s -> s.startsWith("p.yaml: workload.colour: unknown field")));
+  }
+
+  @Test
+  void readsTheGateWithResumeAccuracyAboveMinAccuracyByDefault() {
+    // when
+    SimPolicy p =
+        PolicyReader.parsePolicy(
+            "p.yaml",
+            "p",
+            "maxReplicas: 3\ntarget: {averageUtilization: 50}\n"
+                + "prediction: {gate: {minAccuracy: 0.4, memory: 60}}\n");
+    // then
+    assertThat(p.prediction().gate()).isEqualTo(new ForecastGateSettings(0.4, 0.55, 60));
+    // and without a gate section, the defaults
+    SimPolicy d =
+        PolicyReader.parsePolicy(
+            "p.yaml", "p", "maxReplicas: 3\ntarget: {averageUtilization: 50}\nprediction: {}\n");
+    assertThat(d.prediction().gate()).isEqualTo(ForecastGateSettings.defaults());
+  }
+
+  @Test
+  void reportsEveryGateProblemWithItsFieldPath() {
+    assertThatThrownBy(
+            () ->
+                PolicyReader.parsePolicy(
+                    "p.yaml",
+                    "p",
+                    "maxReplicas: 3\ntarget: {averageUtilization: 50}\n"
+                        + "prediction: {gate: {minAccuracy: 0.6, resumeAccuracy: 0.5, memory: 0,"
+                        + " trust: always}}\n"))
+        .isInstanceOfSatisfying(
+            InputException.class,
+            e ->
+                assertThat(e.problems())
+                    .contains("p.yaml: prediction.gate.memory: must be an integer >= 1, was 0")
+                    .anyMatch(s -> s.startsWith("p.yaml: prediction.gate.trust: unknown field")));
+    assertThatThrownBy(
+            () ->
+                PolicyReader.parsePolicy(
+                    "p.yaml",
+                    "p",
+                    "maxReplicas: 3\ntarget: {averageUtilization: 50}\n"
+                        + "prediction: {gate: {minAccuracy: 0.6, resumeAccuracy: 0.5}}\n"))
+        .hasMessageContaining(
+            "prediction.gate.resumeAccuracy: must be in minAccuracy (0.6)..1, was 0.5");
   }
 
   @Test

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class SimulatorTest {
   private final Simulator simulator = new Simulator();
@@ -196,6 +200,131 @@ class SimulatorTest {
     SimulationResult r = simulator.run(trace, policy(CPU70), model(Duration.ofMinutes(2)));
     // then: 2 members for the 2 hours with data only
     assertThat(r.score().replicaHours()).isCloseTo(4, within(1e-9));
+  }
+
+  /** The examples' policies: reactive.yaml, and predictive.yaml with the gate as given. */
+  private static final String EXAMPLE =
+      "maxReplicas: 40\nminReplicas: 2\ntarget: {metric: cpu, averageUtilization: 70}\n"
+          + "behavior: {scaleDown: {stabilizationWindowSeconds: 300}}\n";
+
+  private static SimPolicy reactive() {
+    return policy("name: reactive\n" + EXAMPLE);
+  }
+
+  private static SimPolicy predictive(String gate) {
+    return policy(
+        "name: predictive\n"
+            + EXAMPLE
+            + "prediction: {enabled: true, defaultJoinTime: 2m"
+            + (gate.isEmpty() ? "" : ", gate: " + gate)
+            + "}\n");
+  }
+
+  /** The examples' workload models: capacity = the trace's peak / 10. */
+  private static WorkloadModel examplesModel(Duration join, Duration drain) {
+    return new WorkloadModel(
+        null,
+        10,
+        join,
+        drain,
+        Duration.ofSeconds(15),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(15),
+        Duration.ZERO);
+  }
+
+  /**
+   * Eight days at one row a minute of a load with no season: 100 with 10 % noise, plus bursts of 1
+   * to 3 times that for 10 to 60 minutes, arriving at random (on average one every 3 hours).
+   */
+  private static Trace randomBursts(long seed) {
+    Random random = new Random(seed);
+    int n = 8 * 1440;
+    double[] burst = new double[n];
+    for (int i = (int) (-180 * Math.log(1 - random.nextDouble())); i < n; ) {
+      int length = 10 + random.nextInt(51);
+      double height = 100 * (1 + 2 * random.nextDouble());
+      for (int k = i; k < Math.min(n, i + length); k++) {
+        burst[k] = height;
+      }
+      i += length + (int) (-180 * Math.log(1 - random.nextDouble()));
+    }
+    long[] t = new long[n];
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      t[i] = 1_700_000_000L + 60L * i;
+      v[i] = Math.max(0, 100 * (1 + 0.1 * random.nextGaussian()) + burst[i]);
+    }
+    return new Trace("random-bursts-" + seed, t, v);
+  }
+
+  /** Members like the examples' models: ZooKeeper-like (2 min) and Kafka-like (10 min) joins. */
+  record Members(String name, Duration join, Duration drain) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Members> members() {
+    return Stream.of(
+        new Members("zookeeper-like", Duration.ofMinutes(2), Duration.ofMinutes(1)),
+        new Members("kafka-like", Duration.ofMinutes(10), Duration.ofMinutes(5)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("members")
+  void predictionCostsAtMostTwoPercentOnBurstsAtRandomTimes(Members m) {
+    // given: bursts at random times (no season), the same seeded trace every run
+    Trace trace = randomBursts(11);
+    WorkloadModel model = examplesModel(m.join(), m.drain());
+
+    // when
+    Score reactive = simulator.run(trace, reactive(), model).score();
+    Score gated = simulator.run(trace, predictive(""), model).score();
+    Score ungated = simulator.run(trace, predictive("{minAccuracy: 0}"), model).score();
+
+    // then: the forecast's predicted bursts do not come, so the gate stops trusting it and the cost
+    // stays within 2 % of the reactive policy's replica-hours, where the ungated forecast pays more
+    assertThat(ungated.replicaHours()).isGreaterThan(1.02 * reactive.replicaHours());
+    assertThat(gated.replicaHours()).isLessThanOrEqualTo(1.02 * reactive.replicaHours());
+  }
+
+  /**
+   * Eight days at one row a minute of a daily season: 100 most of the day and 400 from 10:00 to
+   * 12:00, reached in a 5-minute ramp, with 5 % noise (seeded).
+   */
+  private static Trace dailySeason(long seed) {
+    Random random = new Random(seed);
+    int n = 8 * 1440;
+    long[] t = new long[n];
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      int minute = i % 1440;
+      double peak = Math.max(0, Math.min(1, Math.min((minute - 595) / 5.0, (720 - minute) / 5.0)));
+      t[i] = 1_700_006_400L + 60L * i;
+      v[i] = (100 + 300 * peak) * (1 + 0.05 * random.nextGaussian());
+    }
+    return new Trace("daily-" + seed, t, v);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("members")
+  void theGateKeepsPredictionOnASeasonalLoad(Members m) {
+    // given: a daily peak the forecaster learns
+    Trace trace = dailySeason(7);
+    WorkloadModel model = examplesModel(m.join(), m.drain());
+
+    // when
+    Score reactive = simulator.run(trace, reactive(), model).score();
+    Score gated = simulator.run(trace, predictive(""), model).score();
+    Score ungated = simulator.run(trace, predictive("{minAccuracy: 0}"), model).score();
+
+    // then: the forecast's rises materialise, so the gate trusts it and prediction still removes
+    // at least 30 % of the minutes over capacity, as much as without the gate
+    assertThat(ungated.minutesOverCapacity()).isLessThan(0.7 * reactive.minutesOverCapacity());
+    assertThat(gated.minutesOverCapacity()).isLessThan(0.7 * reactive.minutesOverCapacity());
+    assertThat(gated.minutesOverCapacity()).isLessThanOrEqualTo(ungated.minutesOverCapacity() + 5);
   }
 
   @Test

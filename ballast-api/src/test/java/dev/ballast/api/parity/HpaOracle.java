@@ -14,10 +14,10 @@ import java.nio.file.Path;
 /**
  * The {@code hpa-oracle} binary (tools/hpa-oracle), run once and asked one snapshot at a time: a
  * compact JSON line in, the controller's decision as one JSON line out. Built by {@code
- * scripts/build-hpa-oracle} into {@code ${BALLAST_TOOLS_DIR:-$HOME/.cache/ballast}}.
+ * scripts/build-hpa-oracle} into {@code ${BALLAST_TOOLS_DIR:-$HOME/.cache/ballast}}, one binary per
+ * version of the oracle's sources.
  */
 final class HpaOracle implements AutoCloseable {
-  static final String KUBERNETES_VERSION = "1.36.3";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Process process;
@@ -33,14 +33,39 @@ final class HpaOracle implements AutoCloseable {
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
   }
 
-  /** Where scripts/build-hpa-oracle puts the binary. */
-  static Path binary() {
-    String dir = System.getenv("BALLAST_TOOLS_DIR");
-    Path tools =
-        dir == null || dir.isEmpty()
-            ? Path.of(System.getProperty("user.home"), ".cache", "ballast")
-            : Path.of(dir);
-    return tools.resolve("hpa-oracle-v" + KUBERNETES_VERSION).resolve("hpa-oracle");
+  /**
+   * Where scripts/build-hpa-oracle puts the binary built from this checkout's oracle sources (one
+   * per source hash under {@code ${BALLAST_TOOLS_DIR:-$HOME/.cache/ballast}}), as the script itself
+   * says with {@code --print-path}.
+   */
+  static Path binary() throws IOException {
+    Path script = script();
+    Process p =
+        new ProcessBuilder("bash", script.toString(), "--print-path")
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    String path = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    try {
+      if (p.waitFor() != 0 || path.isEmpty()) {
+        throw new IOException(script + " --print-path failed (exit " + p.exitValue() + ")");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    return Path.of(path);
+  }
+
+  /** scripts/build-hpa-oracle of this checkout (the test runs in a module directory). */
+  private static Path script() throws IOException {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path script = dir.resolve("scripts").resolve("build-hpa-oracle");
+      if (Files.isRegularFile(script)) {
+        return script;
+      }
+    }
+    throw new IOException(
+        "scripts/build-hpa-oracle not found above " + Path.of("").toAbsolutePath());
   }
 
   /** Starts the oracle; fails with the way out when it has not been built. */
@@ -50,7 +75,8 @@ final class HpaOracle implements AutoCloseable {
       throw new IllegalStateException(
           "the HPA oracle is not built ("
               + bin
-              + " is missing): run scripts/build-hpa-oracle (scripts/install-test-tools runs it)");
+              + " is missing for this checkout's tools/hpa-oracle): run scripts/build-hpa-oracle"
+              + " (scripts/install-test-tools runs it)");
     }
     return new HpaOracle(
         new ProcessBuilder(bin.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start());

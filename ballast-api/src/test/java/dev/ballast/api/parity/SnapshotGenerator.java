@@ -221,7 +221,38 @@ final class SnapshotGenerator {
         v.put("value", oneOf("100", "30", "0", "250", "1k", "95", "7"));
       }
     }
+    if (chance(50)) {
+      s.set("history", history());
+    }
     return s;
+  }
+
+  /**
+   * The controller's memory: recommendations (absent, empty, or up to four around the windows'
+   * edges) and scale events around the policies' periods.
+   */
+  private ObjectNode history() {
+    ObjectNode h = F.objectNode();
+    if (!chance(20)) {
+      ArrayNode recs = h.putArray("recommendations");
+      int n = chance(10) ? 0 : 1 + pick(4);
+      for (int i = 0; i < n; i++) {
+        recs.addObject()
+            .put("timestamp", at(-oneOf(30L, 0L, 1L, 59L, 60L, 61L, 299L, 300L, 301L, 600L)))
+            .put("replicas", 1 + pick(9));
+      }
+    }
+    for (String kind : new String[] {"scaleUpEvents", "scaleDownEvents"}) {
+      ArrayNode events = h.putArray(kind);
+      int n = chance(40) ? 1 + pick(3) : 0;
+      for (int i = 0; i < n; i++) {
+        events
+            .addObject()
+            .put("timestamp", at(-oneOf(10L, 1L, 14L, 15L, 16L, 59L, 60L, 61L, 300L)))
+            .put("replicaChange", 1 + pick(3));
+      }
+    }
+    return h;
   }
 
   private ObjectNode resource(String type, String container) {

@@ -129,7 +129,8 @@ public final class ClusterExplainer {
     String predictive =
         ahead.isEmpty()
             ? "off (spec.prediction)"
-            : p.map(x -> String.valueOf(x.replicas())).orElse("no forecast yet");
+            : p.map(x -> x.replicas() + (x.gate().trusted() ? "" : " (not trusted: not counted)"))
+                .orElse("no forecast yet");
     b.append(row("", "reactive (HPA)", "predictive (forecast)"));
     b.append(row("proposes", String.valueOf(d.hpa().desiredReplicas()), predictive));
     if (ahead.isPresent()) {
@@ -204,6 +205,14 @@ public final class ClusterExplainer {
             .append(" joins (the j-th member serves j join times from now): ")
             .append(x.replicas())
             .append('\n');
+        b.append("    gate: ")
+            .append(x.gate().describe())
+            .append('\n')
+            .append(
+                x.gate().trusted()
+                    ? "      the forecast's predicted rises have materialised: its proposal counts\n"
+                    : "      its predicted rises have not materialised: the reactive proposal decides"
+                        + " alone until they do\n");
       } else {
         b.append("  Predictive: no forecast yet; the forecaster needs one completed sample")
             .append(" interval (")
@@ -230,7 +239,9 @@ public final class ClusterExplainer {
                         + " (reactive only"
                         + (d.metricsState() != MetricsState.AVAILABLE && p.isPresent()
                             ? ": prediction is not consulted on missing metrics"
-                            : "")
+                            : p.isPresent() && !p.get().gate().trusted()
+                                ? ": the gate does not trust the forecast"
+                                : "")
                         + ")"))
         .append('\n');
 
@@ -346,6 +357,15 @@ public final class ClusterExplainer {
       p.put("samples", a.samples());
       p.put("nextJoinReplicas", x.nextJoinReplicas());
       p.put("lookAheadSteps", x.lookAheadSteps());
+      ObjectNode gate = p.putObject("gate");
+      gate.put("enabled", x.gate().settings().enabled());
+      gate.put("trusted", x.gate().trusted());
+      gate.put("accuracy", x.gate().accuracy());
+      gate.put("resolvedClaims", x.gate().resolvedClaims());
+      gate.put("pendingClaims", x.gate().pendingClaims());
+      gate.put("minAccuracy", x.gate().settings().minAccuracy());
+      gate.put("resumeAccuracy", x.gate().settings().resumeAccuracy());
+      gate.put("memory", x.gate().settings().memory());
     } else {
       root.putNull("prediction");
     }

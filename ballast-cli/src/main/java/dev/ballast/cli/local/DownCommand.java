@@ -1,8 +1,10 @@
 package dev.ballast.cli.local;
 
 import dev.ballast.cli.ExitCodes;
+import dev.ballast.local.ClusterOperationException;
 import dev.ballast.local.LocalClusterControl;
 import dev.ballast.local.LocalWiring;
+import dev.ballast.local.io.StateFileException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Spec;
           + " and 'ballast up' restarts the same members. An interrupted operation stays in the"
           + " journal: 'ballast up' then 'ballast resume' finish it.",
       "Exit codes: 0 stopped, 2 bad cluster file, 3 another ballast process is operating the"
-          + " cluster."
+          + " cluster, or --purge found files Ballast did not create in the state directory"
+          + " (nothing is stopped or deleted then)."
     })
 public final class DownCommand implements Callable<Integer> {
   @Mixin ClusterFileOption cluster;
@@ -31,8 +34,10 @@ public final class DownCommand implements Callable<Integer> {
   @Option(
       names = "--purge",
       description =
-          "Also delete the state directory: every member's data and log, the journal and the"
-              + " history. Cannot be undone.")
+          "Also delete what Ballast created in the state directory: every member's data and"
+              + " log, the member table, the journal, the history and the forecast (and the"
+              + " directory itself when Ballast created it). Refused, deleting nothing, when the"
+              + " directory holds anything else. Cannot be undone.")
   boolean purge;
 
   @Spec CommandSpec spec;
@@ -42,19 +47,28 @@ public final class DownCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (LocalWiring wiring = cluster.exclusive()) {
       LocalClusterControl control = new LocalClusterControl(wiring);
-      control
-          .interrupted()
-          .filter(op -> !purge)
-          .ifPresent(
-              op ->
-                  out.println(
-                      Output.stamped(
-                          wiring.clock(),
-                          "operation "
-                              + LocalClusterControl.describe(op)
-                              + " stays in the journal: after 'ballast up', run 'ballast"
-                              + " resume'")));
-      List<Integer> stopped = control.down(purge);
+      try {
+        control
+            .interrupted()
+            .filter(op -> !purge)
+            .ifPresent(
+                op ->
+                    out.println(
+                        Output.stamped(
+                            wiring.clock(),
+                            "operation "
+                                + LocalClusterControl.describe(op)
+                                + " stays in the journal: after 'ballast up', run 'ballast"
+                                + " resume'")));
+      } catch (StateFileException e) {
+        out.println(Output.stamped(wiring.clock(), "warning: " + e.getMessage()));
+      }
+      List<Integer> stopped;
+      try {
+        stopped = purge ? control.purge(java.util.Set.of()) : control.down();
+      } catch (ClusterOperationException e) {
+        throw ScaleOutcomes.toCli(e);
+      }
       out.println(
           Output.stamped(
               wiring.clock(),
@@ -62,7 +76,7 @@ public final class DownCommand implements Callable<Integer> {
                   + wiring.cluster().name()
                   + ": "
                   + (stopped.isEmpty() ? "no member was running" : "stopped members " + stopped)
-                  + (purge ? "; deleted " + wiring.cluster().stateDir() : "")));
+                  + (purge ? "; purged " + wiring.cluster().stateDir() : "")));
     }
     return ExitCodes.OK;
   }

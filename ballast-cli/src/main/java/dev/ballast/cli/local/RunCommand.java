@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
           + " stage.",
       "With 'prediction' enabled in the cluster file, a forecast of the first metric's total"
           + " starts members before a repeating peak (the line shows 'predicted N'; the reasons"
-          + " say when prediction decided); its observations are kept in the state directory"
+          + " say when prediction decided), as long as its predicted rises have come (the"
+          + " forecast gate); its observations are kept in the state directory"
           + " (forecast.jsonl) so that a restarted run keeps its season. 'ballast explain -f'"
           + " shows one decision in full.",
       "An interrupted operation is resumed first. Missing metrics hold the size (never a"
@@ -140,7 +141,13 @@ public final class RunCommand implements Callable<Integer> {
         HMS.format(now),
         metrics,
         d.hpa().desiredReplicas(),
-        r.prediction().map(p -> "  predicted " + p.replicas()).orElse(""),
+        r.prediction()
+            .map(
+                p ->
+                    "  predicted "
+                        + p.replicas()
+                        + (p.gate().trusted() ? "" : " (forecast not trusted)"))
+            .orElse(""),
         d.desiredReplicas(),
         d.currentReplicas(),
         r.inFlight().map(o -> "  | " + o.from() + "→" + o.to() + " " + o.stage()).orElse(""),

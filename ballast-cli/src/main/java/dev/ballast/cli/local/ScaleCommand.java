@@ -24,10 +24,16 @@ import picocli.CommandLine.Spec;
           + " journal saved before every action. Prints one line per stage.",
       "If this command is killed, 'ballast resume' continues where it stopped. A failed add"
           + " step is rolled back and the cluster stays at its old size.",
+      "A member is removed and stopped only while every remaining voting member answers and is"
+          + " in sync; otherwise the step is held (the line names the member to bring back). A"
+          + " hold before LEAVE that outlasts the stage timeout cancels the removal; one before"
+          + " STOP leaves the operation in flight for 'ballast resume'. Members a lost journal"
+          + " left half-added are released first.",
       "Exit codes: 0 the cluster is at N and verified healthy, 1 the operation failed (the"
           + " message says where the cluster was left), 2 bad input, 3 refused by a safety rule"
           + " (size not allowed, below minimum or quorum, shrink disabled, cluster unhealthy,"
-          + " another operation in progress)."
+          + " another operation in progress, a removal held, a state file that cannot be read,"
+          + " running members the member table does not know)."
     })
 public final class ScaleCommand implements Callable<Integer> {
   @Mixin ClusterFileOption cluster;

@@ -22,7 +22,10 @@ final class ScaleOutcomes {
       out.println(result.message());
       return ExitCodes.OK;
     }
-    if (result.outcome() == Outcome.BLOCKED || result.outcome() == Outcome.REFUSED) {
+    if (result.outcome() == Outcome.BLOCKED
+        || result.outcome() == Outcome.REFUSED
+        || result.outcome() == Outcome.IN_PROGRESS) {
+      // IN_PROGRESS: a removal held by the safety rule outlasted its stage; resume finishes it.
       throw CliException.refused(result.message());
     }
     throw CliException.failed(result.message());

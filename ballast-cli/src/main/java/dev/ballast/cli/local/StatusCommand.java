@@ -25,6 +25,9 @@ import picocli.CommandLine.Spec;
           + " the membership adapter reports them, and the in-flight operation with its stage.",
       "JSON (-o json): {\"replicas\", \"healthy\", \"leader\", \"members\": [{\"ordinal\","
           + " \"clientPort\", \"role\", \"healthy\", ...}], \"operation\": null or the journal}.",
+      "A state file that cannot be read, or running members the member table does not know,"
+          + " are shown as 'problem:' lines (JSON: \"problems\") with the members their processes'"
+          + " own markers tell.",
       "Reads only: works while another ballast process operates the cluster."
     })
 public final class StatusCommand implements Callable<Integer> {

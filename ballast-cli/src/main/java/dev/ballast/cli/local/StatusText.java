@@ -19,6 +19,7 @@ final class StatusText {
             + " replicas, "
             + (s.members().isEmpty() ? "not created" : s.healthy() ? "healthy" : "NOT healthy")
             + (s.leader() == null ? "" : ", leader " + s.leader()));
+    s.problems().forEach(p -> out.add("problem: " + p));
     if (!s.members().isEmpty()) {
       out.add(
           String.format(

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
           + " data directory and log under spec.stateDir. A cluster that exists (stopped by"
           + " 'ballast down') restarts with the members and data it had.",
       "Exit codes: 0 healthy, 1 not healthy in time, 2 bad cluster file, 3 another ballast"
-          + " process is operating the cluster."
+          + " process is operating the cluster, a state file cannot be read, or members of the"
+          + " cluster run that the member table does not know (stop them with 'ballast down')."
     })
 public final class UpCommand implements Callable<Integer> {
   @Mixin ClusterFileOption cluster;

@@ -98,6 +98,11 @@ class ExplainIT {
     assertThat(p.path("replicas").asInt()).isEqualTo(5);
     assertThat(p.path("horizonSeconds").asDouble()).isEqualTo(135.0);
     assertThat(p.path("joinTimeLearned").asBoolean()).isFalse();
+    // a flat load has predicted no rise yet: the gate trusts the forecast with nothing scored
+    assertThat(p.path("gate").path("trusted").asBoolean()).isTrue();
+    assertThat(p.path("gate").path("accuracy").asDouble()).isEqualTo(1.0);
+    assertThat(p.path("gate").path("resolvedClaims").asInt()).isZero();
+    assertThat(p.path("gate").path("minAccuracy").asDouble()).isEqualTo(0.3);
     assertThat(tree.path("combined").path("source").asText()).isEqualTo("PREDICTIVE");
     assertThat(tree.path("desiredReplicas").asInt()).isEqualTo(5);
     assertThat(tree.path("rules").path("maxReplicas").asInt()).isEqualTo(5);
@@ -110,6 +115,7 @@ class ExplainIT {
         .contains("defaultJoinTime (0 of 3 add steps")
         .contains("members at the horizon = ceil((2.2 + 0) / 0.5) = 5")
         .contains("prediction decides")
+        .contains("gate: trusted: accuracy 1.00, distrusted below 0.3 (0 predicted rises scored")
         .contains("Stateful rules: minReplicas 2, maxReplicas 5")
         .contains("Desired size: 3 → 5 (scale up)");
 
@@ -120,5 +126,85 @@ class ExplainIT {
     }
     assertThat(Files.exists(history) ? Files.readString(history) : "").isEqualTo(historyBefore);
     assertThat(Files.readString(forecast)).isEqualTo(lines.toString());
+  }
+
+  @Test
+  void showsWhenTheGateNoLongerTrustsTheForecast() throws Exception {
+    // given: the same idle members, a forecaster that follows the trend at once and a gate that
+    // remembers about 5 predicted rises, and 20 minutes of a load jumping between 0.2 and 1.2
+    // cores: after each jump up the trend forecasts a further rise that never comes
+    file = dir.resolve("zigzag.yaml");
+    Files.writeString(
+        file,
+        """
+        apiVersion: ballast.dev/v1alpha1
+        kind: LocalCluster
+        metadata:
+          name: explain-zigzag
+        spec:
+          stateDir: state
+          replicas: 3
+          minReplicas: 2
+          maxReplicas: 5
+          member:
+            kind: command
+            command: [sleep, "600"]
+            ports: [client]
+          membership:
+            type: none
+          syncPeriod: 15s
+          metrics:
+            - type: Resource
+              resource:
+                name: cpu
+                target:
+                  type: Utilization
+                  averageUtilization: 50
+          prediction:
+            enabled: true
+            season: 10m
+            sampleInterval: 1m
+            defaultJoinTime: 2m
+            smoothing: {alpha: 0.9, beta: 0.9, gamma: 0.1, phi: 1}
+            gate: {minAccuracy: 0.5, memory: 5}
+        """);
+    assertThat(BallastCli.run("up", "-f", file.toString()).exitCode()).isZero();
+    StringBuilder lines = new StringBuilder();
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    for (int m = 20; m >= 1; m--) {
+      double load = m % 2 == 0 ? 0.2 : 1.2;
+      lines
+          .append("{\"time\":\"")
+          .append(now.minusSeconds(60L * m))
+          .append("\",\"load\":")
+          .append(load)
+          .append("}\n");
+    }
+    Files.writeString(dir.resolve("state").resolve("forecast.jsonl"), lines);
+
+    // when
+    BallastCli.Result json =
+        BallastCli.run("explain", "-f", file.toString(), "-o", "json", "--rate-interval", "1s");
+    BallastCli.Result text =
+        BallastCli.run("explain", "-f", file.toString(), "--rate-interval", "1s");
+
+    // then: the rises the replayed forecasts predicted did not come, so the forecast is not
+    // trusted and the reactive proposal decides alone
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    JsonNode tree = JSON.readTree(json.out());
+    JsonNode gate = tree.path("prediction").path("gate");
+    assertThat(gate.path("trusted").asBoolean()).isFalse();
+    assertThat(gate.path("resolvedClaims").asInt()).isPositive();
+    assertThat(gate.path("accuracy").asDouble()).isLessThan(0.5);
+    assertThat(gate.path("resumeAccuracy").asDouble()).isEqualTo(0.65);
+    assertThat(tree.path("combined").isNull()).isTrue();
+    assertThat(tree.path("desiredReplicas").asInt()).isEqualTo(tree.path("reactive").asInt());
+
+    assertThat(text.exitCode()).as(text.err()).isZero();
+    assertThat(text.out())
+        .contains("gate: not trusted: accuracy ")
+        .contains("fell below 0.5, trusted again at 0.65")
+        .contains("the reactive proposal decides alone")
+        .contains("(reactive only: the gate does not trust the forecast)");
   }
 }

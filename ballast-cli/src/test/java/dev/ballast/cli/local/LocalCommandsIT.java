@@ -176,8 +176,9 @@ class LocalCommandsIT {
         .contains(
             "ballast: bad.yaml: spec.allowedReplicas[1]: must be a positive integer",
             "ballast: bad.yaml: spec.scaleDwn: unknown field; expected one of [allowedReplicas,"
-                + " behavior, maxReplicas, member, membership, metrics, minReplicas,"
-                + " onMetricFailure, prediction, replicas, scaleDown, stateDir, syncPeriod, timeouts]");
+                + " behavior, maxReplicas, member, membership, metrics, minReplicas, nodes,"
+                + " onMetricFailure, peers, placement, prediction, replicas, scaleDown,"
+                + " sizeByNodes, stateDir, syncPeriod, timeouts]");
     assertThat(r.err()).doesNotContain("Exception");
     assertThat(dir.resolve(".ballast")).doesNotExist();
   }
@@ -228,5 +229,184 @@ class LocalCommandsIT {
     // then
     assertThat(r.exitCode()).isZero();
     assertThat(r.out()).contains("nothing to resume");
+  }
+
+  @Test
+  void purgeRefusesAStateDirectoryHoldingOtherFilesAndDeletesNothing() throws Exception {
+    // given: stateDir '.' beside the cluster file and a project's file
+    file = dir.resolve("here.yaml");
+    Files.writeString(
+        file,
+        """
+        apiVersion: ballast.dev/v1alpha1
+        kind: LocalCluster
+        metadata:
+          name: here
+        spec:
+          stateDir: .
+          replicas: 1
+          maxReplicas: 1
+          member:
+            kind: command
+            command: [sleep, "600"]
+            ports: [client]
+          membership:
+            type: none
+        """);
+    Files.writeString(dir.resolve("notes.txt"), "keep me");
+    String f = file.toString();
+    assertThat(BallastCli.run("up", "-f", f).exitCode()).isZero();
+
+    // when
+    BallastCli.Result purge = BallastCli.run("down", "-f", f, "--purge");
+
+    // then: refused with what it found, nothing deleted
+    assertThat(purge.exitCode()).as(purge.toString()).isEqualTo(3);
+    assertThat(purge.err().strip())
+        .startsWith("ballast: refusing to purge")
+        .contains("here.yaml, notes.txt")
+        .contains("nothing was deleted")
+        .doesNotContain("Exception");
+    assertThat(dir.resolve("notes.txt")).hasContent("keep me");
+    assertThat(file).exists();
+    assertThat(dir.resolve("members.json")).exists();
+
+    // and a plain down still stops the member
+    assertThat(BallastCli.run("down", "-f", f).exitCode()).isZero();
+  }
+
+  @Test
+  void purgeDeletesAStateDirectoryBallastCreated() throws Exception {
+    // given
+    String f = cluster("").toString();
+    assertThat(BallastCli.run("up", "-f", f).exitCode()).isZero();
+    assertThat(dir.resolve("state").resolve(".ballast-state")).exists();
+
+    // when
+    BallastCli.Result purge = BallastCli.run("down", "-f", f, "--purge");
+
+    // then
+    assertThat(purge.exitCode()).as(purge.toString()).isZero();
+    assertThat(dir.resolve("state")).doesNotExist();
+    assertThat(file).exists();
+  }
+
+  /** A state file cut short, and what the commands must say about it. */
+  record Corruption(
+      String name, String stateFile, String content, String named, String wayOut, int byMarker) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static java.util.stream.Stream<Corruption> corruptions() {
+    return java.util.stream.Stream.of(
+        new Corruption(
+            "truncated journal",
+            "operation.json",
+            "{\"id\": \"op-1\", \"trig",
+            "the operation journal ",
+            "move the file aside",
+            0),
+        new Corruption(
+            "truncated member table",
+            "members.json",
+            "[{\"ordinal\": 0, \"ho",
+            "the member table ",
+            "'ballast down' still stops the members",
+            3));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.MethodSource("corruptions")
+  void aCorruptStateFileGivesOneClearLineAndDownStillStopsTheMembers(Corruption c)
+      throws Exception {
+    // given: a running cluster whose state file was cut short
+    String f = cluster("").toString();
+    assertThat(BallastCli.run("up", "-f", f).exitCode()).isZero();
+    Path broken = dir.resolve("state").resolve(c.stateFile());
+    Files.writeString(broken, c.content());
+
+    // when
+    BallastCli.Result scale = BallastCli.run("scale", "-f", f, "--replicas", "4");
+    BallastCli.Result status = BallastCli.run("status", "-f", f);
+    BallastCli.Result down = BallastCli.run("down", "-f", f);
+
+    // then: one line naming the file and the way out, status shows what it knows, down stops
+    // the members (by their process marker when the table cannot be read)
+    assertThat(scale.exitCode()).as(scale.toString()).isEqualTo(3);
+    assertThat(scale.err().strip().lines()).hasSize(1);
+    assertThat(scale.err())
+        .contains(c.named() + broken.toRealPath())
+        .contains(c.wayOut())
+        .doesNotContain("unexpected error")
+        .doesNotContain("Exception");
+    assertThat(status.exitCode()).as(status.toString()).isZero();
+    assertThat(status.out()).contains("problem: " + c.named());
+    assertThat(status.out().lines().filter(l -> l.endsWith("found by its process marker only")))
+        .hasSize(c.byMarker());
+    assertThat(down.exitCode()).as(down.toString()).isZero();
+    assertThat(down.out()).contains("stopped members [0, 1, 2]");
+    assertNoProcessLeft();
+  }
+
+  @Test
+  void aLostMemberTableWhileMembersRunIsRefusedInsteadOfReusingTheirProcesses() throws Exception {
+    // given: the member table emptied while 3 members run
+    String f = cluster("").toString();
+    assertThat(BallastCli.run("up", "-f", f).exitCode()).isZero();
+    Files.writeString(dir.resolve("state").resolve("members.json"), "[]");
+
+    // when
+    BallastCli.Result status = BallastCli.run("status", "-f", f);
+    BallastCli.Result up =
+        BallastCli.run(java.util.List.of(), java.time.Duration.ofSeconds(60), "up", "-f", f);
+    BallastCli.Result scale = BallastCli.run("scale", "-f", f, "--replicas", "4");
+
+    // then: status names the running members, up and scale refuse at once naming them
+    assertThat(status.out()).contains("processes of this cluster run that the member table");
+    assertThat(status.out().lines().filter(l -> l.endsWith("found by its process marker only")))
+        .hasSize(3);
+    assertThat(up.exitCode()).as(up.toString()).isEqualTo(3);
+    assertThat(up.err()).contains("member 0 pid").contains("stop them with 'ballast down'");
+    assertThat(scale.exitCode()).as(scale.toString()).isEqualTo(3);
+
+    // when: down stops them, then up starts a fresh cluster
+    assertThat(BallastCli.run("down", "-f", f).exitCode()).isZero();
+    assertNoProcessLeft();
+    BallastCli.Result fresh = BallastCli.run("up", "-f", f);
+
+    // then
+    assertThat(fresh.exitCode()).as(fresh.toString()).isZero();
+  }
+
+  @Test
+  void aDeletedStateDirectoryWhileMembersRunIsRefusedToo() throws Exception {
+    // given
+    String f = cluster("").toString();
+    assertThat(BallastCli.run("up", "-f", f).exitCode()).isZero();
+    Path state = dir.resolve("state");
+    try (var walk = Files.walk(state)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+
+    // when
+    BallastCli.Result up =
+        BallastCli.run(java.util.List.of(), java.time.Duration.ofSeconds(60), "up", "-f", f);
+
+    // then
+    assertThat(up.exitCode()).as(up.toString()).isEqualTo(3);
+    assertThat(up.err()).contains("processes of this cluster run");
+    assertThat(BallastCli.run("down", "-f", f).exitCode()).isZero();
+    assertNoProcessLeft();
+  }
+
+  private void assertNoProcessLeft() throws Exception {
+    try (LocalWiring w = LocalWiring.readOnly(ClusterFile.load(file), Clock.systemUTC())) {
+      assertThat(w.runtime().clusterProcesses()).as("processes left behind").isEmpty();
+    }
   }
 }

@@ -150,8 +150,12 @@ class RunIT {
         """);
     assertThat(BallastCli.run("up", "-f", file.toString()).exitCode()).isZero();
     Path out = dir.resolve("run.out");
+    // As from a terminal: SIGINT at its default disposition, even when this test runs in the
+    // background of a shell, which makes its children ignore SIGINT (and Java keeps it ignored).
+    List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT"));
+    cmd.addAll(command("run", "-f", file.toString()));
     Process run =
-        new ProcessBuilder(command("run", "-f", file.toString()))
+        new ProcessBuilder(cmd)
             .redirectOutput(out.toFile())
             .redirectErrorStream(true)
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -165,7 +169,9 @@ class RunIT {
       // when: Ctrl-C, as a terminal sends it
       Process kill = new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start();
       assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(run.waitFor(60, TimeUnit.SECONDS)).as("run exits after SIGINT").isTrue();
+      assertThat(run.waitFor(60, TimeUnit.SECONDS))
+          .as("run exits after SIGINT: %s", Files.readString(out, StandardCharsets.UTF_8))
+          .isTrue();
 
       // then: a graceful stop, exit 0 as its help says
       assertThat(run.exitValue()).as(Files.readString(out, StandardCharsets.UTF_8)).isZero();

@@ -215,9 +215,9 @@ public final class OperationExecutor {
     savedAttempt = null;
     StageResult result;
     try {
-      result = perform(attempt, step, stage);
+      result = withActionReport(perform(attempt, step, stage));
     } catch (RuntimeException e) {
-      result = StageResult.failed(describe(e));
+      result = StageResult.failed(withReport(describe(e)));
     }
     switch (result.status()) {
       case DONE:
@@ -352,16 +352,38 @@ public final class OperationExecutor {
             ? StageResult.pending("member " + k + " is still running")
             : StageResult.done();
       case CLEANUP:
-        // A half-joined member's data is never worth keeping; a removed member's follows policy.
-        runtime.cleanup(
-            k, step.kind() == StepKind.UNDO_ADD ? DataPolicy.DELETE : policy.dataPolicy());
-        return StageResult.done();
+        {
+          // Forget before the cleanup releases the reservation: a hook needs the member's address.
+          Optional<Member> gone = runtime.member(k);
+          if (gone.isPresent()) {
+            membership.forget(gone.get(), members(step.sizeAfter()));
+          }
+          // A half-joined member's data is never worth keeping; a removed member's follows policy.
+          runtime.cleanup(
+              k, step.kind() == StepKind.UNDO_ADD ? DataPolicy.DELETE : policy.dataPolicy());
+          return StageResult.done();
+        }
       case CANCEL_DRAIN:
         membership.cancelDrain(requireMember(k), members(step.sizeAfter()));
         return StageResult.done();
       default:
         throw new IllegalStateException("no action for stage " + stage);
     }
+  }
+
+  /** Adds what the membership adapter reports of its last action (hook output) to the result. */
+  private StageResult withActionReport(StageResult result) {
+    String report = membership.takeActionReport();
+    if (report == null || report.isBlank()) {
+      return result;
+    }
+    String message = result.message().isEmpty() ? report : result.message() + "; " + report;
+    return new StageResult(result.status(), message, result.settings());
+  }
+
+  private String withReport(String error) {
+    String report = membership.takeActionReport();
+    return report == null || report.isBlank() ? error : error + "; " + report;
   }
 
   /** Whether {@code step} undoes an add whose member was never reserved (nothing to undo). */
@@ -376,10 +398,30 @@ public final class OperationExecutor {
       return StageResult.failed(
           "member " + k + " is already running outside any operation; stop it before scaling");
     }
+    if (policy.nodes().onePerNode()) {
+      Optional<String> placement = placementRefusal(step);
+      if (placement.isPresent()) {
+        return StageResult.failed(placement.get());
+      }
+    }
     ClusterView view = membership.view(existing);
     return healthyWith(view, ordinals(step.sizeBefore()))
         .map(StageResult::failed)
         .orElseGet(StageResult::done);
+  }
+
+  /** Why adding the step's member breaks "one member per node", from the runtime's placement. */
+  private Optional<String> placementRefusal(Step step) {
+    java.util.OptionalInt nodes = runtime.schedulableNodes();
+    if (nodes.isEmpty()) {
+      return Optional.of(
+          "one member per node: the runtime cannot tell how many nodes are schedulable");
+    }
+    Map<Integer, Optional<String>> nodeOf = new java.util.TreeMap<>();
+    for (int i = 0; i <= step.ordinal(); i++) {
+      nodeOf.put(i, runtime.nodeOf(i));
+    }
+    return dev.ballast.core.policy.OnePerNode.refusal(step.ordinal(), nodeOf, nodes.getAsInt());
   }
 
   private StageResult preflightRemove(Operation op, Step step) {
@@ -445,7 +487,12 @@ public final class OperationExecutor {
       return Optional.of(
           new Hold(
               Set.of(),
-              "no remaining member reports the voting membership (" + view.detail() + ")"));
+              "no remaining member reports the voting membership ("
+                  + view.detail()
+                  + view.members().stream()
+                      .map(m -> "; member " + m.ordinal() + ": " + m.detail())
+                      .collect(Collectors.joining())
+                  + ")"));
     }
     if (stage == Stage.LEAVE && !view.votingMembers().contains(k)) {
       return Optional.empty(); // not (or no longer) a voter: leaving is a no-op
@@ -520,7 +567,11 @@ public final class OperationExecutor {
           op, stage + " was held for " + policy.timeout(stage) + ": " + hold.why(), now);
     }
     String heldBy = why.substring(0, why.indexOf(':'));
-    if (op.lastError() == null || !op.lastError().startsWith(heldBy + ":")) {
+    boolean announced = op.lastError() != null && op.lastError().startsWith(heldBy + ":");
+    // A hold shorter than the retry backoff (the remaining members electing a new leader right
+    // after the old one left) is waited out quietly; a longer one is journaled and reported.
+    boolean lasting = !now.isBefore(op.stageStartedAt().plus(policy.retryBackoff()));
+    if (!announced && lasting) {
       boolean counted = op == savedAttempt;
       Operation held = op.withError(why);
       save(held);
@@ -534,17 +585,19 @@ public final class OperationExecutor {
           stage,
           hold.why());
       emit(held, EventReason.REMOVAL_HELD, step.ordinal(), stage, describeStep(step) + ": " + why);
-    } else {
-      current = op == savedAttempt ? op : op.withError(why);
-      if (op == savedAttempt) {
-        savedAttempt = current;
-      }
+    } else if (op != savedAttempt) {
+      current = op.withError(why); // not journaled: the same hold, or not lasting yet
     }
     return Progress.held(current, POLL_INTERVAL);
   }
 
   private StageResult stopOnceLeft(Step step) {
     int k = step.ordinal();
+    if (membership.forgetsAfterStop()) {
+      // It is unregistered once stopped (CLEANUP); PREFLIGHT proved the majority, DRAINED the data.
+      runtime.stop(k);
+      return StageResult.done();
+    }
     // Never stop a member that may still vote: prove from the remaining members that it left.
     ClusterView view = membership.view(members(step.sizeAfter()));
     if (view.votingMembers().contains(k)) {

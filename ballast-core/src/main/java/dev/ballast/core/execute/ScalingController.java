@@ -3,6 +3,7 @@ package dev.ballast.core.execute;
 import dev.ballast.core.history.HistoryRecord;
 import dev.ballast.core.history.Outcome;
 import dev.ballast.core.history.RecordKind;
+import dev.ballast.core.history.Trigger;
 import dev.ballast.core.plan.Plan;
 import dev.ballast.core.plan.PlanResult;
 import dev.ballast.core.plan.Planner;
@@ -11,7 +12,9 @@ import dev.ballast.core.plan.RefusalReason;
 import dev.ballast.core.plan.Stage;
 import dev.ballast.core.plan.Step;
 import dev.ballast.core.plan.StepKind;
+import dev.ballast.core.policy.QuorumGuard;
 import dev.ballast.core.policy.ScalingPolicy;
+import dev.ballast.core.port.ClusterView;
 import dev.ballast.core.port.HistoryStore;
 import dev.ballast.core.port.Member;
 import dev.ballast.core.port.Membership;
@@ -38,6 +41,7 @@ public final class ScalingController {
 
   private final ScalingPolicy policy;
   private final ReplicaRuntime runtime;
+  private final Membership membership;
   private final HistoryStore history;
   private final Clock clock;
   private final ExecutionListener listener;
@@ -54,6 +58,7 @@ public final class ScalingController {
       ExecutionListener listener) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.runtime = Objects.requireNonNull(runtime, "runtime");
+    this.membership = Objects.requireNonNull(membership, "membership");
     this.history = Objects.requireNonNull(history, "history");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -137,6 +142,62 @@ public final class ScalingController {
   /** The operation in flight, if any. */
   public Optional<Operation> inFlight() {
     return executor.inFlight();
+  }
+
+  /**
+   * Undoes adds whose journal was lost: while no operation is in flight, members the runtime has
+   * reserved above the cluster's voting members (ordinals v..n-1 when a healthy, consistent cluster
+   * counts exactly 0..v-1 as voting) are rolled back by one operation (each leaves, a no-op, stops,
+   * and its data is deleted: a member that never joined holds nothing the voters do not). Without
+   * this, every later plan would expect them to vote and be blocked. Returns the operation started;
+   * empty when there is nothing to undo, or the cluster cannot tell (not healthy, a gap in the
+   * voting members, or no quorum guard: without votes a member that never joined looks like one
+   * that stopped).
+   */
+  public Optional<Operation> releaseUnjoined() {
+    if (executor.inFlight().isPresent() || policy.quorumGuard() != QuorumGuard.MAJORITY) {
+      return Optional.empty();
+    }
+    List<Member> members = runtime.members();
+    if (members.isEmpty() || checkLayout().isPresent()) {
+      return Optional.empty();
+    }
+    ClusterView view = membership.view(members);
+    int voters = view.votingMembers().size();
+    boolean contiguous =
+        view.votingMembers().stream().allMatch(o -> o >= 0 && o < voters) && voters > 0;
+    boolean votersHealthy =
+        view.members().stream()
+                .filter(m -> view.votingMembers().contains(m.ordinal()))
+                .filter(ClusterView.MemberStatus::healthy)
+                .count()
+            == voters;
+    if (!view.consistent() || !contiguous || !votersHealthy || voters >= members.size()) {
+      return Optional.empty();
+    }
+    List<Step> steps = new ArrayList<>();
+    for (int k = members.size() - 1; k >= voters; k--) {
+      steps.add(Step.undoAdd(k));
+    }
+    Instant now = clock.instant();
+    String why =
+        "members "
+            + steps.stream().map(Step::ordinal).sorted().toList()
+            + " are reserved but never joined the "
+            + voters
+            + " voting members, and no operation is in flight (the journal of their add was"
+            + " lost): releasing them";
+    Operation operation =
+        Operation.start(
+                "op-" + now.toEpochMilli() + "-release-" + members.size() + "to" + voters,
+                Trigger.ROLLBACK,
+                new Plan(members.size(), voters, steps),
+                now,
+                List.of(why))
+            .atStage(steps.get(0).firstStage(membership.fills()), now);
+    log.info("action=release-unjoined members={} voting={}", members.size(), voters);
+    executor.begin(operation);
+    return Optional.of(operation);
   }
 
   /** The size before the last operation that succeeded, if one did. */

@@ -10,6 +10,8 @@ public enum ClampReason {
   NOT_ALLOWED_SIZE,
   /** The proposal was above the largest allowed size. */
   ABOVE_LARGEST_ALLOWED,
+  /** The node count sets the size ({@link NodeCountSizing}), or holds it when unknown. */
+  NODE_COUNT,
   /** The proposal would shrink the cluster and shrinking is disabled. */
   SHRINK_DISABLED
 }

@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  * <p>{@code allowedReplicas} empty means any size within the bounds. {@code drainTimeout} limits
  * the wait for a drain (stage {@link Stage#DRAINED}); {@code timeouts} limit the other stages.
  * {@code maxAttempts} is how often a failing action stage runs before the step fails, at least
- * {@code retryBackoff} apart.
+ * {@code retryBackoff} apart. {@code nodes} are the rules that depend on nodes (size by node count,
+ * one member per node).
  */
 public record ScalingPolicy(
     int minReplicas,
@@ -34,7 +35,8 @@ public record ScalingPolicy(
     Duration drainTimeout,
     int maxAttempts,
     Duration retryBackoff,
-    OnMetricFailure onMetricFailure) {
+    OnMetricFailure onMetricFailure,
+    NodeRules nodes) {
 
   public static final int DEFAULT_MIN_REPLICAS = 1;
   public static final ShrinkPolicy DEFAULT_SHRINK = ShrinkPolicy.ALLOWED;
@@ -64,6 +66,24 @@ public record ScalingPolicy(
       throw new PolicyValidationException(problems);
     }
     allowedReplicas = Collections.unmodifiableSortedSet(new TreeSet<>(allowedReplicas));
+    nodes = nodes == null ? NodeRules.none() : nodes;
+  }
+
+  /** The same policy with the node count the runtime reports now (see {@link NodeRules}). */
+  public ScalingPolicy withSchedulableNodes(int count) {
+    return new ScalingPolicy(
+        minReplicas,
+        maxReplicas,
+        allowedReplicas,
+        shrink,
+        dataPolicy,
+        quorumGuard,
+        timeouts,
+        drainTimeout,
+        maxAttempts,
+        retryBackoff,
+        onMetricFailure,
+        nodes.withSchedulableNodes(count));
   }
 
   /** A builder with nothing set: every field left unset takes its default. */
@@ -181,8 +201,14 @@ public record ScalingPolicy(
     private Integer maxAttempts;
     private Duration retryBackoff;
     private OnMetricFailure onMetricFailure;
+    private NodeRules nodes;
 
     private Builder() {}
+
+    public Builder nodes(NodeRules value) {
+      this.nodes = value;
+      return this;
+    }
 
     public Builder minReplicas(Integer value) {
       this.minReplicas = value;
@@ -291,7 +317,8 @@ public record ScalingPolicy(
                 drainTimeout != null ? drainTimeout : DEFAULT_DRAIN_TIMEOUT,
                 maxAttempts != null ? maxAttempts : DEFAULT_MAX_ATTEMPTS,
                 retryBackoff != null ? retryBackoff : DEFAULT_RETRY_BACKOFF,
-                onMetricFailure != null ? onMetricFailure : DEFAULT_ON_METRIC_FAILURE);
+                onMetricFailure != null ? onMetricFailure : DEFAULT_ON_METRIC_FAILURE,
+                nodes != null ? nodes : NodeRules.none());
       } catch (PolicyValidationException e) {
         problems.addAll(e.problems());
         throw new PolicyValidationException(problems);

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The chain of stateful rules the autoscaler applies after the HPA arithmetic: each rule sees the
- * previous one's result. {@link #standard()} is bounds, then allowed sizes, then the shrink policy.
+ * previous one's result. {@link #standard()} is the node count sizing (when the policy has one),
+ * bounds, allowed sizes, then the shrink policy.
  */
 public final class SizeRules {
   private final List<SizeRule> rules;
@@ -14,9 +15,9 @@ public final class SizeRules {
     this.rules = List.copyOf(rules);
   }
 
-  /** Bounds, allowed sizes (round up), shrink policy. */
+  /** Node count sizing, bounds, allowed sizes (round up), shrink policy. */
   public static SizeRules standard() {
-    return of(new BoundsRule(), new AllowedSizesRule(), new ShrinkRule());
+    return of(new NodeCountRule(), new BoundsRule(), new AllowedSizesRule(), new ShrinkRule());
   }
 
   /** A chain of the given rules, applied in order. */

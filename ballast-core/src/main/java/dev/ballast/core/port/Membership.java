@@ -109,4 +109,31 @@ public interface Membership {
 
   /** Removes the member from the cluster's membership (it no longer votes or owns data). */
   void leave(Member leaving, List<Member> remaining);
+
+  /**
+   * Whether the application only lets a member be unregistered once it has stopped (a storage
+   * system's chunk server is unregistered from the meta leader after it is reported expired,
+   * RabbitMQ's {@code forget_cluster_node}). False by default. When true, STOP does not ask the
+   * remaining members to prove that the leaving one left (it cannot have yet): PREFLIGHT proved
+   * that the others keep a majority and DRAINED that its data was handed off; {@link #forget} then
+   * unregisters it at CLEANUP, and VERIFY proves the member list is the expected one.
+   */
+  default boolean forgetsAfterStop() {
+    return false;
+  }
+
+  /**
+   * Unregisters a member whose process is gone (called at CLEANUP, before its data is cleaned up).
+   * Idempotent: forgetting a member the cluster no longer lists does nothing. A no-op by default.
+   */
+  default void forget(Member gone, List<Member> remaining) {}
+
+  /**
+   * What the adapter's last action did that is worth keeping in the stage's history record (for
+   * example each hook's request and status, or a command's exit code and output), then forgotten;
+   * empty when there is nothing to add. Called by the executor right after an action returns.
+   */
+  default String takeActionReport() {
+    return "";
+  }
 }

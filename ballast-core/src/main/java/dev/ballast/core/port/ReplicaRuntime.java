@@ -51,4 +51,17 @@ public interface ReplicaRuntime {
    * default.
    */
   default void publish(List<Member> members) {}
+
+  /**
+   * The node member {@code ordinal} runs on, or will run on once started (a pod's node, a local
+   * cluster's configured node); empty when the runtime cannot tell.
+   */
+  default Optional<String> nodeOf(int ordinal) {
+    return Optional.empty();
+  }
+
+  /** How many nodes can run members now; empty when the runtime cannot tell. */
+  default java.util.OptionalInt schedulableNodes() {
+    return java.util.OptionalInt.empty();
+  }
 }

@@ -9,12 +9,14 @@ import java.util.OptionalDouble;
  * settings' {@code sampleInterval} (aligned to the epoch), and each completed bucket feeds a {@link
  * HoltWinters} model with a season of {@code season / sampleInterval} buckets. A bucket with no
  * sample (a gap) is filled with the model's own one-step forecast, so a gap neither shifts the
- * season nor drags the level to zero. Samples older than the current bucket are ignored.
- * Deterministic; mutable and not thread-safe.
+ * season nor drags the level to zero. Samples older than the current bucket are ignored. Each
+ * completed bucket also scores the forecaster's earlier predictions and records its new one in its
+ * {@link ForecastGate}. Deterministic; mutable and not thread-safe.
  */
 public final class MetricForecaster {
   private final long intervalSeconds;
   private final HoltWinters model;
+  private final ForecastGate gate;
   private long bucket = Long.MIN_VALUE;
   private double sum;
   private int n;
@@ -24,6 +26,12 @@ public final class MetricForecaster {
   public MetricForecaster(PredictionSettings settings) {
     this.intervalSeconds = settings.sampleInterval().toSeconds();
     this.model = new HoltWinters(settings.seasonLength(), settings.smoothing());
+    this.gate = new ForecastGate(settings.gate());
+  }
+
+  /** The record of how this forecaster's predicted rises fared. */
+  public ForecastGate gate() {
+    return gate;
   }
 
   /** Records the metric's value at {@code time}; non-finite values are ignored. */
@@ -44,13 +52,19 @@ public final class MetricForecaster {
   }
 
   private void closeBucketsUpTo(long k) {
-    model.observe(sum / n);
+    double actual = sum / n;
+    model.observe(actual);
+    gate.observed(actual);
     // Fill the empty buckets of a gap with the model's expectation; bounded by two seasons
     // because a longer gap carries no information the filled values would keep.
     long missing = Math.min(k - bucket - 1, 2L * model.seasonLength());
     for (long i = 0; i < missing; i++) {
       model.observe(model.forecast(1));
     }
+    if (missing > 0) {
+      gate.forget();
+    }
+    gate.forecast(actual, model::maxForecast);
     bucket = k;
     sum = 0;
     n = 0;

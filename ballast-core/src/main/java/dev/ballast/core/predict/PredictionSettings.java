@@ -11,7 +11,8 @@ import java.util.Objects;
  * defaultJoinTime} until {@code minJoinSamples} add steps have completed, then the {@code
  * joinTimeQuantile} of the last {@code joinTimeSamples} durations). {@code errorMargin} adds that
  * many times the forecaster's mean absolute one-step error to the forecast (an upper band; 0 uses
- * the forecast itself).
+ * the forecast itself). {@code gate} holds the forecast back while its predicted rises have not
+ * materialised ({@link ForecastGate}).
  */
 public record PredictionSettings(
     boolean enabled,
@@ -22,7 +23,8 @@ public record PredictionSettings(
     double joinTimeQuantile,
     int joinTimeSamples,
     int minJoinSamples,
-    double errorMargin) {
+    double errorMargin,
+    ForecastGateSettings gate) {
 
   /** Prediction off, with the defaults for every other field. */
   public static PredictionSettings disabled() {
@@ -32,7 +34,8 @@ public record PredictionSettings(
   /**
    * The defaults, in one place: a daily season sampled every minute, {@link
    * HoltWintersParameters#defaults()}, a 2-minute default join time, and the 90th percentile of the
-   * last 20 add steps once 3 have completed.
+   * last 20 add steps once 3 have completed, no error margin, and the gate of {@link
+   * ForecastGateSettings#defaults()}.
    */
   public static PredictionSettings defaults(boolean enabled) {
     return new PredictionSettings(
@@ -44,7 +47,8 @@ public record PredictionSettings(
         0.9,
         20,
         3,
-        0);
+        0,
+        ForecastGateSettings.defaults());
   }
 
   public PredictionSettings {
@@ -52,6 +56,7 @@ public record PredictionSettings(
     Objects.requireNonNull(sampleInterval, "sampleInterval");
     Objects.requireNonNull(smoothing, "smoothing");
     Objects.requireNonNull(defaultJoinTime, "defaultJoinTime");
+    Objects.requireNonNull(gate, "gate");
     List<String> problems =
         problems(
             season,

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The predictive proposal of scale-ahead, the same for every caller (the simulator, {@code ballast
@@ -13,7 +14,9 @@ import java.util.Optional;
  * decision looks ahead by the learned join time plus one sync period, and serially by up to {@value
  * #MAX_STEPS} joins (at most {@link #MAX_LOOKAHEAD}) so that several slow members are started early
  * enough ({@link ScaleAhead#serialPredictedReplicas}). The forecast is raised by {@code
- * errorMargin} mean absolute one-step errors of the forecaster.
+ * errorMargin} mean absolute one-step errors of the forecaster. The proposal counts only while the
+ * forecaster's {@link ForecastGate} trusts it: on load whose rises the forecast does not see coming
+ * (bursts at random times), the reactive proposal decides alone.
  *
  * <p>Pure and deterministic: time comes from the caller. Mutable and not thread-safe.
  */
@@ -98,6 +101,31 @@ public final class ScaleAheadPredictor {
   }
 
   /**
+   * Sets what the forecast gate scores later forecasts against: the horizon (the join time learned
+   * from {@code completedAddSteps} plus {@code syncPeriod}) and one member's worth of load ({@code
+   * targetPerMember}). {@link #predict} does it at each decision; a caller that replays stored
+   * observations calls it first so that the gate is rebuilt as it was.
+   */
+  public void plan(List<Duration> completedAddSteps, Duration syncPeriod, double targetPerMember) {
+    plan(joinTime(completedAddSteps).duration().plus(syncPeriod), targetPerMember);
+  }
+
+  private void plan(Duration horizon, double targetPerMember) {
+    long interval = settings.sampleInterval().toSeconds();
+    // Scored no further ahead than the look-ahead reaches: the claims pending at once stay few.
+    long seconds = Math.min(horizon.toSeconds(), MAX_LOOKAHEAD.toSeconds());
+    long intervals = Math.max(1, Math.floorDiv(seconds + interval - 1, interval));
+    forecaster
+        .gate()
+        .plan((int) Math.min(intervals, 4L * settings.seasonLength()), targetPerMember);
+  }
+
+  /** The forecast gate's state now. */
+  public ForecastGate.State gate() {
+    return forecaster.gate().state();
+  }
+
+  /**
    * The join time to plan with, given the durations of completed add steps in completion order
    * ({@link JoinTimeLearner}); recomputed only when the list changes.
    */
@@ -122,7 +150,8 @@ public final class ScaleAheadPredictor {
    * {@code errorMargin} × {@code meanAbsoluteError} added to it, {@code nextJoinReplicas} the
    * members that peak needs ({@code ceil((forecastPeak + band) / targetPerMember)}, or the current
    * size within tolerance); {@code replicas} can be larger when later joins, started one after the
-   * other over up to {@code lookAheadSteps} steps, would come too late.
+   * other over up to {@code lookAheadSteps} steps, would come too late. {@code gate} says whether
+   * the forecast is trusted now: only then does the proposal count ({@link #proposal()}).
    */
   public record Prediction(
       int replicas,
@@ -135,7 +164,14 @@ public final class ScaleAheadPredictor {
       JoinTime joinTime,
       int lookAheadSteps,
       double targetPerMember,
-      int nextJoinReplicas) {}
+      int nextJoinReplicas,
+      ForecastGate.State gate) {
+
+    /** The proposal to combine with the reactive one: {@code replicas} while the gate trusts it. */
+    public OptionalInt proposal() {
+      return gate.trusted() ? OptionalInt.of(replicas) : OptionalInt.empty();
+    }
+  }
 
   /**
    * The members the forecast needs now; empty until the forecaster has completed its first sample
@@ -168,6 +204,7 @@ public final class ScaleAheadPredictor {
       maxSteps = (int) Math.min(maxSteps, Math.max(1, fit));
     }
     Duration longest = joinTime.multipliedBy(maxSteps).plus(syncPeriod);
+    plan(joinTime.plus(syncPeriod), targetPerMember);
     Optional<MetricForecaster.Peaks> peaks = forecaster.peaks(now, longest);
     if (peaks.isEmpty()) {
       return Optional.empty();
@@ -200,6 +237,7 @@ public final class ScaleAheadPredictor {
             join,
             maxSteps,
             targetPerMember,
-            next));
+            next,
+            forecaster.gate().state()));
   }
 }

@@ -439,4 +439,47 @@ class ScalingControllerTest {
         .isEqualTo(RefusalReason.NOT_ALLOWED_SIZE);
     assertThat(controller.inFlight().orElseThrow().to()).isEqualTo(3);
   }
+
+  @Test
+  void releasesAMemberReservedByAnAddWhoseJournalWasLostSoThatLaterScalesGoOn() {
+    // given: member 3 was prepared and started by an add whose journal is gone
+    World world = World.ofSize(3);
+    world.runtime.start(world.runtime.prepare(3), java.util.Map.of());
+    ScalingController controller = world.controller();
+    assertThat(controller.inFlight()).isEmpty();
+
+    // when
+    java.util.Optional<Operation> release = controller.releaseUnjoined();
+    Progress end = world.runToEnd(controller);
+
+    // then: member 3 is stopped and released; the voters are untouched
+    assertThat(release).isPresent();
+    assertThat(release.get().trigger()).isEqualTo(Trigger.ROLLBACK);
+    assertThat(end.operation().orElseThrow().outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(world.runtime.members()).extracting(m -> m.ordinal()).containsExactly(0, 1, 2);
+    assertThat(world.runtime.running()).containsExactlyInAnyOrder(0, 1, 2);
+    assertThat(world.membership.voting()).containsExactlyInAnyOrder(0, 1, 2);
+
+    // when: a later scale
+    controller.request(ScaleRequest.manual(5));
+    Progress grown = world.runToEnd(controller);
+
+    // then
+    assertThat(grown.operation().orElseThrow().outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(world.membership.voting()).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
+  }
+
+  @Test
+  void releasesNothingWhenEveryReservedMemberVotesOrTheClusterCannotTell() {
+    // given a healthy cluster, then one whose member 1 is down
+    World healthy = World.ofSize(3);
+    World degraded = World.ofSize(3);
+    degraded.runtime.start(degraded.runtime.prepare(3), java.util.Map.of());
+    degraded.runtime.kill(1);
+
+    // when / then
+    assertThat(healthy.controller().releaseUnjoined()).isEmpty();
+    assertThat(degraded.controller().releaseUnjoined()).isEmpty();
+    assertThat(degraded.runtime.members()).hasSize(4);
+  }
 }

@@ -22,7 +22,8 @@ class MetricForecasterTest {
         d.joinTimeQuantile(),
         d.joinTimeSamples(),
         d.minJoinSamples(),
-        d.errorMargin());
+        d.errorMargin(),
+        d.gate());
   }
 
   private static double load(long second) {

@@ -26,7 +26,8 @@ class ScaleAheadPredictorTest {
         d.joinTimeQuantile(),
         d.joinTimeSamples(),
         d.minJoinSamples(),
-        errorMargin);
+        errorMargin,
+        d.gate());
   }
 
   /** A load that rises from 100 to 150 in the first quarter of each hour. */
@@ -175,5 +176,38 @@ class ScaleAheadPredictorTest {
     }
     // then
     assertThat(p.mode()).isEqualTo(ForecastMode.HOLT_WINTERS);
+  }
+
+  @Test
+  void replayingTheObservationsRebuildsTheForecastGate() {
+    // given: a loop that observes a load with an hourly burst (four seasons, then bursts that stop
+    // coming) and predicts at every sync, and the same observations kept
+    Duration join = Duration.ofMinutes(5);
+    ScaleAheadPredictor live = new ScaleAheadPredictor(hourly(join, 0));
+    List<Long> times = new ArrayList<>();
+    List<Double> loads = new ArrayList<>();
+    Random random = new Random(3);
+    for (long s = 0; s < 8 * 3600; s += 15) {
+      boolean burst = s % 3600 >= 1800 && s % 3600 < 2400 && s < 4 * 3600;
+      double load = (burst ? 300 : 100) + 5 * random.nextGaussian();
+      live.observe(T0.plusSeconds(s), load);
+      times.add(s);
+      loads.add(load);
+      live.predict(T0.plusSeconds(s), List.of(), SYNC, 20, 5, 20, 0.1);
+    }
+    ForecastGate.State before = live.gate();
+
+    // when: a restarted loop plans with the same join time and replays them
+    ScaleAheadPredictor replayed = new ScaleAheadPredictor(hourly(join, 0));
+    replayed.plan(List.of(), SYNC, 20);
+    for (int i = 0; i < times.size(); i++) {
+      replayed.observe(T0.plusSeconds(times.get(i)), loads.get(i));
+    }
+
+    // then: the same gate, which has scored the forecast's rises, the bursts that stopped coming
+    // among them
+    assertThat(replayed.gate()).isEqualTo(before);
+    assertThat(before.resolvedClaims()).isPositive();
+    assertThat(before.accuracy()).isLessThan(1);
   }
 }

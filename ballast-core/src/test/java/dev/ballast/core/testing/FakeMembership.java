@@ -41,7 +41,8 @@ public final class FakeMembership implements Membership {
     LEAVE,
     REBALANCE,
     REBALANCE_PROGRESS,
-    CANCEL_REBALANCE
+    CANCEL_REBALANCE,
+    FORGET
   }
 
   private final InMemoryReplicaRuntime runtime;
@@ -62,6 +63,9 @@ public final class FakeMembership implements Membership {
   private long fillUnits;
   private int maxConcurrentRemovals;
   private boolean inconsistent;
+  private boolean forgetsAfterStop;
+  private final List<String> reports = new ArrayList<>();
+  private final List<String> forgotWhileRunning = new ArrayList<>();
 
   private FakeMembership(InMemoryReplicaRuntime runtime) {
     this.runtime = runtime;
@@ -231,8 +235,34 @@ public final class FakeMembership implements Membership {
   }
 
   @Override
+  public synchronized boolean forgetsAfterStop() {
+    return forgetsAfterStop;
+  }
+
+  @Override
+  public synchronized void forget(Member gone, List<Member> remaining) {
+    call(Call.FORGET, gone.ordinal());
+    if (runtime.isRunning(gone.ordinal())) {
+      forgotWhileRunning.add("member " + gone.ordinal());
+    }
+    voting.remove(gone.ordinal());
+    left.add(gone.ordinal());
+    reports.add("forgot member " + gone.ordinal());
+  }
+
+  @Override
+  public synchronized String takeActionReport() {
+    String report = String.join("; ", reports);
+    reports.clear();
+    return report;
+  }
+
+  @Override
   public synchronized void leave(Member leaving, List<Member> remaining) {
     call(Call.LEAVE, leaving.ordinal());
+    if (forgetsAfterStop) {
+      return; // the registry only lets a stopped member go (forget)
+    }
     if (!voting.contains(leaving.ordinal())) {
       return; // not a member: nothing to do
     }
@@ -285,6 +315,20 @@ public final class FakeMembership implements Membership {
     refused.clear();
     hung.clear();
     inconsistent = false;
+  }
+
+  /**
+   * Makes this a registry that unregisters a member only once it is stopped: {@link #leave} does
+   * nothing, {@link #forget} removes it and records whether it was still running.
+   */
+  public synchronized FakeMembership forgettingAfterStop() {
+    forgetsAfterStop = true;
+    return this;
+  }
+
+  /** Every member that was forgotten while its process still ran. */
+  public synchronized List<String> forgotWhileRunning() {
+    return List.copyOf(forgotWhileRunning);
   }
 
   /** The members report different memberships. */

@@ -41,6 +41,7 @@ public final class InMemoryReplicaRuntime implements ReplicaRuntime {
   private final Map<Call, Integer> failures = new EnumMap<>(Call.class);
   private final List<String> calls = new ArrayList<>();
   private List<Member> published = List.of();
+  private List<String> nodes = null;
 
   /** A runtime with members 0..n-1 reserved, running and holding data. */
   public static InMemoryReplicaRuntime withRunningMembers(int n) {
@@ -111,6 +112,23 @@ public final class InMemoryReplicaRuntime implements ReplicaRuntime {
   // ------------------------------------------------------------------ test controls
 
   /** The member's process dies (as if killed). */
+  @Override
+  public synchronized Optional<String> nodeOf(int ordinal) {
+    return nodes == null || nodes.isEmpty()
+        ? Optional.empty()
+        : Optional.of(nodes.get(ordinal % nodes.size()));
+  }
+
+  @Override
+  public synchronized java.util.OptionalInt schedulableNodes() {
+    return nodes == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(nodes.size());
+  }
+
+  /** Places member k on {@code names[k % names.size()]}, as a scheduler with that many nodes. */
+  public synchronized void placeOn(List<String> names) {
+    nodes = List.copyOf(names);
+  }
+
   public synchronized void kill(int ordinal) {
     running.remove(ordinal);
   }

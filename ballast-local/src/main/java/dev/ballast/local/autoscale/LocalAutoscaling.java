@@ -13,6 +13,7 @@ import dev.ballast.core.decide.model.Autoscaler;
 import dev.ballast.core.decide.model.ControllerSettings;
 import dev.ballast.core.decide.model.MetricSpec;
 import dev.ballast.core.execute.ExecutionListener;
+import dev.ballast.core.history.AddStepDurations;
 import dev.ballast.local.LocalWiring;
 import dev.ballast.local.config.ClusterFile;
 import dev.ballast.local.config.ClusterFileException;
@@ -44,7 +45,7 @@ public final class LocalAutoscaling {
   /**
    * The evaluation of a local cluster wired from its cluster file: the members' metric sources, the
    * file history, and scale-ahead rebuilt from the state directory's forecast file (read only when
-   * the wiring is).
+   * the wiring is), its forecast gate planned with the add steps completed in the file history.
    *
    * @throws ClusterFileException when the file's {@code metrics}/{@code behavior} are invalid
    */
@@ -55,10 +56,18 @@ public final class LocalAutoscaling {
         wiring.cluster().policy(),
         wiring.runtime(),
         wiring.membership(),
-        LocalMetricSources.forRuntime(wiring.runtime(), wiring.clock()),
+        LocalMetricSources.forRuntime(
+            wiring.runtime(),
+            wiring.cluster().member().storageCapacityBytes(),
+            wiring.clock(),
+            spec.syncPeriod()),
         wiring.history(),
         ScaleAheadFeed.of(
-            spec, wiring.cluster().prediction(), wiring.forecasts(), wiring.clock().instant()));
+            spec,
+            wiring.cluster().prediction(),
+            wiring.forecasts(),
+            wiring.clock().instant(),
+            AddStepDurations.of(wiring.history().list())));
   }
 
   /**

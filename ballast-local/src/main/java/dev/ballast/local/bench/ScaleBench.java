@@ -125,7 +125,7 @@ public final class ScaleBench {
                 + " ms");
         return figures;
       } finally {
-        control.down(true);
+        control.purge(java.util.Set.of());
       }
     } catch (ClusterBusyException e) {
       throw ClusterOperationException.refused(e.getMessage());

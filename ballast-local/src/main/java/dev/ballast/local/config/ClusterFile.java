@@ -6,10 +6,13 @@ import dev.ballast.api.InputDocuments;
 import dev.ballast.api.InvalidDocumentException;
 import dev.ballast.core.policy.ScalingPolicy;
 import dev.ballast.core.predict.PredictionSettings;
+import dev.ballast.members.hooks.HooksSpec;
+import dev.ballast.members.peers.PeerListSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A local cluster as its YAML file describes it (see {@code examples/local/zookeeper.yaml}),
@@ -18,7 +21,9 @@ import java.util.Objects;
  * absolute (a relative one in the file is relative to the file). {@code metrics} and {@code
  * behavior} are kept as written, in the {@code autoscaling/v2} syntax, for the autoscaling loop to
  * interpret; {@code prediction} is the scale-ahead section (disabled when the file has none), read
- * with the simulator's reader so that both accept the same fields.
+ * with the simulator's reader so that both accept the same fields; {@code hooks} is the {@code
+ * hooks} membership's section (present exactly when {@code membership} is {@link
+ * MembershipType#HOOKS}).
  */
 public record ClusterFile(
     Path file,
@@ -31,7 +36,10 @@ public record ClusterFile(
     Duration syncPeriod,
     JsonNode metrics,
     JsonNode behavior,
-    PredictionSettings prediction) {
+    PredictionSettings prediction,
+    Optional<HooksSpec> hooks,
+    Optional<PeerListSpec> peers,
+    List<String> nodes) {
 
   public ClusterFile {
     Objects.requireNonNull(file, "file");
@@ -44,6 +52,12 @@ public record ClusterFile(
     metrics = metrics == null ? JsonNodeFactory.instance.arrayNode() : metrics.deepCopy();
     behavior = behavior == null ? JsonNodeFactory.instance.nullNode() : behavior.deepCopy();
     prediction = prediction == null ? PredictionSettings.disabled() : prediction;
+    hooks = hooks == null ? Optional.empty() : hooks;
+    peers = peers == null ? Optional.empty() : peers;
+    nodes = nodes == null ? List.of() : List.copyOf(nodes);
+    if (membership == MembershipType.HOOKS && hooks.isEmpty()) {
+      throw new IllegalArgumentException("membership hooks needs its hooks section");
+    }
   }
 
   /** Reads and validates the file; every problem is reported at once in the exception. */

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ballast.api.InputDocuments;
 import dev.ballast.api.InvalidDocumentException;
 import dev.ballast.api.PredictionReader;
+import dev.ballast.autoscaler.AutoscaleSpec;
 import dev.ballast.core.plan.Stage;
+import dev.ballast.core.policy.NodeCountSizing;
+import dev.ballast.core.policy.NodeRules;
 import dev.ballast.core.policy.OnMetricFailure;
 import dev.ballast.core.policy.PolicyValidationException;
 import dev.ballast.core.policy.QuorumGuard;
@@ -13,6 +16,8 @@ import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.core.policy.StageTimeouts;
 import dev.ballast.core.port.DataPolicy;
 import dev.ballast.core.predict.PredictionSettings;
+import dev.ballast.members.hooks.HooksSpec;
+import dev.ballast.members.peers.PeerListSpec;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -25,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -36,7 +42,7 @@ import java.util.regex.Pattern;
 final class ClusterFileReader {
   static final String API_VERSION = "ballast.dev/v1alpha1";
   static final String KIND = "LocalCluster";
-  static final Duration DEFAULT_SYNC_PERIOD = Duration.ofSeconds(15);
+  static final Duration DEFAULT_SYNC_PERIOD = AutoscaleSpec.DEFAULT_SYNC_PERIOD;
   static final Duration DEFAULT_TICK_TIME = Duration.ofMillis(500);
   // ZooKeeper's basic time unit: below 10 ms its timers misbehave; above a minute nothing works.
   static final Duration MIN_TICK_TIME = Duration.ofMillis(10);
@@ -124,7 +130,11 @@ final class ClusterFileReader {
         "syncPeriod",
         "metrics",
         "behavior",
-        "prediction");
+        "prediction",
+        "peers",
+        "nodes",
+        "placement",
+        "sizeByNodes");
 
     Path stateDir = stateDir(spec, name);
     Optional<Integer> replicas = positiveInt(spec, "spec", "replicas", true);
@@ -139,6 +149,24 @@ final class ClusterFileReader {
     MembershipType membership = membership(spec, member);
     // Members without a membership protocol do not vote: no quorum arithmetic for their removals.
     policy.quorumGuard(membership == MembershipType.NONE ? QuorumGuard.NONE : QuorumGuard.MAJORITY);
+    Optional<HooksSpec> hooks = Optional.empty();
+    if (membership == MembershipType.HOOKS) {
+      JsonNode node = spec.get("membership");
+      hooks =
+          Optional.of(
+              new HooksReader(
+                      file.getParent() == null ? Path.of("") : file.getParent(),
+                      member.portNames(),
+                      this::problem)
+                  .read(node, "spec.membership"));
+      choice(node, "spec.membership", "quorum", QuorumGuard.class).ifPresent(policy::quorumGuard);
+    }
+    Optional<PeerListSpec> peers =
+        new HooksReader(
+                file.getParent() == null ? Path.of("") : file.getParent(),
+                member.portNames(),
+                this::problem)
+            .peers(spec.get("peers"), "spec.peers");
     JsonNode scaleDown = object(spec, "spec", "scaleDown", false);
     if (scaleDown != null) {
       known(scaleDown, "spec.scaleDown", "policy", "dataPolicy", "drainTimeout");
@@ -148,6 +176,8 @@ final class ClusterFileReader {
       positiveDuration(scaleDown, "spec.scaleDown", "drainTimeout").ifPresent(policy::drainTimeout);
     }
     timeouts(spec).ifPresent(policy::timeouts);
+    List<String> nodes = nodes(spec);
+    policy.nodes(nodeRules(spec, nodes));
     choice(spec, "spec", "onMetricFailure", OnMetricFailure.class)
         .ifPresent(policy::onMetricFailure);
     Duration syncPeriod = positiveDuration(spec, "spec", "syncPeriod").orElse(DEFAULT_SYNC_PERIOD);
@@ -205,7 +235,84 @@ final class ClusterFileReader {
         syncPeriod,
         metrics,
         behavior,
-        prediction);
+        prediction,
+        hooks,
+        peers,
+        nodes);
+  }
+
+  /** {@code nodes}: a count (node-0, node-1, ...) or a list of names. */
+  private List<String> nodes(JsonNode spec) {
+    JsonNode node = spec.get("nodes");
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    if (node.isIntegralNumber() && node.asInt() >= 1 && node.asInt() <= 10000) {
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < node.asInt(); i++) {
+        names.add("node-" + i);
+      }
+      return names;
+    }
+    if (node.isArray() && !node.isEmpty()) {
+      List<String> names = stringList(spec, "spec", "nodes");
+      if (new java.util.HashSet<>(names).size() != names.size()) {
+        problem("spec.nodes", "lists a node twice; each name once");
+      }
+      return names;
+    }
+    problem("spec.nodes", "must be a node count (e.g. 6) or a list of node names");
+    return List.of();
+  }
+
+  private NodeRules nodeRules(JsonNode spec, List<String> nodes) {
+    boolean onePerNode = false;
+    Optional<String> placement = text(spec, "spec", "placement", false);
+    if (placement.isPresent()) {
+      switch (placement.get()) {
+        case "OnePerNode" -> onePerNode = true;
+        case "Any" -> onePerNode = false;
+        default -> problem("spec.placement", "must be OnePerNode or Any");
+      }
+    }
+    Optional<NodeCountSizing> sizing = Optional.empty();
+    JsonNode s = object(spec, "spec", "sizeByNodes", false);
+    if (s != null) {
+      known(s, "spec.sizeByNodes", "tiers", "otherwise");
+      Optional<Integer> otherwise = positiveInt(s, "spec.sizeByNodes", "otherwise", true);
+      List<NodeCountSizing.Tier> tiers = new ArrayList<>();
+      JsonNode tn = s.get("tiers");
+      if (tn == null || !tn.isArray() || tn.isEmpty()) {
+        problem("spec.sizeByNodes.tiers", "must list tiers such as [{atLeast: 5, replicas: 5}]");
+      } else {
+        for (int i = 0; i < tn.size(); i++) {
+          String tp = "spec.sizeByNodes.tiers[" + i + "]";
+          if (!tn.get(i).isObject()) {
+            problem(tp, "must be a mapping {atLeast: N, replicas: M}");
+            continue;
+          }
+          known(tn.get(i), tp, "atLeast", "replicas");
+          Optional<Integer> atLeast = positiveInt(tn.get(i), tp, "atLeast", true);
+          Optional<Integer> replicas = positiveInt(tn.get(i), tp, "replicas", true);
+          if (atLeast.isPresent() && replicas.isPresent()) {
+            tiers.add(new NodeCountSizing.Tier(atLeast.get(), replicas.get()));
+          }
+        }
+      }
+      if (nodes.isEmpty()) {
+        problem("spec.sizeByNodes", "needs spec.nodes: the node count it sizes by");
+      }
+      if (otherwise.isPresent() && !tiers.isEmpty()) {
+        sizing = Optional.of(new NodeCountSizing(tiers, otherwise.get()));
+      }
+    }
+    if (onePerNode && nodes.isEmpty()) {
+      problem("spec.placement", "OnePerNode needs spec.nodes: the nodes members are placed on");
+    }
+    return NodeRules.of(
+        nodes.isEmpty() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(nodes.size()),
+        sizing,
+        onePerNode);
   }
 
   private Path stateDir(JsonNode spec, String name) {
@@ -276,10 +383,37 @@ final class ClusterFileReader {
           List.of(),
           List.of(),
           Map.of(),
-          null);
+          null,
+          OptionalLong.empty());
     }
     String p = "spec.member";
-    known(node, p, "kind", "host", "heap", "tickTime", "command", "ports", "env", "binary");
+    known(
+        node,
+        p,
+        "kind",
+        "host",
+        "heap",
+        "tickTime",
+        "command",
+        "ports",
+        "env",
+        "binary",
+        "storageCapacity");
+    OptionalLong capacity = OptionalLong.empty();
+    Optional<String> capacityText = text(node, p, "storageCapacity", false);
+    if (capacityText.isPresent()) {
+      try {
+        long bytes =
+            dev.ballast.api.Quantities.parse(capacityText.get(), p + ".storageCapacity")
+                .longValueExact();
+        if (bytes <= 0) {
+          throw new ArithmeticException("not positive");
+        }
+        capacity = OptionalLong.of(bytes);
+      } catch (RuntimeException e) {
+        problem(p + ".storageCapacity", "must be a positive size in bytes such as 512Mi or 10Gi");
+      }
+    }
     MemberKind kind = choice(node, p, "kind", MemberKind.class).orElse(null);
     if (kind == null && !node.has("kind")) {
       problem(p + ".kind", "is required: zookeeper, etcd, redis or command");
@@ -348,7 +482,8 @@ final class ClusterFileReader {
         command,
         ports,
         env,
-        binary);
+        binary,
+        capacity);
   }
 
   private Path relativeToFile(String raw) {
@@ -368,13 +503,19 @@ final class ClusterFileReader {
       if (key.startsWith("port:")) {
         String port = key.substring("port:".length());
         if (!ports.contains(port)) {
-          problem(path, "uses {" + key + "} but spec.member.ports does not list '" + port + "'");
+          problem(
+              path,
+              "uses {"
+                  + shown(key)
+                  + "} but spec.member.ports does not list '"
+                  + shown(port)
+                  + "'");
         }
       } else if (!Set.of("ordinal", "id", "dataDir", "host", "name").contains(key)) {
         problem(
             path,
             "unknown placeholder {"
-                + key
+                + shown(key)
                 + "}; use {ordinal}, {id}, {dataDir}, {host}, {name} or {port:NAME}");
       }
     }
@@ -390,7 +531,9 @@ final class ClusterFileReader {
           default -> MembershipType.NONE;
         };
     if (node != null) {
-      known(node, "spec.membership", "type");
+      if (!"hooks".equals(node.path("type").asText())) {
+        known(node, "spec.membership", "type");
+      }
       type = choice(node, "spec.membership", "type", MembershipType.class).orElse(type);
     }
     if (type == MembershipType.ZOOKEEPER && member.kind() == MemberKind.COMMAND) {
@@ -617,6 +760,11 @@ final class ClusterFileReader {
   }
 
   private void problem(String path, String message) {
-    problems.add(label + ": " + path + ": " + message);
+    // Paths hold the file's keys: a problem stays one readable line whatever they are.
+    problems.add(label + ": " + shown(path) + ": " + message.replaceAll("\\R", "\\\\n"));
+  }
+
+  private static String shown(String text) {
+    return InputDocuments.shown(text);
   }
 }

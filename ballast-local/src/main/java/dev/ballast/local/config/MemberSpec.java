@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * How each member of a local cluster is started. For {@link MemberKind#ZOOKEEPER} the ports are
@@ -16,7 +17,9 @@ import java.util.Objects;
  * {port:NAME}}) are filled in per member and {@code ports} names the ports to reserve. For {@link
  * MemberKind#ETCD} the ports are {@code client} and {@code peer}, and {@code binary} (nullable) is
  * the etcd executable when not the default one. {@link MemberKind#REDIS} is the same with the ports
- * {@code client} and {@code bus} and the {@code redis-server} executable.
+ * {@code client} and {@code bus} and the {@code redis-server} executable. {@code storageCapacityBytes}
+ * is each member's storage capacity, the divisor of the {@code data_dir_usage} metric (empty when
+ * not set).
  */
 public record MemberSpec(
     MemberKind kind,
@@ -26,7 +29,8 @@ public record MemberSpec(
     List<String> command,
     List<String> ports,
     Map<String, String> env,
-    Path binary) {
+    Path binary,
+    OptionalLong storageCapacityBytes) {
 
   /** The port names of a built-in ZooKeeper member. */
   public static final List<String> ZOOKEEPER_PORTS =
@@ -38,6 +42,8 @@ public record MemberSpec(
     command = List.copyOf(command);
     ports = List.copyOf(ports);
     env = Map.copyOf(env);
+    storageCapacityBytes =
+        storageCapacityBytes == null ? OptionalLong.empty() : storageCapacityBytes;
   }
 
   /** The names of the ports each member gets, in a stable order. */

@@ -8,6 +8,11 @@ public enum MembershipType {
   ETCD,
   /** Redis Cluster: meet, hash slots moved on and off, forget (masters only). */
   REDIS,
+  /**
+   * The user's own HTTP and exec hooks for each stage, a membership check and a health hook (see
+   * {@code dev.ballast.members.hooks.HooksSpec}).
+   */
+  HOOKS,
   /** No membership protocol: a member is in the cluster while its process runs. */
   NONE
 }

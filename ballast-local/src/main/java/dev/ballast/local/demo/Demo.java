@@ -52,6 +52,10 @@ public final class Demo {
   /** The file that marks a directory as a demo's, so that a later run may clear it. */
   static final String CLUSTER_FILE = "cluster.yaml";
 
+  /** The files the demo writes into its state directory besides Ballast's own. */
+  static final java.util.Set<String> DEMO_FILES =
+      java.util.Set.of(CLUSTER_FILE, "report.html", "summary.json");
+
   static final Duration UP_TIMEOUT = Duration.ofSeconds(120);
   static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(60);
   static final Duration QUORUM_SAMPLE = Duration.ofMillis(500);
@@ -109,7 +113,7 @@ public final class Demo {
       try {
         control.up(UP_TIMEOUT, out::line);
       } catch (ClusterOperationException e) {
-        control.down(false);
+        control.down();
         throw new IOException("the ensemble did not come up: " + e.getMessage(), e);
       }
       DemoRecorder recorder =
@@ -117,7 +121,7 @@ public final class Demo {
       try {
         return runStory(wiring, control, recorder, dir, started);
       } finally {
-        List<Integer> stopped = control.down(false);
+        List<Integer> stopped = control.down();
         out.line("stopped members " + stopped + "; nothing of the demo is left running");
       }
     }
@@ -258,11 +262,16 @@ public final class Demo {
       if (!empty) {
         out.line("clearing the previous demo in " + dir.getFileName() + "/");
         try (LocalWiring old = LocalWiring.exclusive(ClusterFile.load(file), clock)) {
-          new LocalClusterControl(old).down(true);
+          new LocalClusterControl(old).purge(DEMO_FILES);
+        } catch (ClusterOperationException e) {
+          // An older demo directory (no marker) with files of its own: say so and go no further.
+          throw new IllegalArgumentException(
+              "--state-dir " + dir.getFileName() + ": " + e.getMessage(), e);
         }
       }
     }
-    Files.createDirectories(dir);
+    dev.ballast.local.StateDirectory.create(dir, "demo", clock.instant());
+    dev.ballast.local.StateDirectory.recordFiles(dir, DEMO_FILES);
     Files.writeString(file, clusterYaml(), StandardCharsets.UTF_8);
     return file;
   }

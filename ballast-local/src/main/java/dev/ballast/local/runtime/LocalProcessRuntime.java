@@ -265,7 +265,15 @@ public final class LocalProcessRuntime implements ReplicaRuntime {
 
   /** Stops every process of the cluster, members and strays alike, with the stop grace period. */
   public synchronized void stopAll() {
-    for (MemberRecord row : table.read()) {
+    List<MemberRecord> rows;
+    try {
+      rows = table.read();
+    } catch (dev.ballast.local.io.StateFileException e) {
+      // The table cannot be read: the processes' own markers still say which are the cluster's.
+      LOG.warn("action=stop-all table=unreadable reason=\"{}\"", e.getMessage());
+      rows = List.of();
+    }
+    for (MemberRecord row : rows) {
       stop(row.ordinal());
     }
     List<ProcessIdentity> strays = clusterProcesses();
@@ -326,11 +334,45 @@ public final class LocalProcessRuntime implements ReplicaRuntime {
     return adopted;
   }
 
+  /**
+   * The members of this cluster that run, found by the marker in their processes' environment alone
+   * (without the member table): for each ordinal, the session leader that started first (the member
+   * itself rather than a process it spawned).
+   */
+  public java.util.SortedMap<Integer, ProcessIdentity> runningByMarker() {
+    java.util.SortedMap<Integer, ProcessIdentity> found = new java.util.TreeMap<>();
+    String prefix = stateDir + "#";
+    for (Map.Entry<String, ProcessIdentity> e : markerEntries(prefix)) {
+      String suffix = e.getKey().substring(prefix.length());
+      if (!suffix.chars().allMatch(Character::isDigit) || suffix.isEmpty()) {
+        continue;
+      }
+      ProcessIdentity p = e.getValue();
+      found.merge(
+          Integer.parseInt(suffix),
+          p,
+          (a, b) -> {
+            boolean aLeads = a.session() == a.pid();
+            boolean bLeads = b.session() == b.pid();
+            if (aLeads != bLeads) {
+              return aLeads ? a : b;
+            }
+            return a.startTicks() <= b.startTicks() ? a : b;
+          });
+    }
+    return found;
+  }
+
   /** Live processes whose environment holds {@code MARKER_VARIABLE=<prefix>...}. */
   private static List<ProcessIdentity> markedProcesses(String prefix) {
+    return markerEntries(prefix).stream().map(Map.Entry::getValue).toList();
+  }
+
+  /** Live processes whose marker starts with {@code prefix}, each with its marker's value. */
+  private static List<Map.Entry<String, ProcessIdentity>> markerEntries(String prefix) {
     byte[] needle = (MARKER_VARIABLE + "=" + prefix).getBytes(StandardCharsets.UTF_8);
     boolean exact = !prefix.endsWith("#");
-    List<ProcessIdentity> found = new ArrayList<>();
+    List<Map.Entry<String, ProcessIdentity>> found = new ArrayList<>();
     long self = ProcessHandle.current().pid();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path p : procs.toList()) {
@@ -344,10 +386,11 @@ public final class LocalProcessRuntime implements ReplicaRuntime {
         } catch (IOException | SecurityException e) {
           continue; // gone, or another user's process
         }
-        if (containsEntry(environ, needle, exact)) {
+        Optional<String> value = entryValue(environ, needle, exact);
+        if (value.isPresent()) {
           ProcessIdentity.of(Long.parseLong(name))
               .filter(ProcessIdentity::alive)
-              .ifPresent(found::add);
+              .ifPresent(id -> found.add(Map.entry(value.get(), id)));
         }
       }
     } catch (IOException e) {
@@ -358,6 +401,14 @@ public final class LocalProcessRuntime implements ReplicaRuntime {
 
   /** Whether the NUL-separated {@code environ} has an entry starting with {@code needle}. */
   static boolean containsEntry(byte[] environ, byte[] needle, boolean exact) {
+    return entryValue(environ, needle, exact).isPresent();
+  }
+
+  /**
+   * The value (after {@code MARKER_VARIABLE=}) of the first entry of the NUL-separated {@code
+   * environ} that starts with {@code needle}, if any.
+   */
+  static Optional<String> entryValue(byte[] environ, byte[] needle, boolean exact) {
     int start = 0;
     while (start < environ.length) {
       int end = start;
@@ -371,12 +422,13 @@ public final class LocalProcessRuntime implements ReplicaRuntime {
           match = environ[start + i] == needle[i];
         }
         if (match) {
-          return true;
+          String entry = new String(environ, start, len, StandardCharsets.UTF_8);
+          return Optional.of(entry.substring(entry.indexOf('=') + 1));
         }
       }
       start = end + 1;
     }
-    return false;
+    return Optional.empty();
   }
 
   /** SIGTERM to every process (and its descendants), then SIGKILL to what is left after grace. */

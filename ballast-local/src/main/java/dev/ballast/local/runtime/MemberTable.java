@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ballast.local.io.AtomicFiles;
+import dev.ballast.local.io.StateFileException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,7 +38,16 @@ public final class MemberTable {
           .sorted(Comparator.comparingInt(MemberRecord::ordinal))
           .toList();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the member table " + file, e);
+      throw new StateFileException(
+          file,
+          "the member table "
+              + file
+              + " cannot be read ("
+              + StateFileException.firstLine(e)
+              + "); 'ballast down' still stops the members it finds running; restore the file"
+              + " from a backup, or stop the cluster with 'ballast down' and delete the file to"
+              + " start anew",
+          e);
     }
   }
 

@@ -2,9 +2,11 @@ package dev.ballast.local.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ballast.api.StoreJson;
 import dev.ballast.core.execute.Operation;
 import dev.ballast.core.port.OperationStore;
 import dev.ballast.local.io.AtomicFiles;
+import dev.ballast.local.io.StateFileException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,9 +35,17 @@ public final class FileOperationStore implements OperationStore {
     }
     try {
       return Optional.of(JSON.readValue(file.toFile(), Operation.class));
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot read the operation journal " + file + ": " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      throw new StateFileException(
+          file,
+          "the operation journal "
+              + file
+              + " cannot be read ("
+              + StateFileException.firstLine(e)
+              + "); 'ballast down' and 'ballast status' still work; check the cluster with"
+              + " 'ballast status', then move the file aside (the interrupted operation is then"
+              + " forgotten: scale again to finish it)",
+          e);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.ballast.local.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.api.StoreJson;
 import dev.ballast.local.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

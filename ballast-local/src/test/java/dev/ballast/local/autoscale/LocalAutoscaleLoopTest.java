@@ -63,6 +63,7 @@ class LocalAutoscaleLoopTest {
   private final class LoadSource implements MetricSource {
     double total;
     boolean down;
+    int readsWithoutValues;
 
     @Override
     public MetricSample read(String metricName, List<Member> members) {
@@ -70,6 +71,11 @@ class LocalAutoscaleLoopTest {
         throw new MetricUnavailableException("mntr: connection refused on every member");
       }
       Map<Integer, Double> values = new HashMap<>();
+      if (readsWithoutValues > 0) {
+        // Every member answered, but a rate needs a previous read: no value yet.
+        readsWithoutValues--;
+        return new MetricSample(metricName, clock.instant(), values);
+      }
       members.forEach(m -> values.put(m.ordinal(), total / members.size()));
       return new MetricSample(metricName, clock.instant(), values);
     }
@@ -111,6 +117,16 @@ class LocalAutoscaleLoopTest {
       MetricSpec metric,
       java.util.function.Function<AutoscaleSpec, Optional<ScaleAheadFeed>> scaleAhead,
       AutoscaleLoop.Listener listener) {
+    return autoscaler(policy, metric, scaleAhead, listener, AutoscaleLoop.Admission.ALWAYS);
+  }
+
+  /** The same loop, its grows first put to {@code admission}. */
+  private AutoscaleLoop autoscaler(
+      ScalingPolicy policy,
+      MetricSpec metric,
+      java.util.function.Function<AutoscaleSpec, Optional<ScaleAheadFeed>> scaleAhead,
+      AutoscaleLoop.Listener listener,
+      AutoscaleLoop.Admission admission) {
     AutoscaleSpec spec =
         new AutoscaleSpec(
             Autoscaler.of(policy.minReplicas(), policy.maxReplicas(), metric)
@@ -131,7 +147,7 @@ class LocalAutoscaleLoopTest {
             new RecordingListener());
     SyncEvaluator evaluator =
         new SyncEvaluator(spec, policy, runtime, membership, load, history, scaleAhead.apply(spec));
-    return new AutoscaleLoop(evaluator, controller, history, clock, listener);
+    return new AutoscaleLoop(evaluator, controller, history, clock, listener, admission);
   }
 
   @Test
@@ -163,6 +179,42 @@ class LocalAutoscaleLoopTest {
     assertThat(runtime.members()).hasSize(3);
     assertThat(membership.maxConcurrentRemovals()).isEqualTo(1);
     assertThat(operationsStarted).isEqualTo(2);
+  }
+
+  @Test
+  void aRefusedAdmissionHoldsTheGrowAndIsRecordedOnceUntilItAdmits() {
+    // given: a preflight that says the nodes are full, then has room
+    String[] shortage = {"no node can place one more pod: node-a: cpu short by 300m"};
+    AutoscaleLoop autoscaler =
+        autoscaler(
+            policy(7, ShrinkPolicy.ALLOWED),
+            MetricSpec.pods(METRIC, MetricTarget.averageValue(100)),
+            spec -> Optional.empty(),
+            r -> {},
+            (from, to) -> Optional.ofNullable(shortage[0]));
+    load.total = 380;
+
+    // when: three syncs while full
+    AutoscaleLoop.SyncResult first = autoscaler.sync();
+    autoscaler.sync();
+    clock.advance(SYNC);
+    autoscaler.sync();
+
+    // then: no operation, the reason given, one history record
+    assertThat(first.response()).isEmpty();
+    assertThat(first.admissionRefusal()).contains(shortage[0]);
+    assertThat(autoscaler.controller().inFlight()).isEmpty();
+    assertThat(history.list().stream().filter(r -> r.message().contains("cpu short by 300m")))
+        .hasSize(1);
+
+    // when: room again
+    shortage[0] = null;
+    AutoscaleLoop.SyncResult admitted = autoscaler.sync();
+    drive(autoscaler);
+
+    // then
+    assertThat(admitted.response()).get().isInstanceOf(ScaleResponse.Accepted.class);
+    assertThat(runtime.members()).hasSize(5);
   }
 
   @Test
@@ -225,6 +277,45 @@ class LocalAutoscaleLoopTest {
     // then: scaling resumed
     assertThat(runtime.members()).hasSize(3);
     assertThat(history.list()).anyMatch(r -> r.message().contains("metrics available again"));
+  }
+
+  @Test
+  void recordsNoOutageForTheFirstReadBeforeARateCanExist() {
+    // given: a started loop whose first read has no rate yet
+    AutoscaleLoop autoscaler = autoscaler(ShrinkPolicy.ALLOWED);
+    load.total = 200;
+    load.readsWithoutValues = 1;
+
+    // when
+    for (int i = 0; i < 3; i++) {
+      autoscaler.sync();
+      clock.advance(SYNC);
+    }
+
+    // then: neither an outage nor its end in the history
+    assertThat(history.list())
+        .filteredOn(r -> r.kind() == RecordKind.METRICS_UNAVAILABLE)
+        .isEmpty();
+    assertThat(history.list()).noneMatch(r -> r.message().contains("metrics available again"));
+  }
+
+  @Test
+  void recordsAnOutageWhenRatesStayAbsentAfterTheFirstRead() {
+    // given: members answer but no rate appears on the second read either
+    AutoscaleLoop autoscaler = autoscaler(ShrinkPolicy.ALLOWED);
+    load.total = 200;
+    load.readsWithoutValues = 3;
+
+    // when
+    for (int i = 0; i < 3; i++) {
+      autoscaler.sync();
+      clock.advance(SYNC);
+    }
+
+    // then
+    assertThat(history.list())
+        .filteredOn(r -> r.kind() == RecordKind.METRICS_UNAVAILABLE)
+        .hasSize(1);
   }
 
   @Test
@@ -294,7 +385,16 @@ class LocalAutoscaleLoopTest {
   private static PredictionSettings tenMinuteSeason() {
     PredictionSettings d = PredictionSettings.defaults(true);
     return new PredictionSettings(
-        true, SEASON, Duration.ofSeconds(30), d.smoothing(), Duration.ofMinutes(2), 0.9, 20, 20, 0);
+        true,
+        SEASON,
+        Duration.ofSeconds(30),
+        d.smoothing(),
+        Duration.ofMinutes(2),
+        0.9,
+        20,
+        20,
+        0,
+        d.gate());
   }
 
   private final List<AutoscaleLoop.SyncResult> syncs = new ArrayList<>();
@@ -303,7 +403,7 @@ class LocalAutoscaleLoopTest {
     return autoscaler(
         policy(7, ShrinkPolicy.ALLOWED),
         MetricSpec.pods(METRIC, MetricTarget.averageValue(100)),
-        spec -> ScaleAheadFeed.of(spec, tenMinuteSeason(), store, clock.instant()),
+        spec -> ScaleAheadFeed.of(spec, tenMinuteSeason(), store, clock.instant(), List.of()),
         syncs::add);
   }
 
@@ -405,6 +505,10 @@ class LocalAutoscaleLoopTest {
     assertThat(restored.samples()).isGreaterThanOrEqualTo(2 * 20); // two seasons of 30 s samples
     assertThat(fresh.scaleAhead().orElseThrow().restoredSamples()).isZero();
     assertThat(fresh.scaleAhead().orElseThrow().samples()).isZero();
+    // the forecast gate is rebuilt by the same replay and trusts the forecast as the first loop did
+    assertThat(restored.gate().trusted())
+        .isEqualTo(first.scaleAhead().orElseThrow().gate().trusted())
+        .isTrue();
 
     // when: it runs to the last sync whose horizon (2 min + 5 s) reaches the next burst
     Instant nextBurst = start.plus(SEASON.multipliedBy(3)).plus(Duration.ofMinutes(6));
@@ -416,6 +520,10 @@ class LocalAutoscaleLoopTest {
     assertThat(restartedSync.prediction().orElseThrow().mode())
         .isEqualTo(ForecastMode.HOLT_WINTERS);
     assertThat(restartedSync.prediction().orElseThrow().forecastPeak()).isGreaterThan(500);
+    // and its gate holds the burst it sees coming as a predicted rise, still trusting the forecast
+    var gate = restartedSync.prediction().orElseThrow().gate();
+    assertThat(gate.pendingClaims() + gate.resolvedClaims()).isPositive();
+    assertThat(gate.trusted()).isTrue();
   }
 
   private AutoscaleLoop.SyncResult firstGrowth(Instant from, Instant to) {

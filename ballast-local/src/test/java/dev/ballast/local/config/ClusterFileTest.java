@@ -9,6 +9,7 @@ import dev.ballast.core.policy.QuorumGuard;
 import dev.ballast.core.policy.ScalingPolicy;
 import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.core.port.DataPolicy;
+import dev.ballast.core.predict.ForecastGateSettings;
 import dev.ballast.core.predict.PredictionSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,6 +76,7 @@ class ClusterFileTest {
                 minJoinSamples: 2
                 errorMargin: 1.5
                 smoothing: {alpha: 0.4}
+                gate: {minAccuracy: 0.5, resumeAccuracy: 0.8}
             """;
 
     // when
@@ -91,6 +93,8 @@ class ClusterFileTest {
     assertThat(p.joinTimeSamples()).isEqualTo(PredictionSettings.defaults(true).joinTimeSamples());
     assertThat(p.errorMargin()).isEqualTo(1.5);
     assertThat(p.smoothing().alpha()).isEqualTo(0.4);
+    assertThat(p.gate())
+        .isEqualTo(new ForecastGateSettings(0.5, 0.8, ForecastGateSettings.defaults().memory()));
   }
 
   @Test
@@ -298,7 +302,7 @@ class ClusterFileTest {
         new Case(
             "unknown membership type",
             MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  membership:\n    type: raft"),
-            "cluster.yaml: spec.membership.type: must be one of zookeeper, etcd, redis, none"),
+            "cluster.yaml: spec.membership.type: must be one of zookeeper, etcd, redis, hooks, none"),
         new Case(
             "a command for an etcd member",
             MINIMAL.replace("kind: zookeeper", "kind: etcd\n    command: [etcd]"),
@@ -372,11 +376,11 @@ class ClusterFileTest {
         new Case(
             "a second metadata.name",
             MINIMAL.replace("spec:", "metadata:\n  name: other\nspec:"),
-            "cluster.yaml: not valid YAML at line 5, column 9: Duplicate field 'metadata'"),
+            "cluster.yaml: the key 'metadata' appears twice in one mapping, again at line 5; keep one"),
         new Case(
             "a repeated key deeper down",
             MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  replicas: 5"),
-            "cluster.yaml: not valid YAML at line 8"),
+            "cluster.yaml: the key 'replicas' appears twice in one mapping, again at line 8"),
         new Case(
             "a second document",
             MINIMAL + "---\n" + MINIMAL,
@@ -455,6 +459,31 @@ class ClusterFileTest {
                             .containsExactly(
                                 "cluster.yaml: the file is larger than the limit of 1 MiB; is it"
                                     + " the right file?")));
+  }
+
+  @Test
+  void aPlaceholderFullOfTextIsShownShortOnOneLine() {
+    // given: found by the fuzzer, a brace-delimited run of text with a line break inside
+    String yaml =
+        MINIMAL.replace(
+            "kind: zookeeper",
+            "kind: command\n    command: [srv, \"{port:a\\n"
+                + "x".repeat(2000)
+                + "}\"]\n"
+                + "  membership:\n    type: none");
+
+    // when / then
+    assertThatThrownBy(() -> ClusterFile.parse(yaml, FILE))
+        .isInstanceOfSatisfying(
+            ClusterFileException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        "cluster.yaml: spec.member.command[1]: uses {port:a\\n"
+                            + "x".repeat(69)
+                            + "...} but spec.member.ports does not list 'a\\n"
+                            + "x".repeat(74)
+                            + "...'"));
   }
 
   @Test

@@ -10,7 +10,6 @@ import dev.ballast.core.history.Trigger;
 import dev.ballast.core.plan.Plan;
 import dev.ballast.core.plan.Stage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -100,14 +99,25 @@ class FileOperationStoreTest {
   }
 
   @Test
-  void namesTheFileWhenTheJournalIsUnreadable() throws IOException {
+  void namesTheFileAndTheWayOutInOneLineWhenTheJournalIsUnreadable() throws IOException {
     // given
     Files.writeString(dir.resolve("operation.json"), "{\"id\": ");
 
     // when / then
     assertThatThrownBy(() -> new FileOperationStore(dir.resolve("operation.json")).load())
-        .isInstanceOf(UncheckedIOException.class)
-        .hasMessageContaining("cannot read the operation journal")
-        .hasMessageContaining("operation.json");
+        .isInstanceOf(dev.ballast.local.io.StateFileException.class)
+        .hasMessageStartingWith("the operation journal " + dir.resolve("operation.json"))
+        .hasMessageContaining("move the file aside")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void aJournalThatIsValidJsonButNoOperationIsUnreadableToo() throws IOException {
+    // given
+    Files.writeString(dir.resolve("operation.json"), "[]");
+
+    // when / then
+    assertThatThrownBy(() -> new FileOperationStore(dir.resolve("operation.json")).load())
+        .isInstanceOf(dev.ballast.local.io.StateFileException.class);
   }
 }

@@ -196,7 +196,7 @@ public final class ZooKeeperMembership implements Membership, AutoCloseable {
       return Optional.of("no current member reports being the leader");
     }
     long leaderZxid = leaderState.get().zxid();
-    if (self.zxid() < leaderZxid) {
+    if (behind(self.zxid(), leaderZxid)) {
       return Optional.of(
           "it is behind the leader (zxid 0x"
               + Long.toHexString(self.zxid())
@@ -205,6 +205,74 @@ public final class ZooKeeperMembership implements Membership, AutoCloseable {
               + ")");
     }
     return Optional.empty();
+  }
+
+  /**
+   * In sync means: every member answers {@code srvr}, serves requests, and its last applied zxid is
+   * at least the one the leader (or, when the leader is not among them, the most advanced of them)
+   * reported just before, so that it has every transaction committed before the check. Two rounds
+   * of {@code srvr}, each asked of every member at once.
+   */
+  @Override
+  public Optional<String> notInSync(List<Member> members) {
+    if (members.isEmpty()) {
+      return Optional.empty();
+    }
+    List<Optional<ServerState>> first = inParallel(members, this::srvr);
+    List<String> problems = new ArrayList<>();
+    long reference = Long.MIN_VALUE;
+    Optional<Integer> leader = Optional.empty();
+    for (int i = 0; i < members.size(); i++) {
+      Member m = members.get(i);
+      Optional<ServerState> st = first.get(i);
+      if (st.isEmpty()) {
+        problems.add("member " + m.ordinal() + " does not answer on " + address(m));
+      } else if (!st.get().serving()) {
+        problems.add("member " + m.ordinal() + " is not serving requests (no leader, or syncing)");
+      } else if (st.get().leader()) {
+        leader = Optional.of(m.ordinal());
+        reference = st.get().zxid();
+      } else if (leader.isEmpty()) {
+        reference = Math.max(reference, st.get().zxid());
+      }
+    }
+    if (!problems.isEmpty()) {
+      return Optional.of(String.join("; ", problems));
+    }
+    long target = reference;
+    Optional<Integer> lead = leader;
+    List<Member> others =
+        members.stream().filter(m -> !lead.equals(Optional.of(m.ordinal()))).toList();
+    List<Optional<ServerState>> second = inParallel(others, this::srvr);
+    for (int i = 0; i < others.size(); i++) {
+      Member m = others.get(i);
+      Optional<ServerState> st = second.get(i);
+      if (st.isEmpty() || !st.get().serving()) {
+        problems.add("member " + m.ordinal() + " stopped answering or serving");
+      } else if (behind(st.get().zxid(), target)) {
+        problems.add(
+            "member "
+                + m.ordinal()
+                + " is behind "
+                + lead.map(l -> "the leader (member " + l + ")").orElse("the others")
+                + ": zxid 0x"
+                + Long.toHexString(st.get().zxid())
+                + " < 0x"
+                + Long.toHexString(target));
+      }
+    }
+    return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+  }
+
+  /**
+   * Whether a serving server whose last applied zxid is {@code zxid} is behind {@code reference}
+   * (the leader's, read before). A leader elected in a new epoch reports {@code <epoch>00000000}
+   * until the first transaction of that epoch: its followers, which serve only once synced with it,
+   * then have everything it committed although their last zxid is of the epoch before.
+   */
+  static boolean behind(long zxid, long reference) {
+    boolean nothingCommittedThisEpoch = (reference & 0xFFFF_FFFFL) == 0;
+    return zxid < reference && !nothingCommittedThisEpoch;
   }
 
   /**

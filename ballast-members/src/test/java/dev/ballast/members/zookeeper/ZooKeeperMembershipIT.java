@@ -83,6 +83,7 @@ class ZooKeeperMembershipIT {
         .extracting(ClusterView.MemberStatus::role)
         .containsOnly("leader", "follower")
         .containsOnlyOnce("leader");
+    assertThat(membership.notInSync(current)).as("every member in sync").isEmpty();
   }
 
   @Test

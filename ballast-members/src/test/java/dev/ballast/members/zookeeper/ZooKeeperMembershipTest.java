@@ -159,4 +159,17 @@ class ZooKeeperMembershipTest {
     assertThat(view.members().get(3).healthy()).isTrue();
     assertThat(view.members().get(3).detail()).contains("non-voting");
   }
+
+  @Test
+  void aFollowerIsInSyncWithANewlyElectedLeaderThatHasCommittedNothingYet() {
+    // given a leader of epoch 2 with no transaction yet, followers at the last one of epoch 1
+    long leader = 0x2_0000_0000L;
+    long follower = 0x1_0000_000bL;
+
+    // when / then
+    assertThat(ZooKeeperMembership.behind(follower, leader)).isFalse();
+    assertThat(ZooKeeperMembership.behind(follower, 0x2_0000_0001L)).isTrue();
+    assertThat(ZooKeeperMembership.behind(0x1_0000_000aL, 0x1_0000_000bL)).isTrue();
+    assertThat(ZooKeeperMembership.behind(0x1_0000_000bL, 0x1_0000_000bL)).isFalse();
+  }
 }

@@ -1,4 +1,4 @@
-package dev.ballast.local.store;
+package dev.ballast.api;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,0 +1,266 @@
+package dev.ballast.crd.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReference;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBehavior;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The desired state of a StatefulAutoscaler: what it scales, within which sizes, on which metrics
+ * ({@code autoscaling/v2} syntax verbatim plus a {@code Prometheus} type), through which membership
+ * protocol, and how members may leave. Fields left out take the defaults of the core's policy
+ * records, the same as a local cluster file's.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(self.minReplicas) || self.minReplicas <= self.maxReplicas",
+    message = "minReplicas must be less than or equal to maxReplicas",
+    fieldPath = ".minReplicas")
+@ValidationRule(
+    value =
+        "!has(self.allowedReplicas) || self.allowedReplicas.all(r, r <= self.maxReplicas"
+            + " && r >= (has(self.minReplicas) ? self.minReplicas : 1))",
+    message = "every allowedReplicas size must lie within minReplicas..maxReplicas",
+    fieldPath = ".allowedReplicas")
+@ValidationRule(
+    value =
+        "!has(self.metrics) || self.metrics.filter(m, m.type == 'Resource' && has(m.resource)"
+            + " && m.resource.name == 'cpu').size() <= 1",
+    message = "at most one Resource metric may name cpu",
+    fieldPath = ".metrics")
+@ValidationRule(
+    value = "has(self.replicas) || (has(self.metrics) && size(self.metrics) > 0)",
+    message = "set spec.replicas for a fixed size, or at least one metric to autoscale on",
+    fieldPath = ".metrics")
+@ValidationRule(
+    value = "!has(self.replicas) || self.replicas <= self.maxReplicas",
+    message = "replicas must be less than or equal to maxReplicas",
+    fieldPath = ".replicas")
+public class StatefulAutoscalerSpec {
+
+  @Required
+  @JsonPropertyDescription(
+      "The workload to scale: a StatefulSet, a Deployment, or any resource with a /scale"
+          + " subresource (apiVersion, kind, name; same namespace).")
+  public CrossVersionObjectReference targetRef;
+
+  @Pattern("^(\\.[A-Za-z0-9_-]+)+$")
+  @JsonPropertyDescription(
+      "For a custom resource without a /scale subresource: the dotted path of its replica count,"
+          + " e.g. .spec.size. Leave unset to use /scale.")
+  public String replicasPath;
+
+  @SpecReplicas
+  @Min(0)
+  @JsonPropertyDescription(
+      "The size asked for when no metrics are given; also what the StatefulAutoscaler's own"
+          + " /scale writes (kubectl scale sas/NAME, an HPA, KEDA).")
+  public Integer replicas;
+
+  @Min(1)
+  @JsonPropertyDescription("The smallest size (default 1).")
+  public Integer minReplicas;
+
+  @Required
+  @Min(1)
+  @JsonPropertyDescription("The largest size.")
+  public Integer maxReplicas;
+
+  @Size(max = 64)
+  @JsonPropertyDescription(
+      "The only sizes the workload may have, e.g. [3, 5, 7]; a need in between rounds up.")
+  public List<Integer> allowedReplicas;
+
+  @Size(max = 16)
+  @JsonPropertyDescription(
+      "The metrics to scale on, in autoscaling/v2 syntax, plus type Prometheus (server, query,"
+          + " target).")
+  public List<Metric> metrics;
+
+  @JsonPropertyDescription("Scaling behavior in autoscaling/v2 syntax (stabilization, policies).")
+  public HorizontalPodAutoscalerBehavior behavior;
+
+  @JsonPropertyDescription("The application's membership protocol (default None).")
+  public Membership membership;
+
+  @JsonPropertyDescription("How members leave: whether at all, their data, the drain timeout.")
+  public ScaleDown scaleDown;
+
+  @JsonPropertyDescription("How members join: the verify timeout and the capacity preflight.")
+  public ScaleUp scaleUp;
+
+  @JsonPropertyDescription(
+      "What to do when no metric can be read: Hold (default) or ScaleToMax. Never a shrink.")
+  public OnMetricFailure onMetricFailure;
+
+  @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")
+  @JsonPropertyDescription("How often metrics are read and a decision is made (default 15s).")
+  public String syncPeriod;
+
+  @JsonPropertyDescription(
+      "Scale-ahead: forecast the first metric's load and start members one join time early"
+          + " (the same fields as a cluster file's prediction section).")
+  public Prediction prediction;
+
+  /** What to do when metrics are missing; the wire names of the core's failure policies. */
+  public enum OnMetricFailure {
+    Hold,
+    ScaleToMax
+  }
+
+  /** One metric: the {@code autoscaling/v2} MetricSpec plus Ballast's {@code Prometheus} type. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value =
+          "has(self.resource) == (self.type == 'Resource')"
+              + " && has(self.containerResource) == (self.type == 'ContainerResource')"
+              + " && has(self.pods) == (self.type == 'Pods')"
+              + " && has(self.object) == (self.type == 'Object')"
+              + " && has(self.external) == (self.type == 'External')"
+              + " && has(self.prometheus) == (self.type == 'Prometheus')",
+      message = "set exactly the field that type names (e.g. type: Pods with pods: {...})")
+  public static class Metric {
+    @Required public MetricType type;
+    public io.fabric8.kubernetes.api.model.autoscaling.v2.ResourceMetricSource resource;
+    public io.fabric8.kubernetes.api.model.autoscaling.v2.ContainerResourceMetricSource
+        containerResource;
+    public io.fabric8.kubernetes.api.model.autoscaling.v2.PodsMetricSource pods;
+    public io.fabric8.kubernetes.api.model.autoscaling.v2.ObjectMetricSource object;
+    public io.fabric8.kubernetes.api.model.autoscaling.v2.ExternalMetricSource external;
+    public PrometheusMetricSource prometheus;
+  }
+
+  /** The metric types: the five of {@code autoscaling/v2} and a Prometheus query. */
+  public enum MetricType {
+    Resource,
+    ContainerResource,
+    Pods,
+    Object,
+    External,
+    Prometheus
+  }
+
+  /** A PromQL query whose value is compared with the target, like an External metric. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class PrometheusMetricSource {
+    @Required public PrometheusServer server;
+
+    @Required
+    @JsonPropertyDescription("A PromQL instant query returning one value, e.g. sum(rate(x[1m])).")
+    public String query;
+
+    @Required public io.fabric8.kubernetes.api.model.autoscaling.v2.MetricTarget target;
+  }
+
+  /** Where a Prometheus HTTP API answers, and how to authenticate to it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class PrometheusServer {
+    @Required
+    @Pattern("^https?://.+")
+    public String url;
+
+    @JsonPropertyDescription("A key of a Secret in this namespace holding a bearer token.")
+    public io.fabric8.kubernetes.api.model.SecretKeySelector bearerTokenSecret;
+
+    @JsonPropertyDescription("A key of a ConfigMap in this namespace holding the server's CA.")
+    public io.fabric8.kubernetes.api.model.ConfigMapKeySelector caConfigMap;
+  }
+
+  /** The membership adapter and its settings. More adapters arrive as new {@code type} values. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Membership {
+    @JsonPropertyDescription("ZooKeeper (dynamic reconfiguration) or None (pods only).")
+    public MembershipType type;
+
+    @JsonPropertyDescription(
+        "Adapter settings, e.g. for ZooKeeper: clientPort (2181), quorumPort (2888),"
+            + " electionPort (3888).")
+    public Map<String, String> settings;
+  }
+
+  /** The membership protocols the operator speaks. */
+  public enum MembershipType {
+    ZooKeeper,
+    None
+  }
+
+  /** Whether and how members leave. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class ScaleDown {
+    @JsonPropertyDescription("Allowed (one member at a time, default) or Disabled (never shrink).")
+    public ShrinkPolicy policy;
+
+    @JsonPropertyDescription(
+        "What happens to a removed member's PersistentVolumeClaims after it verifiably left:"
+            + " Retain (default) or Delete. Either way it never rejoins with that data.")
+    public DataPolicy dataPolicy;
+
+    @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")
+    @JsonPropertyDescription("How long a member may take to hand its data off (default 10m).")
+    public String drainTimeout;
+  }
+
+  /** The wire names of the core's shrink policies. */
+  public enum ShrinkPolicy {
+    Allowed,
+    Disabled
+  }
+
+  /** The wire names of the core's data policies. */
+  public enum DataPolicy {
+    Retain,
+    Delete
+  }
+
+  /** How members join. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class ScaleUp {
+    @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")
+    @JsonPropertyDescription("How long a joined member may take to be verified (default 2m).")
+    public String verifyTimeout;
+
+    @JsonPropertyDescription(
+        "Check before adding that the scheduler can place one more pod (node allocatable minus"
+            + " requests, one member per node when the pods ask for it). Default true.")
+    public Boolean preflight;
+  }
+
+  /** Scale-ahead settings: the fields of a cluster file's {@code prediction} section. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Prediction {
+    public Boolean enabled;
+
+    @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")
+    public String season;
+
+    @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")
+    public String sampleInterval;
+
+    @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")
+    public String defaultJoinTime;
+
+    @Min(0)
+    @Max(1)
+    public Double joinTimeQuantile;
+
+    @Min(1)
+    public Integer joinTimeSamples;
+
+    @Min(0)
+    public Integer minJoinSamples;
+
+    @Min(0)
+    public Double errorMargin;
+
+    public Map<String, Double> smoothing;
+  }
+}

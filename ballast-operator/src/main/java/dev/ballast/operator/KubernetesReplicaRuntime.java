@@ -1,0 +1,244 @@
+package dev.ballast.operator;
+
+import dev.ballast.core.port.DataPolicy;
+import dev.ballast.core.port.Member;
+import dev.ballast.core.port.ReplicaRuntime;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The members of a StatefulSet-like workload: member {@code k} is pod {@code <name>-k}; the
+ * reserved members are ordinals below the workload's replicas. Starting member {@code k} first
+ * writes the membership adapter's launch settings into ConfigMap {@code <name>-ballast-k} (which
+ * the pod's entrypoint reads), then raises the replicas to {@code k+1} through {@code /scale};
+ * stopping lowers them to {@code k}. One ordinal at a time, always the highest. A member is running
+ * while its pod exists, is not being deleted and has not failed. Cleanup applies the data policy to
+ * the member's volume claims once it has verifiably left: {@code Delete} deletes them, {@code
+ * Retain} labels them {@link #RETIRED_LABEL}; a retired claim blocks a later start of that ordinal
+ * so that a member never rejoins with stale data.
+ */
+public final class KubernetesReplicaRuntime implements ReplicaRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesReplicaRuntime.class);
+
+  /** Label of a volume claim kept (data policy Retain) after its member left. */
+  public static final String RETIRED_LABEL = "ballast.dev/retired";
+
+  private final KubernetesClient client;
+  private final TargetWorkload target;
+  private final MemberAddressing addressing;
+  private final Optional<OwnerReference> owner;
+
+  public KubernetesReplicaRuntime(
+      KubernetesClient client,
+      TargetWorkload target,
+      MemberAddressing addressing,
+      Optional<OwnerReference> owner) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.target = Objects.requireNonNull(target, "target");
+    this.addressing = Objects.requireNonNull(addressing, "addressing");
+    this.owner = Objects.requireNonNull(owner, "owner");
+  }
+
+  /** The workload this runtime scales. */
+  public TargetWorkload target() {
+    return target;
+  }
+
+  @Override
+  public List<Member> members() {
+    int replicas = target.replicas();
+    String service = target.serviceName().orElse(target.name());
+    List<Member> out = new ArrayList<>(replicas);
+    for (int k = 0; k < replicas; k++) {
+      Pod pod = pod(k);
+      String podIp = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+      out.add(addressing.member(k, target.podName(k), service, target.namespace(), podIp));
+    }
+    return out;
+  }
+
+  @Override
+  public Member prepare(int ordinal) {
+    return member(ordinal, pod(ordinal));
+  }
+
+  @Override
+  public void start(Member member, Map<String, String> launchSettings) {
+    int k = member.ordinal();
+    List<String> retired = retiredClaims(k);
+    if (!retired.isEmpty()) {
+      throw new IllegalStateException(
+          "member "
+              + k
+              + " would start on retained data of a removed member (claims "
+              + String.join(", ", retired)
+              + "); delete them or remove the "
+              + RETIRED_LABEL
+              + " label after checking them");
+    }
+    if (!launchSettings.isEmpty()) {
+      writeLaunchSettings(k, launchSettings);
+    }
+    int replicas = target.replicas();
+    if (replicas <= k) {
+      LOG.info("action=start member={} replicas={}->{}", k, replicas, k + 1);
+      target.setReplicas(k + 1);
+    }
+  }
+
+  @Override
+  public boolean isRunning(int ordinal) {
+    Pod pod = pod(ordinal);
+    if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
+      return false;
+    }
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return !"Failed".equals(phase) && !"Succeeded".equals(phase);
+  }
+
+  /** Whether the member's pod reports the Ready condition True. */
+  public boolean isPodReady(int ordinal) {
+    return PodConditions.ready(pod(ordinal));
+  }
+
+  @Override
+  public void stop(int ordinal) {
+    int replicas = target.replicas();
+    if (replicas > ordinal) {
+      if (replicas != ordinal + 1) {
+        // The planner removes the highest ordinal only; a lower one would take others with it.
+        throw new IllegalStateException(
+            "cannot stop member " + ordinal + " while the workload has " + replicas + " replicas");
+      }
+      LOG.info("action=stop member={} replicas={}->{}", ordinal, replicas, ordinal);
+      target.setReplicas(ordinal);
+    }
+  }
+
+  @Override
+  public void cleanup(int ordinal, DataPolicy policy) {
+    if (isRunning(ordinal)) {
+      throw new IllegalStateException(
+          "member " + ordinal + " still has a pod; its data is not touched until it is gone");
+    }
+    for (String template : target.volumeClaimTemplates()) {
+      String claim = target.claimName(template, ordinal);
+      var resource =
+          client.persistentVolumeClaims().inNamespace(target.namespace()).withName(claim);
+      PersistentVolumeClaim pvc = resource.get();
+      if (pvc == null) {
+        continue;
+      }
+      if (policy == DataPolicy.DELETE) {
+        LOG.info("action=cleanup member={} claim={} policy=Delete", ordinal, claim);
+        resource.delete();
+      } else {
+        LOG.info("action=cleanup member={} claim={} policy=Retain", ordinal, claim);
+        resource.edit(
+            p -> {
+              p.getMetadata().getLabels().put(RETIRED_LABEL, "true");
+              return p;
+            });
+      }
+    }
+    removeLaunchSettings(ordinal);
+  }
+
+  /** The ConfigMap the members' launch settings are written to: {@code <target>-ballast-launch}. */
+  public String launchConfigMap() {
+    return target.name() + "-ballast-launch";
+  }
+
+  /** The key of one launch setting of {@code ordinal}: {@code member-<ordinal>.<setting>}. */
+  public static String launchKey(int ordinal, String setting) {
+    return "member-" + ordinal + "." + setting;
+  }
+
+  private void writeLaunchSettings(int ordinal, Map<String, String> launchSettings) {
+    var resource = client.configMaps().inNamespace(target.namespace()).withName(launchConfigMap());
+    Map<String, String> wanted = new LinkedHashMap<>();
+    launchSettings.forEach((key, value) -> wanted.put(launchKey(ordinal, key), value));
+    var existing = resource.get();
+    if (existing == null) {
+      var cm =
+          new ConfigMapBuilder()
+              .withNewMetadata()
+              .withName(launchConfigMap())
+              .withNamespace(target.namespace())
+              .addToLabels("app.kubernetes.io/managed-by", "ballast")
+              .withOwnerReferences(owner.map(List::of).orElse(List.of()))
+              .endMetadata()
+              .withData(wanted)
+              .build();
+      client.configMaps().inNamespace(target.namespace()).resource(cm).create();
+      return;
+    }
+    Map<String, String> data =
+        new LinkedHashMap<>(existing.getData() == null ? Map.of() : existing.getData());
+    if (!data.entrySet().containsAll(wanted.entrySet())) {
+      data.putAll(wanted);
+      existing.setData(data);
+      // Locked: a concurrent writer's keys are never lost; a conflict fails the stage, which the
+      // executor retries.
+      client
+          .configMaps()
+          .inNamespace(target.namespace())
+          .resource(existing)
+          .lockResourceVersion(existing.getMetadata().getResourceVersion())
+          .update();
+    }
+  }
+
+  private void removeLaunchSettings(int ordinal) {
+    var existing =
+        client.configMaps().inNamespace(target.namespace()).withName(launchConfigMap()).get();
+    if (existing == null || existing.getData() == null) {
+      return;
+    }
+    String prefix = launchKey(ordinal, "");
+    Map<String, String> data = new LinkedHashMap<>(existing.getData());
+    if (data.keySet().removeIf(k -> k.startsWith(prefix))) {
+      existing.setData(data);
+      client
+          .configMaps()
+          .inNamespace(target.namespace())
+          .resource(existing)
+          .lockResourceVersion(existing.getMetadata().getResourceVersion())
+          .update();
+    }
+  }
+
+  private List<String> retiredClaims(int ordinal) {
+    List<String> out = new ArrayList<>();
+    for (String template : target.volumeClaimTemplates()) {
+      String claim = target.claimName(template, ordinal);
+      PersistentVolumeClaim pvc =
+          client.persistentVolumeClaims().inNamespace(target.namespace()).withName(claim).get();
+      if (pvc != null
+          && pvc.getMetadata().getLabels() != null
+          && pvc.getMetadata().getLabels().containsKey(RETIRED_LABEL)) {
+        out.add(claim);
+      }
+    }
+    return out;
+  }
+
+  private Pod pod(int ordinal) {
+    return client.pods().inNamespace(target.namespace()).withName(target.podName(ordinal)).get();
+  }
+
+  private Member member(int ordinal, Pod pod) {
+    return addressing.member(ordinal, target, pod);
+  }
+}

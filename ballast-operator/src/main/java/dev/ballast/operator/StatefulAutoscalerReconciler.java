@@ -1,0 +1,441 @@
+package dev.ballast.operator;
+
+import dev.ballast.autoscaler.AutoscaleLoop;
+import dev.ballast.core.execute.Operation;
+import dev.ballast.core.execute.Progress;
+import dev.ballast.core.execute.ScaleRequest;
+import dev.ballast.core.execute.ScaleResponse;
+import dev.ballast.core.history.HistoryRecord;
+import dev.ballast.core.history.Outcome;
+import dev.ballast.core.history.Trigger;
+import dev.ballast.core.plan.RefusalReason;
+import dev.ballast.crd.InvalidSpecException;
+import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
+import dev.ballast.crd.v1alpha1.StatefulAutoscalerStatus;
+import dev.ballast.operator.KubernetesEvents.Reason;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The StatefulAutoscaler reconciler, thin by design: read the resource, map it (once per spec
+ * generation) onto the core's records ({@link ManagedCluster}), sync the shared {@link
+ * AutoscaleLoop} when the sync period is due, tick the in-flight operation one stage, patch the
+ * status, and reschedule (at the next stage's poll while an operation runs, else at the sync
+ * period). StatefulSet and Pod informers wake it when the target or its pods change. Log lines
+ * carry the resource as {@code namespace}/{@code name} in the MDC.
+ */
+public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAutoscaler> {
+  private static final Logger LOG = LoggerFactory.getLogger(StatefulAutoscalerReconciler.class);
+
+  /** Shortest reschedule while an operation runs, so a polling stage does not spin. */
+  static final Duration MIN_TICK = Duration.ofMillis(200);
+
+  /** How long to wait before looking again at a resource whose spec or target is wrong. */
+  static final Duration RETRY_INVALID = Duration.ofSeconds(30);
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final KubernetesEvents events;
+  private final OperatorMetrics metrics;
+  private final Map<String, ManagedCluster> clusters = new ConcurrentHashMap<>();
+  private final Map<String, String> lastProblem = new ConcurrentHashMap<>();
+
+  public StatefulAutoscalerReconciler(
+      KubernetesClient client, Clock clock, KubernetesEvents events, OperatorMetrics metrics) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.events = Objects.requireNonNull(events, "events");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+  }
+
+  @Override
+  public List<EventSource<?, StatefulAutoscaler>> prepareEventSources(
+      EventSourceContext<StatefulAutoscaler> context) {
+    var statefulSets =
+        InformerEventSourceConfiguration.from(StatefulSet.class, StatefulAutoscaler.class)
+            .withSecondaryToPrimaryMapper(
+                (StatefulSet sts) ->
+                    referring(
+                        context, sts.getMetadata().getNamespace(), sts.getMetadata().getName()))
+            .build();
+    var pods =
+        InformerEventSourceConfiguration.from(Pod.class, StatefulAutoscaler.class)
+            .withSecondaryToPrimaryMapper(
+                (Pod pod) ->
+                    pod.getMetadata().getOwnerReferences().stream()
+                        .filter(o -> "StatefulSet".equals(o.getKind()))
+                        .flatMap(
+                            o ->
+                                referring(context, pod.getMetadata().getNamespace(), o.getName())
+                                    .stream())
+                        .collect(Collectors.toSet()))
+            .build();
+    return List.of(
+        new InformerEventSource<>(statefulSets, context), new InformerEventSource<>(pods, context));
+  }
+
+  /** The StatefulAutoscalers in {@code namespace} whose target is named {@code name}. */
+  private static Set<ResourceID> referring(
+      EventSourceContext<StatefulAutoscaler> context, String namespace, String name) {
+    return context
+        .getPrimaryCache()
+        .list(namespace)
+        .filter(
+            s ->
+                s.getSpec() != null
+                    && s.getSpec().targetRef != null
+                    && name.equals(s.getSpec().targetRef.getName()))
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+
+  @Override
+  public UpdateControl<StatefulAutoscaler> reconcile(
+      StatefulAutoscaler sas, Context<StatefulAutoscaler> context) {
+    String key = sas.getMetadata().getNamespace() + "/" + sas.getMetadata().getName();
+    MDC.put("namespace", sas.getMetadata().getNamespace());
+    MDC.put("name", sas.getMetadata().getName());
+    Timer.Sample sample = Timer.start(metrics.registry());
+    try {
+      return reconcile(key, sas);
+    } finally {
+      sample.stop(metrics.reconcileTimer());
+      MDC.remove("namespace");
+      MDC.remove("name");
+    }
+  }
+
+  private UpdateControl<StatefulAutoscaler> reconcile(String key, StatefulAutoscaler sas) {
+    Instant now = clock.instant();
+    ManagedCluster c;
+    try {
+      c = cluster(key, sas);
+    } catch (InvalidSpecException e) {
+      return degraded(sas, Reason.INVALID_SPEC, "InvalidSpec", e.getMessage());
+    } catch (IllegalStateException | KubernetesClientException e) {
+      return degraded(sas, Reason.TARGET_NOT_FOUND, "TargetNotFound", e.getMessage());
+    }
+    c.writer.refresh(sas);
+    if (sas.paused()) {
+      once(key, "paused", () -> events.emit(sas, Reason.PAUSED, "paused by annotation"));
+      patch(c, s -> s.phase = "Paused", now, Optional.empty());
+      return UpdateControl.<StatefulAutoscaler>noUpdate()
+          .rescheduleAfter(c.settings.autoscale().syncPeriod());
+    }
+    Optional<Operation> inFlight;
+    int current;
+    try {
+      if (!c.resumed) {
+        c.controller.resume();
+        c.resumed = true;
+      }
+      inFlight = c.controller.inFlight();
+      current = c.target.replicas();
+      if (inFlight.isEmpty()) {
+        externalEdit(c, current, now);
+      }
+      if (!now.isBefore(c.nextSync)) {
+        c.nextSync = now.plus(c.settings.autoscale().syncPeriod());
+        if (c.settings.autoscaling()) {
+          AutoscaleLoop.SyncResult r = c.loop.sync();
+          metrics.decision(
+              r.decision().rescale()
+                  ? r.decision().desiredReplicas() > r.decision().currentReplicas()
+                      ? "scale-up"
+                      : "scale-down"
+                  : "hold",
+              r.decision().metricsState().name());
+          r.metricErrors().forEach(metrics::metricFetchError);
+          metricsOutage(sas, key, r);
+          r.admissionRefusal()
+              .ifPresent(
+                  why ->
+                      once(
+                          key,
+                          "capacity:" + why,
+                          () -> events.emit(sas, Reason.INSUFFICIENT_CAPACITY, why)));
+        } else {
+          fixedSize(c, sas, key, current, inFlight);
+        }
+      }
+      Progress progress = c.controller.tick();
+      inFlight = c.controller.inFlight();
+      current = c.target.replicas();
+      int currentReplicas = current;
+      Optional<Operation> op = inFlight;
+      patch(
+          c,
+          s -> {
+            s.phase = op.isPresent() ? "Scaling" : "Idle";
+            s.replicas = currentReplicas;
+            s.observedTargetReplicas = currentReplicas;
+          },
+          now,
+          op);
+      metrics.replicas(
+          key,
+          current,
+          c.writer.status().desiredReplicas == null ? current : c.writer.status().desiredReplicas);
+      lastProblem.remove(key + ":degraded");
+      Duration next =
+          inFlight.isPresent()
+              ? max(progress.nextTick(), MIN_TICK)
+              : max(Duration.between(clock.instant(), c.nextSync), MIN_TICK);
+      return UpdateControl.<StatefulAutoscaler>noUpdate().rescheduleAfter(next);
+    } catch (StatusWriter.ConflictException e) {
+      // Another writer moved the journal on: forget this wiring and re-read everything.
+      LOG.warn("action=conflict message=\"{}\"", e.getMessage());
+      events.emit(sas, Reason.CONFLICT, e.getMessage());
+      drop(key);
+      return UpdateControl.<StatefulAutoscaler>noUpdate().rescheduleAfter(MIN_TICK);
+    }
+  }
+
+  private ManagedCluster cluster(String key, StatefulAutoscaler sas) {
+    long generation =
+        sas.getMetadata().getGeneration() == null ? 0 : sas.getMetadata().getGeneration();
+    ManagedCluster c = clusters.get(key);
+    if (c != null && c.generation == generation) {
+      return c;
+    }
+    drop(key);
+    ManagedCluster fresh = ManagedCluster.wire(client, sas, events, clock, metrics);
+    fresh
+        .target
+        .read()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "target "
+                        + fresh.target.reference()
+                        + " not found in "
+                        + sas.getMetadata().getNamespace()));
+    clusters.put(key, fresh);
+    LOG.info("action=wire generation={} target={}", generation, fresh.target.reference());
+    return fresh;
+  }
+
+  private void drop(String key) {
+    ManagedCluster old = clusters.remove(key);
+    if (old != null) {
+      old.close();
+    }
+  }
+
+  /** Without metrics, spec.replicas is the size: asked once per value, made safely. */
+  private void fixedSize(
+      ManagedCluster c, StatefulAutoscaler sas, String key, int current, Optional<Operation> op) {
+    if (c.settings.fixedReplicas().isEmpty()) {
+      return;
+    }
+    int wanted = c.settings.fixedReplicas().getAsInt();
+    int heading = op.map(Operation::to).orElse(current);
+    if (wanted == heading || Integer.valueOf(wanted).equals(c.lastFixedRequest)) {
+      c.writer.update(s -> s.desiredReplicas = wanted);
+      return;
+    }
+    if (wanted > current && op.isEmpty() && c.settings.preflight()) {
+      Optional<String> why = ManagedCluster.capacity(client, c.target);
+      if (why.isPresent()) {
+        once(
+            key,
+            "capacity:" + why.get(),
+            () -> events.emit(sas, Reason.INSUFFICIENT_CAPACITY, why.get()));
+        patch(
+            c,
+            s ->
+                s.conditions =
+                    StatusMapper.put(
+                        s.conditions,
+                        StatusMapper.condition(
+                            s.conditions,
+                            "AbleToScale",
+                            false,
+                            "InsufficientCapacity",
+                            why.get(),
+                            clock.instant())),
+            clock.instant(),
+            op);
+        return;
+      }
+    }
+    c.lastFixedRequest = wanted;
+    ScaleResponse response = c.controller.request(ScaleRequest.manual(wanted));
+    LOG.info(
+        "action=request from={} to={} response={}",
+        current,
+        wanted,
+        response.getClass().getSimpleName());
+    if (response instanceof ScaleResponse.Refused refused) {
+      String message = "spec.replicas " + wanted + " refused: " + refused.refusal().message();
+      if (transientRefusal(refused.refusal().reason())) {
+        // Another operation runs or the cluster is not ready yet: ask again at the next reconcile
+        // (an HPA or kubectl scale writes spec.replicas once and expects it to be reached).
+        c.lastFixedRequest = null;
+        once(key, "waiting:" + wanted, () -> events.emit(sas, Reason.HELD, message));
+      } else {
+        events.emit(sas, Reason.HELD, message);
+      }
+    }
+    c.writer.update(s -> s.desiredReplicas = wanted);
+  }
+
+  /** Whether a refused size may be accepted later without a new request from the user. */
+  private static boolean transientRefusal(RefusalReason reason) {
+    return reason == RefusalReason.OPERATION_IN_PROGRESS
+        || reason == RefusalReason.CLUSTER_NOT_READY;
+  }
+
+  /** A change of the target's replicas that Ballast did not make: recorded and planned from. */
+  private void externalEdit(ManagedCluster c, int current, Instant now) {
+    Integer observed = c.writer.status().observedTargetReplicas;
+    if (observed == null || observed == current) {
+      return;
+    }
+    String message =
+        c.target.reference()
+            + " replicas changed outside Ballast from "
+            + observed
+            + " to "
+            + current
+            + "; planning from "
+            + current;
+    LOG.warn("action=external-edit from={} to={}", observed, current);
+    events.emit(c.writer.resource(), Reason.EXTERNAL_EDIT, message);
+    c.history.append(
+        HistoryRecord.decision(
+            now, Trigger.MANUAL, observed, current, Outcome.SUCCEEDED, List.of(), message));
+    c.writer.update(s -> s.observedTargetReplicas = current);
+  }
+
+  /** One Event per outage of the metrics, and one when they come back. */
+  private void metricsOutage(StatefulAutoscaler sas, String key, AutoscaleLoop.SyncResult r) {
+    boolean down =
+        r.decision().metricsState()
+            == dev.ballast.core.autoscale.AutoscaleDecision.MetricsState.UNAVAILABLE;
+    boolean wasDown = lastProblem.containsKey(key + ":metrics");
+    if (down && !wasDown) {
+      String why = String.join("; ", r.metricErrors());
+      lastProblem.put(key + ":metrics", why);
+      events.emit(
+          sas,
+          Reason.METRICS_UNAVAILABLE,
+          "holding at "
+              + r.decision().currentReplicas()
+              + ": "
+              + (why.isEmpty() ? "no value yet" : why));
+    } else if (!down && wasDown) {
+      lastProblem.remove(key + ":metrics");
+      events.emit(sas, Reason.METRICS_AVAILABLE, "metrics available again; autoscaling resumes");
+    }
+  }
+
+  private void patch(
+      ManagedCluster c,
+      java.util.function.Consumer<StatefulAutoscalerStatus> extra,
+      Instant now,
+      Optional<Operation> op) {
+    StatefulAutoscalerStatus before = c.writer.status();
+    StatefulAutoscalerStatus next = Serialization.clone(c.writer.resource()).getStatus();
+    apply(c, next, now, op);
+    extra.accept(next);
+    if (Serialization.asJson(next).equals(Serialization.asJson(before))) {
+      return;
+    }
+    c.writer.update(
+        s -> {
+          apply(c, s, now, op);
+          extra.accept(s);
+        });
+  }
+
+  private void apply(
+      ManagedCluster c, StatefulAutoscalerStatus s, Instant now, Optional<Operation> op) {
+    StatefulAutoscaler sas = c.writer.resource();
+    s.observedGeneration = sas.getMetadata().getGeneration();
+    s.reference = c.target.reference();
+    s.selector = c.target.selector().orElse(null);
+    c.lastSyncResult()
+        .ifPresent(
+            r -> {
+              s.desiredReplicas = r.decision().desiredReplicas();
+              s.targets = StatusMapper.targets(r.decision());
+              s.currentMetrics = StatusMapper.currentMetrics(r.decision());
+              s.conditions = StatusMapper.hpaConditions(s.conditions, r, r.time());
+            });
+    s.conditions = StatusMapper.put(s.conditions, StatusMapper.progressing(s.conditions, op, now));
+    s.conditions =
+        StatusMapper.put(
+            s.conditions,
+            StatusMapper.condition(
+                s.conditions, StatusMapper.DEGRADED, false, "AsExpected", "", now));
+    c.history.list().stream()
+        .filter(h -> h.outcome() == Outcome.SUCCEEDED && h.operationId() != null)
+        .reduce((a, b) -> b)
+        .ifPresent(h -> s.lastScaleTime = h.time().toString());
+  }
+
+  private UpdateControl<StatefulAutoscaler> degraded(
+      StatefulAutoscaler sas, Reason reason, String conditionReason, String message) {
+    String key = sas.getMetadata().getNamespace() + "/" + sas.getMetadata().getName();
+    drop(key);
+    LOG.warn("action=degraded reason={} message=\"{}\"", conditionReason, message);
+    once(key, "degraded:" + message, () -> events.emit(sas, reason, message));
+    lastProblem.put(key + ":degraded", message);
+    StatusWriter writer = new StatusWriter(client, sas);
+    Instant now = clock.instant();
+    writer.update(
+        s -> {
+          s.phase = "Failed";
+          s.observedGeneration = sas.getMetadata().getGeneration();
+          s.conditions =
+              StatusMapper.put(
+                  s.conditions,
+                  StatusMapper.condition(
+                      s.conditions, StatusMapper.DEGRADED, true, conditionReason, message, now));
+        });
+    return UpdateControl.<StatefulAutoscaler>noUpdate().rescheduleAfter(RETRY_INVALID);
+  }
+
+  /** Runs {@code action} once per distinct {@code what} for this resource. */
+  private void once(String key, String what, Runnable action) {
+    if (!what.equals(lastProblem.get(key + ":once"))) {
+      lastProblem.put(key + ":once", what);
+      action.run();
+    }
+  }
+
+  /** The clusters this replica currently manages (for tests and /readyz). */
+  int managed() {
+    return clusters.size();
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+}

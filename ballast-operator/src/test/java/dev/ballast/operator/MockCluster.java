@@ -1,0 +1,148 @@
+package dev.ballast.operator;
+
+import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fixtures on the fabric8 mock API server (CRUD mode) and a fake kubelet: the mock has no
+ * StatefulSet controller, so {@link #kubelet} plays one, creating Ready pods for the ordinals below
+ * the StatefulSet's replicas (with their volume claims) and deleting the others.
+ */
+final class MockCluster {
+  static final String NS = "test";
+
+  private final KubernetesClient client;
+
+  MockCluster(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** A StatefulSet {@code name} with {@code replicas}, one volume claim template "data". */
+  StatefulSet statefulSet(String name, int replicas, String cpuRequest) {
+    StatefulSet sts =
+        new StatefulSetBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(NS)
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(replicas)
+            .withServiceName(name + "-hs")
+            .withNewSelector()
+            .addToMatchLabels("app", name)
+            .endSelector()
+            .withNewTemplate()
+            .withNewMetadata()
+            .addToLabels("app", name)
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("main")
+            .withImage("example/" + name)
+            .withNewResources()
+            .addToRequests("cpu", new Quantity(cpuRequest))
+            .addToRequests("memory", new Quantity("256Mi"))
+            .endResources()
+            .endContainer()
+            .endSpec()
+            .endTemplate()
+            .addNewVolumeClaimTemplate()
+            .withNewMetadata()
+            .withName("data")
+            .endMetadata()
+            .endVolumeClaimTemplate()
+            .endSpec()
+            .build();
+    return client.apps().statefulSets().inNamespace(NS).resource(sts).create();
+  }
+
+  /** Creates the StatefulAutoscaler of {@code yaml} (a whole manifest). */
+  StatefulAutoscaler apply(String yaml) {
+    StatefulAutoscaler sas = Serialization.unmarshal(yaml, StatefulAutoscaler.class);
+    sas.getMetadata().setNamespace(NS);
+    sas.getMetadata().setGeneration(1L);
+    return client.resources(StatefulAutoscaler.class).inNamespace(NS).resource(sas).create();
+  }
+
+  /** The StatefulAutoscaler as the server has it now. */
+  StatefulAutoscaler get(String name) {
+    return client.resources(StatefulAutoscaler.class).inNamespace(NS).withName(name).get();
+  }
+
+  /** The replicas the StatefulSet is asked to run. */
+  int replicas(String sts) {
+    return client.apps().statefulSets().inNamespace(NS).withName(sts).get().getSpec().getReplicas();
+  }
+
+  /** Plays the StatefulSet controller and kubelet: pods (Ready) and claims follow the replicas. */
+  void kubelet(String sts) {
+    int replicas = replicas(sts);
+    List<Pod> pods = client.pods().inNamespace(NS).list().getItems();
+    for (Pod p : pods) {
+      String name = p.getMetadata().getName();
+      if (name.startsWith(sts + "-")
+          && Integer.parseInt(name.substring(sts.length() + 1)) >= replicas) {
+        client.pods().inNamespace(NS).withName(name).delete();
+      }
+    }
+    for (int k = 0; k < replicas; k++) {
+      String name = sts + "-" + k;
+      if (client.pods().inNamespace(NS).withName(name).get() == null) {
+        client.pods().inNamespace(NS).resource(readyPod(sts, k)).create();
+      }
+      String claim = "data-" + name;
+      if (client.persistentVolumeClaims().inNamespace(NS).withName(claim).get() == null) {
+        client
+            .persistentVolumeClaims()
+            .inNamespace(NS)
+            .resource(
+                new PersistentVolumeClaimBuilder()
+                    .withNewMetadata()
+                    .withName(claim)
+                    .withNamespace(NS)
+                    .withLabels(Map.of("app", sts))
+                    .endMetadata()
+                    .build())
+            .create();
+      }
+    }
+  }
+
+  static Pod readyPod(String sts, int ordinal) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(sts + "-" + ordinal)
+        .withNamespace(NS)
+        .addToLabels("app", sts)
+        .addNewOwnerReference()
+        .withApiVersion("apps/v1")
+        .withKind("StatefulSet")
+        .withName(sts)
+        .withUid("uid-" + sts)
+        .endOwnerReference()
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("main")
+        .endContainer()
+        .endSpec()
+        .withNewStatus()
+        .withPhase("Running")
+        .withPodIP("10.0.0." + (ordinal + 10))
+        .addNewCondition()
+        .withType("Ready")
+        .withStatus("True")
+        .endCondition()
+        .endStatus()
+        .build();
+  }
+}

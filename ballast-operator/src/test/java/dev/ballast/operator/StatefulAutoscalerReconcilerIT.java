@@ -1,0 +1,386 @@
+package dev.ballast.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ballast.core.testing.MutableClock;
+import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconciler against the fabric8 mock API server (CRUD mode), with a fake kubelet playing the
+ * StatefulSet controller and a hand-advanced clock. The real API server tier (schema, CEL, RBAC, a
+ * real StatefulSet controller and ZooKeeper) is the harness's.
+ */
+@EnableKubernetesMockClient(crud = true)
+class StatefulAutoscalerReconcilerIT {
+  KubernetesClient client;
+  io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
+  MockCluster cluster;
+  MutableClock clock;
+  StatefulAutoscalerReconciler reconciler;
+
+  @BeforeEach
+  void setUp() {
+    cluster = new MockCluster(client);
+    clock = MutableClock.atEpochOfTests();
+    reconciler =
+        new StatefulAutoscalerReconciler(
+            client,
+            clock,
+            new KubernetesEvents(client, clock, "ballast-test"),
+            new OperatorMetrics(new SimpleMeterRegistry()));
+  }
+
+  static String sas(String name, String spec) {
+    return "apiVersion: ballast.dev/v1alpha1\nkind: StatefulAutoscaler\nmetadata:\n  name: "
+        + name
+        + "\n  uid: uid-"
+        + name
+        + "\nspec:\n"
+        + "  targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: zk}\n"
+        + spec.indent(2);
+  }
+
+  /** Reconciles (the kubelet catching up in between) until {@code done} holds; the rounds taken. */
+  int reconcileUntil(String name, Predicate<StatefulAutoscaler> done, int maxRounds) {
+    for (int round = 1; round <= maxRounds; round++) {
+      var control = reconciler.reconcile(cluster.get(name), null);
+      cluster.kubelet("zk");
+      clock.advance(
+          control.getScheduleDelay().map(Duration::ofMillis).orElse(Duration.ofSeconds(1)));
+      if (done.test(cluster.get(name))) {
+        return round;
+      }
+    }
+    throw new AssertionError(
+        "not done after " + maxRounds + " reconciles: " + cluster.get(name).getStatus().conditions);
+  }
+
+  List<String> eventReasons() {
+    return client.v1().events().inNamespace(MockCluster.NS).list().getItems().stream()
+        .map(Event::getReason)
+        .toList();
+  }
+
+  static Optional<Condition> condition(StatefulAutoscaler s, String type) {
+    return s.getStatus() == null || s.getStatus().conditions == null
+        ? Optional.empty()
+        : s.getStatus().conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  @Test
+  void specReplicasTakesTheStatefulSetUpOneMemberAtATimeThroughScale() {
+    // given: 3 Ready pods and a StatefulAutoscaler asking for 5 (as kubectl scale sas/zk would)
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.kubelet("zk");
+    cluster.apply(sas("zk", "replicas: 5\nmaxReplicas: 7\nscaleUp: {preflight: false}"));
+
+    // when
+    java.util.List<Integer> seen = new java.util.ArrayList<>();
+    reconcileUntil(
+        "zk",
+        s -> {
+          seen.add(cluster.replicas("zk"));
+          return s.getStatus() != null
+              && s.getStatus().operation == null
+              && cluster.replicas("zk") == 5;
+        },
+        200);
+
+    // then: 3 -> 4 -> 5, never a jump; the journal is gone and the history tells the story
+    assertThat(seen.stream().distinct().toList()).containsExactly(3, 4, 5);
+    StatefulAutoscaler done = cluster.get("zk");
+    assertThat(done.getStatus().replicas).isEqualTo(5);
+    assertThat(done.getStatus().desiredReplicas).isEqualTo(5);
+    assertThat(done.getStatus().selector).isEqualTo("app=zk");
+    assertThat(done.getStatus().reference).isEqualTo("StatefulSet/zk");
+    assertThat(done.getStatus().history).isNotEmpty();
+    assertThat(done.getStatus().history.toString()).contains("SUCCEEDED");
+    assertThat(eventReasons()).contains("ScalingStarted", "StageCompleted", "ScaledUp");
+    assertThat(condition(done, "Progressing"))
+        .get()
+        .extracting(Condition::getStatus)
+        .isEqualTo("False");
+  }
+
+  @Test
+  void aSizeAskedWhileAnOperationRunsIsReachedOnceItEnds() {
+    // given: a grow 3 -> 5 under way (member 3 started)
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.kubelet("zk");
+    cluster.apply(sas("zk", "replicas: 5\nmaxReplicas: 7\nscaleUp: {preflight: false}"));
+    for (int i = 0; i < 100 && cluster.replicas("zk") < 4; i++) {
+      reconciler.reconcile(cluster.get("zk"), null);
+      cluster.kubelet("zk");
+      clock.advance(Duration.ofMillis(500));
+    }
+    assertThat(cluster.get("zk").getStatus().operation).isNotNull();
+
+    // when: kubectl scale (or an HPA) writes 3 through /scale while the grow runs
+    client
+        .resources(StatefulAutoscaler.class)
+        .inNamespace(MockCluster.NS)
+        .withName("zk")
+        .edit(
+            s -> {
+              s.getSpec().replicas = 3;
+              return s;
+            });
+
+    // then: the grow ends, and the size written during it is made afterwards, not forgotten
+    reconcileUntil("zk", s -> s.getStatus().operation == null && cluster.replicas("zk") == 3, 400);
+    assertThat(cluster.get("zk").getStatus().desiredReplicas).isEqualTo(3);
+  }
+
+  @Test
+  void aRestartedOperatorResumesTheOperationFromTheStatusJournal() {
+    // given: an operator that got member 3 started (replicas 4) and was then killed
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.kubelet("zk");
+    cluster.apply(sas("zk", "replicas: 5\nmaxReplicas: 7\nscaleUp: {preflight: false}"));
+    for (int i = 0; i < 100 && cluster.replicas("zk") < 4; i++) {
+      reconciler.reconcile(cluster.get("zk"), null);
+      clock.advance(Duration.ofMillis(500));
+    }
+    assertThat(cluster.replicas("zk")).isEqualTo(4);
+    String opId = cluster.get("zk").getStatus().operation.path("id").asText();
+    assertThat(opId).isNotEmpty();
+
+    // when: a new operator process (nothing kept in memory) reconciles from the stored status
+    setUp();
+    java.util.List<Integer> seen = new java.util.ArrayList<>();
+    reconcileUntil(
+        "zk",
+        s -> {
+          seen.add(cluster.replicas("zk"));
+          return s.getStatus().operation == null && cluster.replicas("zk") == 5;
+        },
+        200);
+
+    // then: the same operation finished; no member was added twice
+    assertThat(seen).allMatch(r -> r == 4 || r == 5);
+    assertThat(cluster.get("zk").getStatus().history.toString())
+        .contains(opId)
+        .doesNotContain("ROLLED_BACK");
+    assertThat(
+            cluster.get("zk").getStatus().history.stream()
+                .filter(h -> h.path("kind").asText().equals("DECISION"))
+                .filter(h -> h.path("outcome").asText().equals("IN_PROGRESS")))
+        .hasSize(1);
+  }
+
+  @Test
+  void scaleDownDeletesTheClaimsOnlyAfterTheMemberIsGone() {
+    // given
+    cluster.statefulSet("zk", 4, "500m");
+    cluster.kubelet("zk");
+    cluster.apply(
+        sas("zk", "replicas: 3\nmaxReplicas: 7\nscaleDown: {policy: Allowed, dataPolicy: Delete}"));
+
+    // when
+    reconcileUntil(
+        "zk",
+        s ->
+            s.getStatus() != null && s.getStatus().operation == null && cluster.replicas("zk") == 3,
+        200);
+
+    // then
+    assertThat(client.pods().inNamespace(MockCluster.NS).withName("zk-3").get()).isNull();
+    assertThat(
+            client.persistentVolumeClaims().inNamespace(MockCluster.NS).withName("data-zk-3").get())
+        .isNull();
+    assertThat(
+            client.persistentVolumeClaims().inNamespace(MockCluster.NS).withName("data-zk-2").get())
+        .isNotNull();
+    assertThat(eventReasons()).contains("ScaledDown");
+  }
+
+  @Test
+  void noHotShrinkRefusesAndChangesNothing() {
+    // given
+    cluster.statefulSet("zk", 5, "500m");
+    cluster.kubelet("zk");
+    cluster.apply(
+        sas(
+            "zk",
+            "replicas: 3\nminReplicas: 3\nmaxReplicas: 7\nallowedReplicas: [3, 5, 7]\n"
+                + "scaleDown: {policy: Disabled}"));
+
+    // when
+    for (int i = 0; i < 5; i++) {
+      reconciler.reconcile(cluster.get("zk"), null);
+      clock.advance(Duration.ofSeconds(20));
+    }
+
+    // then
+    assertThat(cluster.replicas("zk")).isEqualTo(5);
+    assertThat(cluster.get("zk").getStatus().operation).isNull();
+    assertThat(eventReasons()).contains("ScalingHeld").doesNotContain("ScalingStarted");
+    assertThat(eventReasons().stream().filter("ScalingHeld"::equals)).hasSize(1);
+  }
+
+  @Test
+  void anInvalidSpecDegradesWithTheFieldNamed() {
+    // given: a duration the API server's pattern would have refused, written past it
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.apply(sas("zk", "replicas: 3\nmaxReplicas: 7\nscaleDown: {drainTimeout: soon}"));
+
+    // when
+    reconciler.reconcile(cluster.get("zk"), null);
+
+    // then
+    StatefulAutoscaler s = cluster.get("zk");
+    assertThat(s.getStatus().phase).isEqualTo("Failed");
+    assertThat(condition(s, "Degraded"))
+        .get()
+        .satisfies(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("True");
+              assertThat(c.getReason()).isEqualTo("InvalidSpec");
+              assertThat(c.getMessage()).contains("spec.scaleDown.drainTimeout");
+            });
+    assertThat(eventReasons()).containsExactly("InvalidSpec");
+    assertThat(cluster.replicas("zk")).isEqualTo(3);
+  }
+
+  @Test
+  void unavailableMetricsHoldWithScalingActiveFalseRecordedOncePerOutage() {
+    // given: a custom metric the (mock) custom metrics API does not serve
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.kubelet("zk");
+    cluster.apply(
+        sas(
+            "zk",
+            "minReplicas: 3\nmaxReplicas: 7\nsyncPeriod: 15s\nmetrics:\n"
+                + "- type: Pods\n  pods: {metric: {name: requests_per_second},"
+                + " target: {type: AverageValue, averageValue: '100'}}"));
+
+    // when: three syncs
+    for (int i = 0; i < 3; i++) {
+      reconciler.reconcile(cluster.get("zk"), null);
+      clock.advance(Duration.ofSeconds(16));
+    }
+
+    // then
+    StatefulAutoscaler s = cluster.get("zk");
+    assertThat(cluster.replicas("zk")).isEqualTo(3);
+    assertThat(condition(s, "ScalingActive"))
+        .get()
+        .extracting(Condition::getStatus)
+        .isEqualTo("False");
+    assertThat(eventReasons().stream().filter("MetricsUnavailable"::equals)).hasSize(1);
+    assertThat(s.getStatus().history.toString()).contains("METRICS_UNAVAILABLE");
+    assertThat(
+            s.getStatus().history.stream()
+                .filter(h -> h.toString().contains("METRICS_UNAVAILABLE")))
+        .hasSize(1);
+  }
+
+  @Test
+  void aCustomMetricAboveItsTargetGrowsTheStatefulSetToTheNextAllowedSize() {
+    // given: custom.metrics.k8s.io reports 180 requests/s on each of 3 pods, against 100
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.kubelet("zk");
+    StringBuilder items = new StringBuilder();
+    for (int k = 0; k < 3; k++) {
+      items
+          .append(k == 0 ? "" : ",")
+          .append("{\"describedObject\":{\"kind\":\"Pod\",\"name\":\"zk-")
+          .append(k)
+          .append("\"},\"metricName\":\"requests_per_second\",\"value\":\"180\"}");
+    }
+    server
+        .expect()
+        .get()
+        .withPath(
+            "/apis/custom.metrics.k8s.io/v1beta1/namespaces/test/pods/*/requests_per_second"
+                + "?labelSelector=app%3Dzk")
+        .andReturn(200, "{\"kind\":\"MetricValueList\",\"items\":[" + items + "]}")
+        .always();
+    cluster.apply(
+        sas(
+            "zk",
+            "minReplicas: 3\nmaxReplicas: 7\nallowedReplicas: [3, 5, 7]\n"
+                + "scaleUp: {preflight: false}\nmetrics:\n"
+                + "- type: Pods\n  pods: {metric: {name: requests_per_second},"
+                + " target: {type: AverageValue, averageValue: '100'}}"));
+
+    // when: the first sync decides
+    reconciler.reconcile(cluster.get("zk"), null);
+
+    // then: the HPA asks for 6 (3 x 180 / 100, rounded up), the allowed sizes make it 7
+    StatefulAutoscaler s = cluster.get("zk");
+    assertThat(s.getStatus().desiredReplicas).isEqualTo(7);
+    assertThat(s.getStatus().targets).isEqualTo("180/100");
+
+    // when: the operation runs
+    java.util.List<Integer> seen = new java.util.ArrayList<>();
+    reconcileUntil(
+        "zk",
+        x -> {
+          seen.add(cluster.replicas("zk"));
+          return x.getStatus().operation == null && cluster.replicas("zk") == 7;
+        },
+        400);
+
+    // then: one member at a time
+    assertThat(seen.stream().distinct().toList()).containsExactly(3, 4, 5, 6, 7);
+    s = cluster.get("zk");
+    assertThat(s.getStatus().currentMetrics).hasSize(1);
+    assertThat(condition(s, "ScalingActive"))
+        .get()
+        .extracting(Condition::getStatus)
+        .isEqualTo("True");
+    assertThat(eventReasons()).contains("ScaledUp");
+  }
+
+  @Test
+  void anExternalEditOfTheReplicasIsRecordedAndPlannedFrom() {
+    // given: the operator has seen 3
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.kubelet("zk");
+    cluster.apply(sas("zk", "replicas: 3\nmaxReplicas: 7"));
+    reconciler.reconcile(cluster.get("zk"), null);
+    assertThat(cluster.get("zk").getStatus().observedTargetReplicas).isEqualTo(3);
+
+    // when: someone scales the StatefulSet to 4 behind Ballast's back
+    client.apps().statefulSets().inNamespace(MockCluster.NS).withName("zk").scale(4);
+    cluster.kubelet("zk");
+    clock.advance(Duration.ofSeconds(16));
+    reconcileUntil("zk", s -> s.getStatus().operation == null && cluster.replicas("zk") == 3, 200);
+
+    // then: recorded, then brought back to spec.replicas from 4, safely
+    assertThat(eventReasons()).contains("ExternalReplicasEdit", "ScaledDown");
+    assertThat(cluster.get("zk").getStatus().history.toString())
+        .contains("replicas changed outside Ballast from 3 to 4");
+  }
+
+  @Test
+  void aPausedResourceChangesNothing() {
+    // given
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.kubelet("zk");
+    StatefulAutoscaler created = cluster.apply(sas("zk", "replicas: 5\nmaxReplicas: 7"));
+    created.getMetadata().getAnnotations().put(StatefulAutoscaler.PAUSE_ANNOTATION, "true");
+    client.resource(created).update();
+
+    // when
+    reconciler.reconcile(cluster.get("zk"), null);
+    reconciler.reconcile(cluster.get("zk"), null);
+
+    // then
+    assertThat(cluster.replicas("zk")).isEqualTo(3);
+    assertThat(cluster.get("zk").getStatus().phase).isEqualTo("Paused");
+    assertThat(eventReasons()).containsExactly("Paused");
+  }
+}

@@ -1,0 +1,416 @@
+package dev.ballast.operator.controlplane;
+
+import static dev.ballast.operator.controlplane.RealControlPlane.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
+import dev.ballast.k8s.testkit.KubeClusterExtension;
+import dev.ballast.k8s.testkit.KubeControlPlane;
+import dev.ballast.k8s.testkit.ManagedProcess;
+import dev.ballast.k8s.testkit.zookeeper.ZooKeeperPodRunner;
+import dev.ballast.k8s.testkit.zookeeper.ZooKeeperStatefulSet;
+import dev.ballast.local.load.LoadResult;
+import dev.ballast.local.load.LoadSettings;
+import dev.ballast.local.load.RateProfile;
+import dev.ballast.local.load.ZooKeeperLoadGenerator;
+import dev.ballast.operator.OperatorWiring;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator, installed by deploy/install.yaml and run as two replicas in their own JVMs with
+ * that ServiceAccount's token (so the API server enforces its RBAC), scales a real ZooKeeper
+ * ensemble behind a real StatefulSet, driven through the StatefulAutoscaler's {@code /scale} with
+ * the built kubectl: 3 → 5 → 3, one member at a time, checked through ZooKeeper's own {@code
+ * /zookeeper/config} on every member, under continuous writes, losing none; then the leader is
+ * killed in the middle of an operation and the other replica resumes it from the status.
+ *
+ * <p>Each {@code kubectl scale} waits for the previous operation to end: the operator refuses (and
+ * does not retry) a size requested while another operation runs.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ZooKeeperScaleThroughScaleIT {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperScaleThroughScaleIT.class);
+  private static final String NS = "zk-scale";
+
+  @RegisterExtension
+  static final KubeClusterExtension cluster =
+      KubeClusterExtension.builder()
+          .runner(new ZooKeeperPodRunner().withNaming(ZooKeeperPodRunner.Naming.DNS))
+          .withControllers(KubeControlPlane.HPA_CONTROLLER)
+          .build();
+
+  static final ZooKeeperStatefulSet zk = ZooKeeperStatefulSet.of(NS, "zk");
+  static final Map<String, ManagedProcess> operators = new LinkedHashMap<>();
+  static Path operatorKubeconfig;
+
+  @BeforeAll
+  static void ensembleAndOperator() {
+    KubernetesClient client = cluster.client();
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .create();
+    operatorKubeconfig = RealControlPlane.installOperator(cluster, NS);
+    zk.resources().forEach(r -> client.resource(r).create());
+    RealControlPlane.awaitReadyPods(client, zk, 3);
+    for (String identity : List.of("operator-a", "operator-b")) {
+      operators.put(identity, startOperator(identity));
+    }
+  }
+
+  private static ManagedProcess startOperator(String identity) {
+    return RealControlPlane.startOperator(
+        cluster,
+        operatorKubeconfig,
+        NS,
+        identity,
+        "--lease-namespace",
+        RealControlPlane.OPERATOR_NAMESPACE);
+  }
+
+  @AfterAll
+  static void stopOperators() {
+    operators.values().forEach(p -> p.stop(Duration.ofSeconds(5)));
+  }
+
+  @Test
+  @Order(1)
+  void operatorAccountHasTheLeastPrivilegeInstallYamlGrants() {
+    // when / then: what the ServiceAccount may do, as the API server's authorizer answers
+    assertThat(canI("patch", "statefulautoscalers.ballast.dev", "--subresource=status", NS))
+        .isTrue();
+    assertThat(canI("update", "statefulsets.apps", "--subresource=scale", NS)).isTrue();
+    assertThat(canI("patch", "leases.coordination.k8s.io", RealControlPlane.OPERATOR_NAMESPACE))
+        .isTrue();
+    assertThat(canI("delete", "persistentvolumeclaims", NS)).isTrue();
+    assertThat(canI("delete", "persistentvolumeclaims", "default")).isFalse();
+    assertThat(canI("update", "statefulsets.apps", NS)).isFalse();
+    assertThat(canI("create", "pods", "--subresource=exec", NS)).isFalse();
+    assertThat(canI("get", "secrets", NS)).isFalse();
+    assertThat(canI("delete", "pods", NS)).isFalse();
+  }
+
+  private static boolean canI(String verb, String resource, String namespace) {
+    return canI(verb, resource, "--subresource=", namespace);
+  }
+
+  private static boolean canI(String verb, String resource, String subresource, String namespace) {
+    KubeControlPlane.KubectlResult r =
+        cluster
+            .controlPlane()
+            .kubectl(
+                operatorKubeconfig, "auth", "can-i", verb, resource, subresource, "-n", namespace);
+    return r.output().strip().equals("yes");
+  }
+
+  static String autoscaler() {
+    return """
+        apiVersion: ballast.dev/v1alpha1
+        kind: StatefulAutoscaler
+        metadata:
+          name: zk
+          namespace: %s
+        spec:
+          targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: zk}
+          replicas: 3
+          maxReplicas: 7
+          syncPeriod: 2s
+          membership:
+            type: ZooKeeper
+            settings: {clientPort: "%d", quorumPort: "%d", electionPort: "%d"}
+          scaleDown: {policy: Allowed, dataPolicy: Delete}
+        """
+        .formatted(NS, zk.clientPort(), zk.quorumPort(), zk.electionPort());
+  }
+
+  @Test
+  @Order(2)
+  void kubectlScaleTakesTheEnsembleThreeToFiveToThreeOneMemberAtATimeLosingNoWrite()
+      throws Exception {
+    // given
+    KubernetesClient client = cluster.client();
+    KubeControlPlane cp = cluster.controlPlane();
+    KubeControlPlane.KubectlResult created =
+        cp.kubectl(
+            "apply",
+            "--server-side",
+            "-f",
+            RealControlPlane.manifest(cluster, "sas-zk", autoscaler()).toString());
+    assertThat(created.ok()).as(created.output()).isTrue();
+    awaitAutoscalerReplicas(client, 3);
+    List<Pod> initial = RealControlPlane.pods(client, zk);
+    LoadSettings settings =
+        LoadSettings.defaults(
+                RealControlPlane.connectString(initial, zk),
+                RateProfile.constant(40, Duration.ofMinutes(10)))
+            .withWriteFraction(0.7)
+            .withBasePath("/it/scale");
+    try (ConfigWatcher watcher = new ConfigWatcher(client, zk);
+        ZooKeeperLoadGenerator load = new ZooKeeperLoadGenerator(settings, Clock.systemUTC())) {
+      load.start();
+      await().atMost(TIMEOUT).until(() -> load.stats().writesAcknowledged() >= 50);
+
+      // when
+      long t0 = System.nanoTime();
+      KubeControlPlane.KubectlResult up = cp.kubectl("-n", NS, "scale", "sas/zk", "--replicas=5");
+      assertThat(up.ok()).as(up.output()).isTrue();
+
+      // then
+      awaitEnsemble(client, Set.of(1, 2, 3, 4, 5));
+      awaitAutoscalerReplicas(client, 5);
+      long upMillis = (System.nanoTime() - t0) / 1_000_000;
+
+      // when
+      long t1 = System.nanoTime();
+      KubeControlPlane.KubectlResult down = cp.kubectl("-n", NS, "scale", "sas/zk", "--replicas=3");
+      assertThat(down.ok()).as(down.output()).isTrue();
+
+      // then
+      awaitEnsemble(client, Set.of(1, 2, 3));
+      awaitAutoscalerReplicas(client, 3);
+      long downMillis = (System.nanoTime() - t1) / 1_000_000;
+      await("the removed members' claims deleted (dataPolicy Delete)")
+          .atMost(TIMEOUT)
+          .until(
+              () ->
+                  client.persistentVolumeClaims().inNamespace(NS).list().getItems().stream()
+                      .map(c -> c.getMetadata().getName())
+                      .collect(Collectors.toSet())
+                      .equals(Set.of("data-zk-0", "data-zk-1", "data-zk-2")));
+
+      load.stop();
+      assertThat(load.awaitFinished(Duration.ofSeconds(30))).isTrue();
+      LoadResult result = load.verify(Duration.ofSeconds(30));
+      LOG.info(
+          "figures scaleUp3to5Millis={} scaleDown5to3Millis={} result={} stats={}",
+          upMillis,
+          downMillis,
+          result,
+          load.stats());
+      assertThat(watcher.replicasSeen())
+          .as("StatefulSet spec.replicas seen")
+          .containsExactly(3, 4, 5, 4, 3);
+      assertThat(watcher.jumps()).as("configurations seen: %s", watcher.configsSeen()).isEmpty();
+      assertThat(watcher.configsSeen().values())
+          .as("configurations seen")
+          .contains(Set.of(1, 2, 3, 4), Set.of(1, 2, 3, 4, 5));
+      assertThat(result.lost()).as("lost acknowledged writes: %s", result.lostPaths()).isZero();
+      assertThat(result.nothingLost()).isTrue();
+      assertThat(result.acknowledged()).isGreaterThan(100);
+    }
+  }
+
+  @Test
+  @Order(3)
+  void leaderKilledMidOperationTheOtherReplicaResumesFromTheStatus() throws Exception {
+    // given: one leader among the two replicas, and a 3 -> 5 in flight
+    KubernetesClient client = cluster.client();
+    awaitAutoscalerReplicas(client, 3);
+    String leader = leaseHolder(client);
+    assertThat(operators).containsKey(leader);
+    try (ConfigWatcher watcher = new ConfigWatcher(client, zk)) {
+      KubeControlPlane.KubectlResult up =
+          cluster.controlPlane().kubectl("-n", NS, "scale", "sas/zk", "--replicas=5");
+      assertThat(up.ok()).as(up.output()).isTrue();
+      await("the first new member started")
+          .atMost(TIMEOUT)
+          .until(() -> client.pods().inNamespace(NS).withName("zk-3").get() != null);
+
+      // when
+      operators.get(leader).kill();
+
+      // then
+      await("the other replica leads")
+          .atMost(TIMEOUT)
+          .until(() -> !leader.equals(leaseHolder(client)));
+      awaitEnsemble(client, Set.of(1, 2, 3, 4, 5));
+      awaitAutoscalerReplicas(client, 5);
+      assertThat(watcher.replicasSeen()).containsExactly(3, 4, 5);
+      assertThat(watcher.jumps()).as("configurations seen: %s", watcher.configsSeen()).isEmpty();
+      StatefulAutoscaler sas =
+          client.resources(StatefulAutoscaler.class).inNamespace(NS).withName("zk").get();
+      JsonNode operation = sas.getStatus().operation;
+      assertThat(operation == null || operation.isNull())
+          .as("no operation left in flight: %s", operation)
+          .isTrue();
+    } finally {
+      operators.put(leader, startOperator(leader));
+    }
+  }
+
+  @Test
+  @Order(4)
+  void horizontalPodAutoscalerDrivesTheAutoscalerThroughScale() {
+    // given: 5 members, and an HPA on the StatefulAutoscaler whose minimum is 7
+    KubernetesClient client = cluster.client();
+    awaitAutoscalerReplicas(client, 5);
+    String hpa =
+        """
+        apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata:
+          name: zk
+          namespace: %s
+        spec:
+          scaleTargetRef: {apiVersion: ballast.dev/v1alpha1, kind: StatefulAutoscaler, name: zk}
+          minReplicas: 7
+          maxReplicas: 7
+        """
+            .formatted(NS);
+
+    // when: the real HPA controller writes the minimum through the autoscaler's /scale
+    KubeControlPlane.KubectlResult created =
+        cluster
+            .controlPlane()
+            .kubectl(
+                "apply",
+                "--server-side",
+                "-f",
+                RealControlPlane.manifest(cluster, "hpa-zk", hpa).toString());
+    assertThat(created.ok()).as(created.output()).isTrue();
+
+    // then: the operator takes the ensemble there one member at a time
+    try (ConfigWatcher watcher = new ConfigWatcher(client, zk)) {
+      awaitEnsemble(client, Set.of(1, 2, 3, 4, 5, 6, 7));
+      awaitAutoscalerReplicas(client, 7);
+      assertThat(watcher.replicasSeen()).containsExactly(5, 6, 7);
+      assertThat(watcher.jumps()).as("configurations seen: %s", watcher.configsSeen()).isEmpty();
+    }
+    StatefulAutoscaler sas =
+        client.resources(StatefulAutoscaler.class).inNamespace(NS).withName("zk").get();
+    assertThat(sas.getSpec().replicas).isEqualTo(7);
+    assertThat(sas.getMetadata().getManagedFields())
+        .as("spec.replicas written through /scale by the HPA controller")
+        .anyMatch(
+            f ->
+                "kube-controller-manager".equals(f.getManager())
+                    && "scale".equals(f.getSubresource()));
+  }
+
+  @Test
+  @Order(5)
+  void unavailableMetricsHoldTheSizeWithScalingActiveFalse() {
+    // given: no HPA any more, and the autoscaler now follows CPU, which no metrics API serves here
+    KubernetesClient client = cluster.client();
+    client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("zk").delete();
+    awaitAutoscalerReplicas(client, 7);
+
+    // when
+    client
+        .resources(StatefulAutoscaler.class)
+        .inNamespace(NS)
+        .withName("zk")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            """
+            {"spec": {"replicas": null, "minReplicas": 3, "metrics": [{"type": "Resource",
+              "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 50}}}]}}
+            """);
+
+    // then
+    await("ScalingActive=False and a MetricsUnavailable event")
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              StatefulAutoscaler sas =
+                  client.resources(StatefulAutoscaler.class).inNamespace(NS).withName("zk").get();
+              assertThat(sas.getStatus().conditions)
+                  .anyMatch(
+                      c -> c.getType().equals("ScalingActive") && c.getStatus().equals("False"));
+              assertThat(client.v1().events().inNamespace(NS).list().getItems())
+                  .anyMatch(e -> "MetricsUnavailable".equals(e.getReason()));
+            });
+    await("the size held")
+        .during(Duration.ofSeconds(6))
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                client
+                        .apps()
+                        .statefulSets()
+                        .inNamespace(NS)
+                        .withName("zk")
+                        .get()
+                        .getSpec()
+                        .getReplicas()
+                    == 7);
+  }
+
+  private static String leaseHolder(KubernetesClient client) {
+    Lease lease =
+        client
+            .leases()
+            .inNamespace(RealControlPlane.OPERATOR_NAMESPACE)
+            .withName(OperatorWiring.LEASE_NAME)
+            .get();
+    return lease == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
+  /**
+   * Waits until the autoscaler reports {@code n} replicas with no operation in flight (a request
+   * made during an operation is refused: see the class comment).
+   */
+  private static void awaitAutoscalerReplicas(KubernetesClient client, int n) {
+    await("StatefulAutoscaler status.replicas " + n + ", no operation in flight")
+        .atMost(TIMEOUT)
+        .until(
+            () -> {
+              StatefulAutoscaler sas =
+                  client.resources(StatefulAutoscaler.class).inNamespace(NS).withName("zk").get();
+              return sas != null
+                  && sas.getStatus() != null
+                  && Integer.valueOf(n).equals(sas.getStatus().replicas)
+                  && (sas.getStatus().operation == null || sas.getStatus().operation.isNull());
+            });
+  }
+
+  /**
+   * Waits until exactly the members of {@code ids} run, and each serves a configuration of them.
+   */
+  private static void awaitEnsemble(KubernetesClient client, Set<Integer> ids) {
+    await("ensemble " + ids + " on every member")
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              List<Pod> pods = RealControlPlane.pods(client, zk);
+              assertThat(pods.stream().map(p -> p.getMetadata().getName()))
+                  .containsExactlyElementsOf(
+                      IntStream.range(0, ids.size()).mapToObj(i -> "zk-" + i).toList());
+              for (Pod p : pods) {
+                assertThat(RealControlPlane.ready(p))
+                    .as("%s Ready", p.getMetadata().getName())
+                    .isTrue();
+                assertThat(RealControlPlane.config(p, zk))
+                    .as("configuration served by %s", p.getMetadata().getName())
+                    .hasValueSatisfying(c -> assertThat(c.servers().keySet()).isEqualTo(ids));
+              }
+            });
+  }
+}
