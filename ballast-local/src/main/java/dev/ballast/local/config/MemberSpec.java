@@ -17,9 +17,9 @@ import java.util.OptionalLong;
  * {port:NAME}}) are filled in per member and {@code ports} names the ports to reserve. For {@link
  * MemberKind#ETCD} the ports are {@code client} and {@code peer}, and {@code binary} (nullable) is
  * the etcd executable when not the default one. {@link MemberKind#REDIS} is the same with the ports
- * {@code client} and {@code bus} and the {@code redis-server} executable. {@code storageCapacityBytes}
- * is each member's storage capacity, the divisor of the {@code data_dir_usage} metric (empty when
- * not set).
+ * {@code client} and {@code bus} and the {@code redis-server} executable. {@code
+ * storageCapacityBytes} is each member's storage capacity, the divisor of the {@code
+ * data_dir_usage} metric (empty when not set).
  */
 public record MemberSpec(
     MemberKind kind,

@@ -14,6 +14,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.MigrateArgs;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -203,6 +204,15 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
 
   @Override
   public RebalanceProgress rebalanceProgress(Member joined, List<Member> current) {
+    try {
+      return fillProgress(joined, current);
+    } catch (MemberDown e) {
+      forget(joined); // a move that failed the same way is reported once, here
+      throw stoppedBy(e, joined, "fill");
+    }
+  }
+
+  private RebalanceProgress fillProgress(Member joined, List<Member> current) {
     List<Member> all = with(current, joined);
     int share = SLOTS / all.size();
     int owned = nodes(joined).myself().slotCount();
@@ -211,7 +221,7 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
       forget(joined);
       return RebalanceProgress.complete(share, "hash slots");
     }
-    failure(joined).ifPresent(this::rethrow);
+    failure(joined).filter(t -> !backUp(t, all)).ifPresent(t -> rethrow(t, joined, "fill"));
     if (!running(joined)) {
       rebalance(joined, current); // resumed after a restart: the move is recomputed
     }
@@ -232,6 +242,15 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
 
   @Override
   public DrainProgress drainProgress(Member leaving, List<Member> remaining) {
+    try {
+      return emptyProgress(leaving, remaining);
+    } catch (MemberDown e) {
+      forget(leaving); // a move that failed the same way is reported once, here
+      throw stoppedBy(e, leaving, "drain");
+    }
+  }
+
+  private DrainProgress emptyProgress(Member leaving, List<Member> remaining) {
     RedisNodes view = nodes(leaving);
     int owned = view.myself().slotCount();
     long keys = call(leaving, "count keys", RedisCommands::dbsize);
@@ -240,7 +259,9 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
       forget(leaving);
       return DrainProgress.complete("member " + leaving.ordinal() + " owns no hash slot");
     }
-    failure(leaving).ifPresent(this::rethrow);
+    failure(leaving)
+        .filter(t -> !backUp(t, with(remaining, leaving)))
+        .ifPresent(t -> rethrow(t, leaving, "drain"));
     if (!running(leaving)) {
       drain(leaving, remaining);
     }
@@ -454,14 +475,55 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
     }
   }
 
-  private void rethrow(Throwable t) {
+  private void rethrow(Throwable t, Member member, String what) {
+    if (t instanceof MemberDown down) {
+      throw stoppedBy(down, member, what);
+    }
     throw new MembershipException(
-        "moving hash slots stopped: "
+        "moving hash slots stopped ("
+            + what
+            + " of member "
+            + member.ordinal()
+            + "): "
             + t.getMessage()
-            + "; every slot stays served by one master (a half-migrated slot is finished when the"
-            + " step is resumed); bring the member back or fix the cause, then run 'ballast"
+            + "; no key was deleted: each is on its source or on the target, and a slot moved half"
+            + " stays IMPORTING on the target and MIGRATING on the source (see 'redis-cli cluster"
+            + " nodes'), finished when the step is resumed; fix the cause, then run 'ballast"
             + " resume'",
         t);
+  }
+
+  /** What a move stopped by a member that does not answer tells: where the keys are, what to do. */
+  private MembershipException stoppedBy(MemberDown down, Member member, String what) {
+    return new MembershipException(
+        "member "
+            + down.ordinal()
+            + " does not answer, so the "
+            + what
+            + " of member "
+            + member.ordinal()
+            + " stopped ("
+            + down.getMessage()
+            + "); no key was deleted: the keys moved so far are on their new master (in its"
+            + " append-only file), the others on their source, and a slot moved half stays"
+            + " IMPORTING on the target and MIGRATING on the source; the slots of member "
+            + down.ordinal()
+            + " are not served until it is back: start it again ('ballast up' starts the members"
+            + " an operation needs), then run 'ballast resume' to finish the move",
+        down);
+  }
+
+  /** Whether {@code t} is a member not answering that answers again (the move is restarted). */
+  private boolean backUp(Throwable t, List<Member> all) {
+    if (!(t instanceof MemberDown down)) {
+      return false;
+    }
+    try {
+      all.stream().filter(m -> m.ordinal() == down.ordinal()).findFirst().ifPresent(this::nodes);
+      return true;
+    } catch (MembershipException e) {
+      return false;
+    }
   }
 
   private void forget(Member member) {
@@ -564,13 +626,19 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
     LOG.info("stage=drain member={} outcome=moved slots={}", leaving.ordinal(), moved);
   }
 
-  /** Finishes every slot some node shows as migrating or importing, towards its target. */
+  /**
+   * Finishes every slot some node shows as migrating or importing, towards its target, once the
+   * target is ready to take it; then checks who owns it.
+   */
   private void finishOpenSlots(List<Member> all) {
     for (Map.Entry<Integer, String[]> e : openSlots(all).entrySet()) {
       String[] fromTo = e.getValue();
       LOG.info(
           "action=finish-half-migrated slot={} from={} to={}", e.getKey(), fromTo[0], fromTo[1]);
+      Member dst = byId(all, fromTo[1]);
+      awaitReadyToMove(all, byId(all, fromTo[0]), dst);
       moveSlot(all, e.getKey(), fromTo[0], fromTo[1]);
+      verifyOwners(all, dst, List.of(e.getKey()));
     }
   }
 
@@ -625,73 +693,112 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
   private void moveSlots(List<Member> all, List<Integer> slots, String source, String target) {
     Member src = byId(all, source);
     Member dst = byId(all, target);
-    await(slots, s -> connection(dst).async().clusterSetSlotImporting(s, source), "import");
-    await(slots, s -> connection(src).async().clusterSetSlotMigrating(s, target), "migrate");
+    awaitReadyToMove(all, src, dst);
+    await(dst, slots, s -> connection(dst).async().clusterSetSlotImporting(s, source), "import");
+    await(src, slots, s -> connection(src).async().clusterSetSlotMigrating(s, target), "migrate");
     List<List<String>> keys =
-        await(slots, s -> connection(src).async().clusterGetKeysInSlot(s, BATCH), "list keys of");
+        await(
+            src,
+            slots,
+            s -> connection(src).async().clusterGetKeysInSlot(s, BATCH),
+            "list keys of");
     for (int i = 0; i < slots.size(); i++) {
       if (!keys.get(i).isEmpty()) {
         moveSlot(all, slots.get(i), source, target, true, true);
       }
     }
-    await(slots, s -> connection(dst).async().clusterSetSlotNode(s, target), "assign");
-    await(slots, s -> connection(src).async().clusterSetSlotNode(s, target), "assign");
+    await(dst, slots, s -> connection(dst).async().clusterSetSlotNode(s, target), "assign");
+    await(src, slots, s -> connection(src).async().clusterSetSlotNode(s, target), "assign");
     for (Member m : all) {
       if (m != src && m != dst) {
-        await(slots, s -> connection(m).async().clusterSetSlotNode(s, target), "assign");
+        await(m, slots, s -> connection(m).async().clusterSetSlotNode(s, target), "assign");
       }
     }
-    confirmOwner(all, dst, slots);
+    verifyOwners(all, dst, slots);
   }
 
   /**
-   * Makes sure {@code owner} itself lists {@code slots} as its own: a stale claim gossiped by the
-   * source with a higher config epoch can take a just-moved slot back in the owner's view. Then the
-   * owner's epoch is bumped ({@code CLUSTER BUMPEPOCH}) and the slots assigned again, so that its
-   * claim wins everywhere.
+   * Waits, at most the change wait, until the slots can be moved to {@code target} safely (see
+   * {@link SlotMoveChecks#notReadyToMove}); nothing is changed before.
    */
-  private void confirmOwner(List<Member> all, Member owner, List<Integer> slots) {
-    String id = nodes(owner).myself().id();
-    for (int attempt = 0; ; attempt++) {
-      Set<Integer> mine = nodes(owner).myself().slots();
-      List<Integer> lost = slots.stream().filter(s -> !mine.contains(s)).toList();
-      if (lost.isEmpty()) {
+  private void awaitReadyToMove(List<Member> all, Member source, Member target) {
+    long deadline = System.nanoTime() + changeWait.toNanos();
+    while (true) {
+      Map<String, String> info = info(target);
+      long currentEpoch = Long.parseLong(info.getOrDefault("cluster_current_epoch", "0"));
+      Optional<String> why =
+          SlotMoveChecks.notReadyToMove(views(all), target.ordinal(), currentEpoch);
+      for (Member m : List.of(source, target)) {
+        String state = m == target ? info.get("cluster_state") : clusterState(m);
+        if (why.isEmpty() && !"ok".equals(state)) {
+          // A master just restarted takes MIGRATE only once its cluster is ok again.
+          why = Optional.of("member " + m.ordinal() + " reports cluster_state:" + state);
+        }
+      }
+      if (why.isEmpty()) {
         return;
       }
-      if (attempt == 5) {
+      if (System.nanoTime() > deadline) {
         throw new MembershipException(
-            "member "
-                + owner.ordinal()
-                + " does not list slots "
-                + lost
-                + " as its own after they moved to it; its keys are on it");
+            "not moving slots to member "
+                + target.ordinal()
+                + " after "
+                + changeWait.toSeconds()
+                + "s of waiting: "
+                + why.get());
       }
-      LOG.info("action=reclaim member={} slots={}", owner.ordinal(), lost.size());
-      call(owner, "bump its config epoch", RedisClusterMembership::bumpEpoch);
-      for (Member m : all) {
-        await(lost, s -> connection(m).async().clusterSetSlotNode(s, id), "assign");
-      }
+      pause();
     }
   }
 
-  private static String bumpEpoch(RedisCommands<String, String> c) {
-    return c.dispatch(
-        CommandType.CLUSTER,
-        new StatusOutput<>(StringCodec.UTF8),
-        new CommandArgs<>(StringCodec.UTF8).add("BUMPEPOCH"));
+  /**
+   * Checks on every master that {@code target} owns {@code slots}, and only it; a slot no node
+   * claims or two claim stops the move (the keys stay where they are).
+   */
+  private void verifyOwners(List<Member> all, Member target, List<Integer> slots) {
+    SlotMoveChecks.ownershipProblems(views(all), target.ordinal(), slots)
+        .ifPresent(
+            why -> {
+              throw new MembershipException(
+                  "after moving slots "
+                      + SlotMoveChecks.shown(slots)
+                      + " to member "
+                      + target.ordinal()
+                      + " the masters disagree on their owner: "
+                      + why
+                      + "; their keys were moved to member "
+                      + target.ordinal()
+                      + "; compare 'redis-cli -p PORT cluster nodes' on each member before resuming");
+            });
   }
 
+  /** Each member's own {@code CLUSTER NODES}, by ordinal. */
+  private Map<Integer, RedisNodes> views(List<Member> all) {
+    Map<Integer, RedisNodes> views = new java.util.TreeMap<>();
+    for (Member m : all) {
+      views.put(m.ordinal(), nodes(m));
+    }
+    return views;
+  }
+
+  /** Sends {@code op} to {@code m} for every slot at once, then awaits each answer. */
   private <T> List<T> await(
-      List<Integer> slots, java.util.function.IntFunction<RedisFuture<T>> op, String what) {
-    List<RedisFuture<T>> futures = slots.stream().map(op::apply).toList();
+      Member m,
+      List<Integer> slots,
+      java.util.function.IntFunction<RedisFuture<T>> op,
+      String what) {
     List<T> out = new ArrayList<>();
-    for (int i = 0; i < futures.size(); i++) {
-      try {
+    int i = 0;
+    try {
+      List<RedisFuture<T>> futures = slots.stream().map(op::apply).toList();
+      for (; i < futures.size(); i++) {
         out.add(futures.get(i).get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
-      } catch (Exception e) {
-        throw new MembershipException(
-            "cannot " + what + " slot " + slots.get(i) + ": " + root(e), e);
       }
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw callFailed(m, "cannot " + what + " slot " + slots.get(i), e);
     }
     return out;
   }
@@ -733,17 +840,20 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
         if (keys.isEmpty()) {
           break;
         }
-        String ok =
-            call(
-                src,
-                "move " + keys.size() + " keys of slot " + slot,
-                c ->
-                    c.migrate(
-                        dst.host(),
-                        dst.port(CLIENT_PORT),
-                        0,
-                        timeout.toMillis(),
-                        MigrateArgs.Builder.keys(keys)));
+        String ok;
+        try {
+          ok = migrate(src, dst, slot, keys, false);
+        } catch (MembershipException e) {
+          if (!String.valueOf(e.getMessage()).contains("BUSYKEY")) {
+            throw e;
+          }
+          // The target holds a copy of a key the source still has: a MIGRATE cut short (the
+          // source stopped after the target restored the key, before deleting its own). The
+          // source's copy is the current one: while the slot is MIGRATING, a key the source
+          // holds is written on the source only. So the target's copy is replaced.
+          LOG.info("action=migrate-replace slot={} keys={}", slot, keys.size());
+          ok = migrate(src, dst, slot, keys, true);
+        }
         if (!"OK".equals(ok) && !"NOKEY".equals(ok)) {
           throw new MembershipException("MIGRATE of slot " + slot + " answered " + ok);
         }
@@ -768,6 +878,28 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
             "cannot assign slot " + slot + " on every master: " + root(e), e);
       }
     }
+  }
+
+  /**
+   * {@code MIGRATE} of {@code keys} from {@code src} to {@code dst}, replacing its copies or not.
+   */
+  private String migrate(Member src, Member dst, int slot, List<String> keys, boolean replace) {
+    MigrateArgs<String> args = MigrateArgs.Builder.keys(keys);
+    if (replace) {
+      args.replace();
+    }
+    return call(
+        src,
+        "move " + keys.size() + " keys of slot " + slot,
+        c ->
+            c.migrate(
+                dst.host(),
+                dst.port(CLIENT_PORT),
+                0,
+                // Redis' own timeout below ours: a target that died is answered as an IOERR by
+                // the source, not taken for the source not answering.
+                timeout.toMillis() / 2,
+                args));
   }
 
   /** {@code CLUSTER MEET host port busport}: the bus port is not the default port + 10000. */
@@ -893,29 +1025,56 @@ public final class RedisClusterMembership implements Membership, AutoCloseable {
     try {
       return op.apply(connection(m).sync());
     } catch (RuntimeException e) {
-      connections.computeIfPresent(
-          address(m),
-          (k, c) -> {
-            if (!c.isOpen()) {
-              c.closeAsync();
-              return null;
-            }
-            return c;
-          });
-      throw new MembershipException(
-          "cannot " + what + " on member " + m.ordinal() + " (" + address(m) + "): " + root(e), e);
+      throw callFailed(m, "cannot " + what, e);
     }
   }
 
-  private StatefulRedisConnection<String, String> connection(Member m) {
-    return connections.computeIfAbsent(
+  /**
+   * The exception for a call to {@code m} that failed: {@link MemberDown} when it did not answer
+   * (no connection, a timeout), else what Redis answered.
+   */
+  private MembershipException callFailed(Member m, String what, Throwable e) {
+    Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+    String message = what + " on member " + m.ordinal() + " (" + address(m) + "): " + root(e);
+    if (cause instanceof RedisCommandExecutionException) {
+      return new MembershipException(message, e);
+    }
+    connections.computeIfPresent(
         address(m),
-        a ->
-            client.connect(
-                StringCodec.UTF8,
-                RedisURI.Builder.redis(m.host(), m.port(CLIENT_PORT))
-                    .withTimeout(timeout)
-                    .build()));
+        (k, c) -> {
+          c.closeAsync();
+          return null;
+        });
+    return new MemberDown(m.ordinal(), message, e);
+  }
+
+  /** A member that did not answer: stopped, killed, or too slow. */
+  static final class MemberDown extends MembershipException {
+    private static final long serialVersionUID = 1L;
+    private final int ordinal;
+
+    MemberDown(int ordinal, String message, Throwable cause) {
+      super(message, cause);
+      this.ordinal = ordinal;
+    }
+
+    int ordinal() {
+      return ordinal;
+    }
+  }
+
+  /** The open connection to {@code m}; one that was lost (never reconnected) is replaced. */
+  private StatefulRedisConnection<String, String> connection(Member m) {
+    return connections.compute(
+        address(m),
+        (a, c) -> {
+          if (c != null && c.isOpen()) {
+            return c;
+          }
+          return client.connect(
+              StringCodec.UTF8,
+              RedisURI.Builder.redis(m.host(), m.port(CLIENT_PORT)).withTimeout(timeout).build());
+        });
   }
 
   private static String address(Member m) {

@@ -16,13 +16,16 @@ import java.util.stream.Collectors;
 record RedisNodes(List<Node> all) {
 
   /**
-   * One line of {@code CLUSTER NODES}. {@code openSlots} maps a slot to {@code ">id"} (migrating to
-   * that node) or {@code "<id"} (importing from it); Redis shows them only on its own line.
+   * One line of {@code CLUSTER NODES}. {@code configEpoch} is the epoch of the node's claim on its
+   * slots (a higher one wins when two nodes claim a slot). {@code openSlots} maps a slot to {@code
+   * ">id"} (migrating to that node) or {@code "<id"} (importing from it); Redis shows them only on
+   * its own line.
    */
   record Node(
       String id,
       String address,
       Set<String> flags,
+      long configEpoch,
       Set<Integer> slots,
       Map<Integer, String> openSlots) {
 
@@ -75,7 +78,7 @@ record RedisNodes(List<Node> all) {
           slots.add(Integer.parseInt(s));
         }
       }
-      nodes.add(new Node(f[0], f[1], flags, slots, open));
+      nodes.add(new Node(f[0], f[1], flags, Long.parseLong(f[6]), slots, open));
     }
     return new RedisNodes(List.copyOf(nodes));
   }
@@ -85,6 +88,11 @@ record RedisNodes(List<Node> all) {
         .filter(Node::myself)
         .findFirst()
         .orElseThrow(() -> new IllegalStateException("CLUSTER NODES lists no 'myself' line"));
+  }
+
+  /** The master this node sees owning {@code slot}, if any. */
+  Optional<Node> ownerOf(int slot) {
+    return all.stream().filter(n -> !n.replica() && n.slots().contains(slot)).findFirst();
   }
 
   Optional<Node> byId(String id) {
