@@ -398,7 +398,8 @@ final class ClusterFileReader {
         "ports",
         "env",
         "binary",
-        "storageCapacity");
+        "storageCapacity",
+        "clusterReplicas");
     OptionalLong capacity = OptionalLong.empty();
     Optional<String> capacityText = text(node, p, "storageCapacity", false);
     if (capacityText.isPresent()) {
@@ -473,6 +474,17 @@ final class ClusterFileReader {
       binary = text(node, p, "binary", false).map(this::relativeToFile).orElse(null);
     } else if (node.has("binary")) {
       problem(p + ".binary", "only applies to kinds etcd and redis; remove it");
+    }
+    if (node.has("clusterReplicas")) {
+      JsonNode replicas = node.get("clusterReplicas");
+      if (kind != MemberKind.REDIS) {
+        problem(p + ".clusterReplicas", "only applies to kind redis; remove it");
+      } else if (!replicas.isInt() || replicas.asInt() != 0) {
+        problem(
+            p + ".clusterReplicas",
+            "Redis Cluster replicas (redis-cli --cluster-replicas) are not supported yet: Ballast"
+                + " runs masters only; set 0 or remove it");
+      }
     }
     return new MemberSpec(
         kind == null ? MemberKind.COMMAND : kind,

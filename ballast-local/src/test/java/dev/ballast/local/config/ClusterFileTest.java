@@ -312,6 +312,16 @@ class ClusterFileTest {
             MINIMAL.replace("kind: zookeeper", "kind: zookeeper\n    binary: etcd"),
             "cluster.yaml: spec.member.binary: only applies to kinds etcd and redis; remove it"),
         new Case(
+            "Redis Cluster replicas",
+            MINIMAL.replace("kind: zookeeper", "kind: redis\n    clusterReplicas: 1"),
+            "cluster.yaml: spec.member.clusterReplicas: Redis Cluster replicas (redis-cli"
+                + " --cluster-replicas) are not supported yet: Ballast runs masters only; set 0 or"
+                + " remove it"),
+        new Case(
+            "Redis Cluster replicas for a ZooKeeper member",
+            MINIMAL.replace("kind: zookeeper", "kind: zookeeper\n    clusterReplicas: 0"),
+            "cluster.yaml: spec.member.clusterReplicas: only applies to kind redis; remove it"),
+        new Case(
             "etcd membership for a command member",
             MINIMAL.replace(
                 "kind: zookeeper",

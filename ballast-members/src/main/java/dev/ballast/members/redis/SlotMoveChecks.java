@@ -44,7 +44,7 @@ final class SlotMoveChecks {
     List<String> problems = new ArrayList<>();
     Map<Long, List<Integer>> byEpoch = new TreeMap<>();
     long highest = 0;
-    for (Map.Entry<Integer, RedisNodes> e : views.entrySet()) {
+    for (Map.Entry<Integer, RedisNodes> e : new TreeMap<>(views).entrySet()) {
       int ordinal = e.getKey();
       Node self = e.getValue().myself();
       if (self.slotCount() > 0) {
@@ -90,7 +90,7 @@ final class SlotMoveChecks {
       Map<Integer, RedisNodes> views, int target, List<Integer> slots) {
     String targetId = views.get(target).myself().id();
     List<String> problems = new ArrayList<>();
-    for (Map.Entry<Integer, RedisNodes> e : views.entrySet()) {
+    for (Map.Entry<Integer, RedisNodes> e : new TreeMap<>(views).entrySet()) {
       int ordinal = e.getKey();
       RedisNodes view = e.getValue();
       Map<String, List<Integer>> otherOwners = new TreeMap<>();
