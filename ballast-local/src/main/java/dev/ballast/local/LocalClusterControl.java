@@ -130,6 +130,16 @@ public final class LocalClusterControl {
     }
     if (inFlight.isEmpty() && wiring.cluster().membership() == MembershipType.HOOKS) {
       joinStarted(members, timeout, progress);
+    } else if (inFlight.isEmpty()) {
+      try {
+        wiring.form(members);
+      } catch (RuntimeException e) {
+        throw ClusterOperationException.failed(
+            "cannot form the cluster: "
+                + e.getMessage()
+                + "; members keep running, see their logs under "
+                + runtime.stateDir().resolve("members"));
+      }
     }
     awaitHealthy(inFlight.isPresent() ? serving : members, inFlight.isEmpty(), timeout);
     if (inFlight.isEmpty() && wiring.peers().isPresent()) {

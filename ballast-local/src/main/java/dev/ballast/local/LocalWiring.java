@@ -13,6 +13,7 @@ import dev.ballast.local.runtime.EtcdLauncher;
 import dev.ballast.local.runtime.LocalProcessRuntime;
 import dev.ballast.local.runtime.MemberLauncher;
 import dev.ballast.local.runtime.ProcessOnlyMembership;
+import dev.ballast.local.runtime.RedisLauncher;
 import dev.ballast.local.runtime.ZooKeeperLauncher;
 import dev.ballast.local.store.FileOperationStore;
 import dev.ballast.local.store.JsonLinesForecastStore;
@@ -23,6 +24,8 @@ import dev.ballast.members.hooks.HookRunner;
 import dev.ballast.members.hooks.HooksMembership;
 import dev.ballast.members.hooks.HooksSpec;
 import dev.ballast.members.peers.PeerListPublisher;
+import dev.ballast.members.redis.RedisClusterMembership;
+import dev.ballast.members.redis.RedisServerConfig;
 import dev.ballast.members.zookeeper.ZooKeeperMembership;
 import dev.ballast.members.zookeeper.ZooKeeperServerConfig;
 import java.nio.file.Path;
@@ -88,6 +91,7 @@ public final class LocalWiring implements AutoCloseable {
         switch (cluster.membership()) {
           case ZOOKEEPER -> new ZooKeeperMembership(MEMBERSHIP_REQUEST_TIMEOUT);
           case ETCD -> new EtcdMembership(MEMBERSHIP_REQUEST_TIMEOUT);
+          case REDIS -> new RedisClusterMembership(MEMBERSHIP_REQUEST_TIMEOUT);
           case HOOKS -> {
             HooksSpec hooks = cluster.hooks().orElseThrow();
             yield new HooksMembership(
@@ -227,6 +231,24 @@ public final class LocalWiring implements AutoCloseable {
     };
   }
 
+  /**
+   * Forms a new cluster from its first members once they run, for systems whose members do not find
+   * each other by themselves (Redis Cluster: meet, then spread the hash slots); a no-op for the
+   * others and for a cluster formed before.
+   */
+  public void form(List<Member> members) {
+    if (membership instanceof RedisClusterMembership redis) {
+      redis.create(members);
+    }
+  }
+
+  /** The {@code redis-server} of a {@code redis} member kind: the file's, else the PATH's. */
+  public static Path redisBinary(MemberSpec member) {
+    return member.binary() != null
+        ? member.binary()
+        : RedisServerConfig.defaultBinary(System.getenv("PATH"));
+  }
+
   /** The etcd executable of an {@code etcd} member kind: the file's, else the default one. */
   public static Path etcdBinary(MemberSpec member) {
     return member.binary() != null
@@ -238,6 +260,9 @@ public final class LocalWiring implements AutoCloseable {
     MemberSpec member = cluster.member();
     if (member.kind() == MemberKind.ETCD) {
       return new EtcdLauncher(etcdBinary(member));
+    }
+    if (member.kind() == MemberKind.REDIS) {
+      return new RedisLauncher(redisBinary(member));
     }
     if (member.kind() == MemberKind.ZOOKEEPER) {
       // Members run from the class path of this very ballast (the ballast jar holds ZooKeeper).

@@ -26,11 +26,13 @@ import picocli.CommandLine.Spec;
     name = "scale",
     mixinStandardHelpOptions = true,
     description = {
-      "Time a local ZooKeeper ensemble (or etcd cluster) going 3 -> 5 and 5 -> 3 through Ballast"
+      "Time a local ZooKeeper ensemble (or etcd cluster, or Redis Cluster) going 3 -> 5 and 5 -> 3 through Ballast"
           + " (engine, journal, verification: what 'ballast scale' does) next to the floor: the"
           + " same steps by hand with the system's own API (ZooKeeper: getConfig, start, wait until"
           + " following, reconfig -add; reconfig -remove, stop. etcd: member add --learner, start,"
-          + " promote until accepted; member remove, stop). Both use the same server settings on"
+          + " promote until accepted; member remove, stop. Redis: redis-cli --cluster add-node,"
+          + " check until it agrees, rebalance --cluster-use-empty-masters; rebalance"
+          + " --cluster-weight ID=0, del-node). Both use the same server settings on"
           + " 127.0.0.1 and start from a formed 3-member cluster.",
       "Takes about a minute per run; every process started is stopped. Not a test: the figures"
           + " depend on the machine."
@@ -53,7 +55,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
       names = "--system",
       defaultValue = "zookeeper",
       paramLabel = "SYSTEM",
-      description = "zookeeper or etcd (default: ${DEFAULT-VALUE}).")
+      description = "zookeeper, etcd or redis (default: ${DEFAULT-VALUE}).")
   String system;
 
   @Option(
@@ -72,9 +74,10 @@ public final class BenchScaleCommand implements Callable<Integer> {
         switch (system) {
           case "zookeeper" -> ScaleBench.BenchSystem.ZOOKEEPER;
           case "etcd" -> ScaleBench.BenchSystem.ETCD;
+          case "redis" -> ScaleBench.BenchSystem.REDIS;
           default ->
               throw dev.ballast.cli.CliException.usage(
-                  "--system must be zookeeper or etcd, was " + system);
+                  "--system must be zookeeper, etcd or redis, was " + system);
         };
     PrintWriter out = spec.commandLine().getOut();
     Path root = workDir != null ? workDir : Files.createTempDirectory("ballast-bench");

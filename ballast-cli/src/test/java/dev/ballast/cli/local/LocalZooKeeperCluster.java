@@ -45,6 +45,10 @@ final class LocalZooKeeperCluster implements AutoCloseable {
     return new LocalZooKeeperCluster(dir, name, "member:\n  kind: etcd\n", specExtra);
   }
 
+  static LocalZooKeeperCluster redis(Path dir, String name, String specExtra) {
+    return new LocalZooKeeperCluster(dir, name, "member:\n  kind: redis\n", specExtra);
+  }
+
   private LocalZooKeeperCluster(Path dir, String name, String member, String specExtra) {
     this.file = dir.resolve(name + ".yaml");
     String yaml =
@@ -113,7 +117,8 @@ final class LocalZooKeeperCluster implements AutoCloseable {
 
   /**
    * Asserts the cluster is healthy at exactly {@code n} members: every server agrees on the voting
-   * members 0..n-1, one leader, the member table holds n members, and no other process runs.
+   * members 0..n-1, one leader (none for Redis Cluster masters), the member table holds n members,
+   * and no other process runs.
    */
   void assertAt(int n) {
     ClusterStatus s = status();
@@ -124,7 +129,11 @@ final class LocalZooKeeperCluster implements AutoCloseable {
         .extracting(ClusterStatus.MemberState::ordinal)
         .containsExactlyElementsOf(IntStream.range(0, n).boxed().toList());
     assertThat(s.members()).allSatisfy(m -> assertThat(m.voting()).isTrue());
-    assertThat(s.members().stream().filter(m -> m.role().equals("leader")).count()).isEqualTo(1);
+    if (s.members().stream().allMatch(m -> m.role().equals("master"))) {
+      assertThat(s.leader()).as("Redis Cluster masters elect no leader").isNull();
+    } else {
+      assertThat(s.members().stream().filter(m -> m.role().equals("leader")).count()).isEqualTo(1);
+    }
     assertThat(s.operation()).as("no operation in flight").isNull();
     assertThat(cluster.stateDir().resolve(LocalWiring.OPERATION_FILE))
         .as("the journal is cleared")

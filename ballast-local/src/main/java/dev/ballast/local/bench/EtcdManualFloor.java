@@ -195,7 +195,8 @@ public final class EtcdManualFloor {
     }
   }
 
-  private static void waitUntil(String what, java.util.function.BooleanSupplier condition) {
+  /** Polls {@code condition} every 20 ms, at most 90 s (shared by the hand floors). */
+  static void waitUntil(String what, java.util.function.BooleanSupplier condition) {
     long deadline = System.nanoTime() + STEP_LIMIT.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

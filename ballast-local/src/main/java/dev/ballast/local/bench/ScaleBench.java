@@ -9,6 +9,7 @@ import dev.ballast.local.ScaleResult;
 import dev.ballast.local.config.ClusterFile;
 import dev.ballast.local.config.ClusterFileException;
 import dev.ballast.members.etcd.EtcdServerConfig;
+import dev.ballast.members.redis.RedisServerConfig;
 import dev.ballast.members.zookeeper.ZooKeeperManualFloor;
 import dev.ballast.members.zookeeper.ZooKeeperServerConfig;
 import java.io.IOException;
@@ -30,7 +31,8 @@ public final class ScaleBench {
   /** The system a bench scales. */
   public enum BenchSystem {
     ZOOKEEPER,
-    ETCD
+    ETCD,
+    REDIS
   }
 
   /** Wall times of the floor: the whole 3 → 5 and 5 → 3 changes done by hand. */
@@ -80,7 +82,14 @@ public final class ScaleBench {
       ExecutionListener stages)
       throws ClusterOperationException {
     Floor floor;
-    if (system == BenchSystem.ETCD) {
+    if (system == BenchSystem.REDIS) {
+      progress.accept(
+          "floor: redis-cli --cluster by hand (add-node, check, rebalance; rebalance to weight 0,"
+              + " del-node)");
+      floor =
+          RedisManualFloor.measure(
+              workDir.resolve("floor"), RedisServerConfig.defaultBinary(System.getenv("PATH")));
+    } else if (system == BenchSystem.ETCD) {
       progress.accept(
           "floor: etcd member API by hand (add --learner, start, promote; remove, stop)");
       floor = EtcdManualFloor.measure(workDir.resolve("floor"), etcdBinary());
@@ -148,8 +157,10 @@ public final class ScaleBench {
     String member =
         system == BenchSystem.ETCD
             ? "kind: etcd"
-            : "kind: zookeeper\n    heap: %dm\n    tickTime: %dms"
-                .formatted(defaults.maxHeapMegabytes(), defaults.tickTime().toMillis());
+            : system == BenchSystem.REDIS
+                ? "kind: redis"
+                : "kind: zookeeper\n    heap: %dm\n    tickTime: %dms"
+                    .formatted(defaults.maxHeapMegabytes(), defaults.tickTime().toMillis());
     String yaml =
         """
         apiVersion: ballast.dev/v1alpha1

@@ -398,7 +398,8 @@ final class ClusterFileReader {
         "ports",
         "env",
         "binary",
-        "storageCapacity");
+        "storageCapacity",
+        "clusterReplicas");
     OptionalLong capacity = OptionalLong.empty();
     Optional<String> capacityText = text(node, p, "storageCapacity", false);
     if (capacityText.isPresent()) {
@@ -416,7 +417,7 @@ final class ClusterFileReader {
     }
     MemberKind kind = choice(node, p, "kind", MemberKind.class).orElse(null);
     if (kind == null && !node.has("kind")) {
-      problem(p + ".kind", "is required: zookeeper, etcd or command");
+      problem(p + ".kind", "is required: zookeeper, etcd, redis or command");
     }
     String host = text(node, p, "host", false).orElse(DEFAULT_HOST);
     String heap = text(node, p, "heap", false).orElse(DEFAULT_HEAP);
@@ -463,15 +464,27 @@ final class ClusterFileReader {
       }
     }
     Path binary = null;
-    if (kind == MemberKind.ETCD) {
+    if (kind == MemberKind.ETCD || kind == MemberKind.REDIS) {
+      String name = kind.name().toLowerCase(Locale.ROOT);
       for (String field : List.of("command", "ports", "heap", "tickTime")) {
         if (node.has(field)) {
-          problem(p + "." + field, "does not apply to kind etcd; remove it");
+          problem(p + "." + field, "does not apply to kind " + name + "; remove it");
         }
       }
       binary = text(node, p, "binary", false).map(this::relativeToFile).orElse(null);
     } else if (node.has("binary")) {
-      problem(p + ".binary", "only applies to kind etcd; remove it");
+      problem(p + ".binary", "only applies to kinds etcd and redis; remove it");
+    }
+    if (node.has("clusterReplicas")) {
+      JsonNode replicas = node.get("clusterReplicas");
+      if (kind != MemberKind.REDIS) {
+        problem(p + ".clusterReplicas", "only applies to kind redis; remove it");
+      } else if (!replicas.isInt() || replicas.asInt() != 0) {
+        problem(
+            p + ".clusterReplicas",
+            "Redis Cluster replicas (redis-cli --cluster-replicas) are not supported yet: Ballast"
+                + " runs masters only; set 0 or remove it");
+      }
     }
     return new MemberSpec(
         kind == null ? MemberKind.COMMAND : kind,
@@ -526,6 +539,7 @@ final class ClusterFileReader {
         switch (member.kind()) {
           case ZOOKEEPER -> MembershipType.ZOOKEEPER;
           case ETCD -> MembershipType.ETCD;
+          case REDIS -> MembershipType.REDIS;
           default -> MembershipType.NONE;
         };
     if (node != null) {
@@ -545,6 +559,9 @@ final class ClusterFileReader {
     }
     if (type == MembershipType.ETCD && member.kind() != MemberKind.ETCD) {
       problem("spec.membership.type", "etcd needs spec.member.kind etcd");
+    }
+    if (type == MembershipType.REDIS && member.kind() != MemberKind.REDIS) {
+      problem("spec.membership.type", "redis needs spec.member.kind redis");
     }
     return type;
   }

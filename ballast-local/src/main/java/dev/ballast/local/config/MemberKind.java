@@ -1,8 +1,8 @@
 package dev.ballast.local.config;
 
 /**
- * What a local member runs: a built-in ZooKeeper server, an etcd server, or any program from a
- * command template.
+ * What a local member runs: a built-in ZooKeeper server, an etcd server, a Redis Cluster node, or
+ * any program from a command template.
  */
 public enum MemberKind {
   /** A ZooKeeper server ({@code QuorumPeerMain}) in its own JVM, from Ballast's own class path. */
@@ -12,6 +12,11 @@ public enum MemberKind {
    * {@code scripts/install-test-tools} builds), with the ports {@code client} and {@code peer}.
    */
   ETCD,
+  /**
+   * A Redis Cluster master ({@code redis-server} from {@link MemberSpec#binary()}, by default the
+   * one on the PATH), with the ports {@code client} and {@code bus}.
+   */
+  REDIS,
   /** A user's program started from {@link MemberSpec#command()} with its placeholders filled in. */
   COMMAND
 }

@@ -1,6 +1,7 @@
 package dev.ballast.local.config;
 
 import dev.ballast.members.etcd.EtcdServerConfig;
+import dev.ballast.members.redis.RedisServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,8 +16,10 @@ import java.util.OptionalLong;
  * whose placeholders ({@code {ordinal}}, {@code {id}}, {@code {dataDir}}, {@code {host}}, {@code
  * {port:NAME}}) are filled in per member and {@code ports} names the ports to reserve. For {@link
  * MemberKind#ETCD} the ports are {@code client} and {@code peer}, and {@code binary} (nullable) is
- * the etcd executable when not the default one. {@code storageCapacityBytes} is each member's
- * storage capacity, the divisor of the {@code data_dir_usage} metric (empty when not set).
+ * the etcd executable when not the default one. {@link MemberKind#REDIS} is the same with the ports
+ * {@code client} and {@code bus} and the {@code redis-server} executable. {@code
+ * storageCapacityBytes} is each member's storage capacity, the divisor of the {@code
+ * data_dir_usage} metric (empty when not set).
  */
 public record MemberSpec(
     MemberKind kind,
@@ -48,6 +51,7 @@ public record MemberSpec(
     return switch (kind) {
       case ZOOKEEPER -> ZOOKEEPER_PORTS;
       case ETCD -> EtcdServerConfig.PORTS;
+      case REDIS -> RedisServerConfig.PORTS;
       default -> ports;
     };
   }

@@ -6,6 +6,8 @@ public enum MembershipType {
   ZOOKEEPER,
   /** etcd's member API: learner add, promote, member remove. */
   ETCD,
+  /** Redis Cluster: meet, hash slots moved on and off, forget (masters only). */
+  REDIS,
   /**
    * The user's own HTTP and exec hooks for each stage, a membership check and a health hook (see
    * {@code dev.ballast.members.hooks.HooksSpec}).

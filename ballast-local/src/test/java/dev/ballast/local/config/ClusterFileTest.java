@@ -302,7 +302,7 @@ class ClusterFileTest {
         new Case(
             "unknown membership type",
             MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  membership:\n    type: raft"),
-            "cluster.yaml: spec.membership.type: must be one of zookeeper, etcd, hooks, none"),
+            "cluster.yaml: spec.membership.type: must be one of zookeeper, etcd, redis, hooks, none"),
         new Case(
             "a command for an etcd member",
             MINIMAL.replace("kind: zookeeper", "kind: etcd\n    command: [etcd]"),
@@ -310,7 +310,17 @@ class ClusterFileTest {
         new Case(
             "an etcd binary for a ZooKeeper member",
             MINIMAL.replace("kind: zookeeper", "kind: zookeeper\n    binary: etcd"),
-            "cluster.yaml: spec.member.binary: only applies to kind etcd; remove it"),
+            "cluster.yaml: spec.member.binary: only applies to kinds etcd and redis; remove it"),
+        new Case(
+            "Redis Cluster replicas",
+            MINIMAL.replace("kind: zookeeper", "kind: redis\n    clusterReplicas: 1"),
+            "cluster.yaml: spec.member.clusterReplicas: Redis Cluster replicas (redis-cli"
+                + " --cluster-replicas) are not supported yet: Ballast runs masters only; set 0 or"
+                + " remove it"),
+        new Case(
+            "Redis Cluster replicas for a ZooKeeper member",
+            MINIMAL.replace("kind: zookeeper", "kind: zookeeper\n    clusterReplicas: 0"),
+            "cluster.yaml: spec.member.clusterReplicas: only applies to kind redis; remove it"),
         new Case(
             "etcd membership for a command member",
             MINIMAL.replace(
