@@ -3,6 +3,7 @@ package dev.ballast.cli.local;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ballast.cli.CliException;
 import dev.ballast.cli.ExitCodes;
+import dev.ballast.cli.kube.KubeCommands;
 import dev.ballast.local.ClusterStatus;
 import dev.ballast.local.LocalClusterControl;
 import dev.ballast.local.LocalWiring;
@@ -16,13 +17,25 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code ballast status}: members, roles, health and the in-flight operation. */
+/**
+ * {@code ballast status}: members, roles, health and the in-flight operation of a local cluster, or
+ * a StatefulAutoscaler's status.
+ */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
       "Show a local cluster: its size, each member's process, client address, role and health as"
           + " the membership adapter reports them, and the in-flight operation with its stage.",
+      "Show a StatefulAutoscaler (cluster mode): its target, phase, replicas and desired size,"
+          + " the size rule (spec.replicas or metrics; min, max, allowed), the in-flight operation"
+          + " from the status journal, and the conditions. JSON (-o json): {\"namespace\","
+          + " \"name\", \"reference\", \"phase\", \"replicas\", \"desiredReplicas\", \"spec\","
+          + " \"conditions\", \"operation\", ...}.",
+      "Cluster mode: [-n NAMESPACE] NAME (or sas/NAME) names a StatefulAutoscaler in the"
+          + " cluster of your kubeconfig (--kubeconfig, else $KUBECONFIG, else ~/.kube/config,"
+          + " else the pod's service account; --context picks a context). Local mode: -f FILE."
+          + " Give one of the two.",
       "JSON (-o json): {\"replicas\", \"healthy\", \"leader\", \"members\": [{\"ordinal\","
           + " \"clientPort\", \"role\", \"healthy\", ...}], \"operation\": null or the journal}.",
       "A state file that cannot be read, or running members the member table does not know,"
@@ -31,7 +44,7 @@ import picocli.CommandLine.Spec;
       "Reads only: works while another ballast process operates the cluster."
     })
 public final class StatusCommand implements Callable<Integer> {
-  @Mixin ClusterFileOption cluster;
+  @Mixin ClusterOrAutoscaler target;
 
   @Option(
       names = {"-o", "--output"},
@@ -66,7 +79,12 @@ public final class StatusCommand implements Callable<Integer> {
           "--interval: must be at least 100ms, was " + Durations.format(interval));
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (LocalWiring wiring = cluster.readOnly()) {
+    var autoscaler = target.autoscaler();
+    if (autoscaler.isPresent()) {
+      KubeCommands.status(autoscaler.get(), format == Output.Format.json, watch, interval, out);
+      return ExitCodes.OK;
+    }
+    try (LocalWiring wiring = target.local().readOnly()) {
       LocalClusterControl control = new LocalClusterControl(wiring);
       do {
         ClusterStatus status = control.status();

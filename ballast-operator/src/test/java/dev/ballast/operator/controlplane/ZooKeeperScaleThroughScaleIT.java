@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -377,40 +376,13 @@ class ZooKeeperScaleThroughScaleIT {
    * made during an operation is refused: see the class comment).
    */
   private static void awaitAutoscalerReplicas(KubernetesClient client, int n) {
-    await("StatefulAutoscaler status.replicas " + n + ", no operation in flight")
-        .atMost(TIMEOUT)
-        .until(
-            () -> {
-              StatefulAutoscaler sas =
-                  client.resources(StatefulAutoscaler.class).inNamespace(NS).withName("zk").get();
-              return sas != null
-                  && sas.getStatus() != null
-                  && Integer.valueOf(n).equals(sas.getStatus().replicas)
-                  && (sas.getStatus().operation == null || sas.getStatus().operation.isNull());
-            });
+    RealControlPlane.awaitAutoscalerReplicas(client, NS, "zk", n);
   }
 
   /**
    * Waits until exactly the members of {@code ids} run, and each serves a configuration of them.
    */
   private static void awaitEnsemble(KubernetesClient client, Set<Integer> ids) {
-    await("ensemble " + ids + " on every member")
-        .atMost(TIMEOUT)
-        .pollInterval(Duration.ofMillis(500))
-        .untilAsserted(
-            () -> {
-              List<Pod> pods = RealControlPlane.pods(client, zk);
-              assertThat(pods.stream().map(p -> p.getMetadata().getName()))
-                  .containsExactlyElementsOf(
-                      IntStream.range(0, ids.size()).mapToObj(i -> "zk-" + i).toList());
-              for (Pod p : pods) {
-                assertThat(RealControlPlane.ready(p))
-                    .as("%s Ready", p.getMetadata().getName())
-                    .isTrue();
-                assertThat(RealControlPlane.config(p, zk))
-                    .as("configuration served by %s", p.getMetadata().getName())
-                    .hasValueSatisfying(c -> assertThat(c.servers().keySet()).isEqualTo(ids));
-              }
-            });
+    RealControlPlane.awaitEnsemble(client, zk, ids);
   }
 }
