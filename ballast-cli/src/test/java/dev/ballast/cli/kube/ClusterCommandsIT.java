@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -243,9 +244,11 @@ class ClusterCommandsIT {
     try (ConfigWatcher watcher = new ConfigWatcher(client, zk)) {
       // when
       long t0 = System.nanoTime();
+      System.out.println("figures: ballast scale 3 -> 5 --wait started at " + Instant.now());
       BallastCli.Result r =
           ballast("scale", "-n", NS, "zk", "--replicas", "5", "--wait", "--no-progress");
       long millis = (System.nanoTime() - t0) / 1_000_000;
+      System.out.println(r);
 
       // then
       assertThat(r.exitCode()).as(r.toString()).isZero();
