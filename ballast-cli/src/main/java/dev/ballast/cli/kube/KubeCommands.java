@@ -1,11 +1,11 @@
 package dev.ballast.cli.kube;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ballast.cli.CliException;
 import dev.ballast.cli.ExitCodes;
 import dev.ballast.cli.local.HistoryCommand;
 import dev.ballast.cli.local.Output;
 import dev.ballast.cli.local.ProgressPrinter;
+import dev.ballast.cli.local.StatusCommand;
 import dev.ballast.core.execute.Operation;
 import dev.ballast.core.execute.Progress;
 import dev.ballast.core.execute.ScalingEvent;
@@ -21,7 +21,6 @@ import dev.ballast.crd.v1alpha1.StatefulAutoscalerStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,67 +51,48 @@ public final class KubeCommands {
     }
   }
 
-  /** Prints the status once, or every {@code interval} with {@code watch}. */
-  public static void status(
-      AutoscalerRef ref, boolean json, boolean watch, Duration interval, PrintWriter out)
-      throws Exception {
-    try (KubeSession session = KubeSession.open(ref)) {
-      do {
-        AutoscalerState state = AutoscalerState.of(session.get());
-        if (json) {
-          out.println(
-              watch
-                  ? Output.JSON
-                      .writer()
-                      .without(SerializationFeature.INDENT_OUTPUT)
-                      .writeValueAsString(statusJson(session, state))
-                  : Output.JSON.writeValueAsString(statusJson(session, state)));
-        } else {
-          if (watch) {
-            out.println(Output.stamped(Clock.systemDefaultZone(), ""));
-          }
-          statusLines(session, state).forEach(out::println);
-          if (watch) {
-            out.println();
-          }
-        }
-        out.flush();
-        if (watch) {
-          Thread.sleep(interval.toMillis());
-        }
-      } while (watch);
+  /** Reads a StatefulAutoscaler for {@code ballast status}, once or at each --watch interval. */
+  public static final class StatusReader implements AutoCloseable {
+    private final KubeSession session;
+
+    private StatusReader(KubeSession session) {
+      this.session = session;
     }
+
+    /** The status as the server has it now. */
+    public StatusCommand.Snapshot read() {
+      AutoscalerState state = AutoscalerState.of(session.get());
+      return new StatusCommand.Snapshot(statusJson(session, state), statusLines(session, state));
+    }
+
+    @Override
+    public void close() {
+      session.close();
+    }
+  }
+
+  public static StatusReader statusReader(AutoscalerRef ref) {
+    return new StatusReader(KubeSession.open(ref));
   }
 
   /**
    * Asks for {@code replicas} through {@code /scale}, after the checks the local command makes
-   * (policy, an operation in flight, a pause); with {@code wait}, follows the operation to its end.
+   * (policy, an operation in flight, a pause), or, when {@code replicas} is empty, for the size
+   * before the last completed operation (rollback; the status's history says which); with {@code
+   * wait}, follows the operation to its end.
    */
   public static int scale(
       AutoscalerRef ref,
-      int replicas,
+      OptionalInt replicas,
       boolean wait,
       Duration timeout,
       Function<PrintWriter, ProgressPrinter> progress,
       PrintWriter out) {
     try (KubeSession session = KubeSession.open(ref)) {
       AutoscalerState state = AutoscalerState.of(session.get());
-      return request(session, state, replicas, "scale", wait, timeout, progress, out);
-    }
-  }
-
-  /**
-   * Asks for the size before the last completed operation (the status's history says which),
-   * through the same path as {@link #scale}.
-   */
-  public static int rollback(
-      AutoscalerRef ref,
-      boolean wait,
-      Duration timeout,
-      Function<PrintWriter, ProgressPrinter> progress,
-      PrintWriter out) {
-    try (KubeSession session = KubeSession.open(ref)) {
-      AutoscalerState state = AutoscalerState.of(session.get());
+      if (replicas.isPresent()) {
+        return request(session, state, replicas.getAsInt(), "scale", wait, timeout, progress, out);
+      }
       OptionalInt target = state.rollbackTarget();
       if (target.isEmpty()) {
         throw CliException.refused(

@@ -50,8 +50,9 @@ public final class RollbackCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     var autoscaler = target.autoscaler();
     if (autoscaler.isPresent()) {
-      return KubeCommands.rollback(
+      return KubeCommands.scale(
           autoscaler.get(),
+          java.util.OptionalInt.empty(),
           waitOption.waitForCompletion,
           waitOption.timeout(),
           w -> progress.open(w, java.time.Clock.systemDefaultZone()),

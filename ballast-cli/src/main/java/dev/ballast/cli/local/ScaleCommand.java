@@ -73,7 +73,7 @@ public final class ScaleCommand implements Callable<Integer> {
     if (autoscaler.isPresent()) {
       return KubeCommands.scale(
           autoscaler.get(),
-          replicas,
+          java.util.OptionalInt.of(replicas),
           waitOption.waitForCompletion,
           waitOption.timeout(),
           w -> progress.open(w, java.time.Clock.systemDefaultZone()),

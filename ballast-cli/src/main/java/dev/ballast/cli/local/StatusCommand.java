@@ -9,7 +9,9 @@ import dev.ballast.local.LocalClusterControl;
 import dev.ballast.local.LocalWiring;
 import dev.ballast.local.config.Durations;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -81,36 +83,52 @@ public final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     var autoscaler = target.autoscaler();
     if (autoscaler.isPresent()) {
-      KubeCommands.status(autoscaler.get(), format == Output.Format.json, watch, interval, out);
+      try (KubeCommands.StatusReader reader = KubeCommands.statusReader(autoscaler.get())) {
+        print(reader::read, Clock.systemDefaultZone(), out);
+      }
       return ExitCodes.OK;
     }
     try (LocalWiring wiring = target.local().readOnly()) {
       LocalClusterControl control = new LocalClusterControl(wiring);
-      do {
-        ClusterStatus status = control.status();
-        if (format == Output.Format.json) {
-          out.println(
-              watch
-                  ? Output.JSON
-                      .writer()
-                      .without(SerializationFeature.INDENT_OUTPUT)
-                      .writeValueAsString(status)
-                  : Output.JSON.writeValueAsString(status));
-        } else {
-          if (watch) {
-            out.println(Output.stamped(wiring.clock(), ""));
-          }
-          StatusText.lines(status).forEach(out::println);
-          if (watch) {
-            out.println();
-          }
-        }
-        out.flush();
-        if (watch) {
-          Thread.sleep(interval.toMillis());
-        }
-      } while (watch);
+      print(
+          () -> {
+            ClusterStatus status = control.status();
+            return new Snapshot(status, StatusText.lines(status));
+          },
+          wiring.clock(),
+          out);
     }
     return ExitCodes.OK;
+  }
+
+  /** One look at a cluster: the JSON document and the text lines that show it. */
+  public record Snapshot(Object json, List<String> lines) {}
+
+  /** Prints {@code read}'s snapshot once, or every --interval with --watch. */
+  private void print(Callable<Snapshot> read, Clock clock, PrintWriter out) throws Exception {
+    do {
+      Snapshot snapshot = read.call();
+      if (format == Output.Format.json) {
+        out.println(
+            watch
+                ? Output.JSON
+                    .writer()
+                    .without(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(snapshot.json())
+                : Output.JSON.writeValueAsString(snapshot.json()));
+      } else {
+        if (watch) {
+          out.println(Output.stamped(clock, ""));
+        }
+        snapshot.lines().forEach(out::println);
+        if (watch) {
+          out.println();
+        }
+      }
+      out.flush();
+      if (watch) {
+        Thread.sleep(interval.toMillis());
+      }
+    } while (watch);
   }
 }

@@ -77,33 +77,7 @@ class ClusterCommandsIT {
             "operator-a",
             "--lease-namespace",
             RealControlPlane.OPERATOR_NAMESPACE);
-    String sas =
-        """
-        apiVersion: ballast.dev/v1alpha1
-        kind: StatefulAutoscaler
-        metadata:
-          name: zk
-          namespace: %s
-        spec:
-          targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: zk}
-          replicas: 3
-          maxReplicas: 7
-          syncPeriod: 2s
-          membership:
-            type: ZooKeeper
-            settings: {clientPort: "%d", quorumPort: "%d", electionPort: "%d"}
-          scaleDown: {policy: Allowed, dataPolicy: Delete}
-        """
-            .formatted(NS, zk.clientPort(), zk.quorumPort(), zk.electionPort());
-    KubeControlPlane.KubectlResult created =
-        cluster
-            .controlPlane()
-            .kubectl(
-                "apply",
-                "--server-side",
-                "-f",
-                RealControlPlane.manifest(cluster, "sas-zk", sas).toString());
-    assertThat(created.ok()).as(created.output()).isTrue();
+    RealControlPlane.apply(cluster, "sas-zk", RealControlPlane.zooKeeperAutoscaler(zk));
     RealControlPlane.awaitAutoscalerReplicas(client, NS, "zk", 3);
     admin = cluster.controlPlane().adminKubeconfig();
   }

@@ -56,6 +56,42 @@ public final class RealControlPlane {
     }
   }
 
+  /**
+   * Applies {@code yaml} server-side with the built kubectl as the admin, failing the test if
+   * refused.
+   */
+  public static void apply(KubeClusterExtension cluster, String name, String yaml) {
+    KubeControlPlane.KubectlResult r =
+        cluster
+            .controlPlane()
+            .kubectl("apply", "--server-side", "-f", manifest(cluster, name, yaml).toString());
+    assertThat(r.ok()).as("kubectl apply of %s: %s", name, r.output()).isTrue();
+  }
+
+  /**
+   * A StatefulAutoscaler {@code zk} of a fixed size of 3 (at most 7) for {@code zk}'s StatefulSet:
+   * ZooKeeper membership on its ports, a 2 s sync, scale-down allowed, removed claims deleted.
+   */
+  public static String zooKeeperAutoscaler(ZooKeeperStatefulSet zk) {
+    return """
+        apiVersion: ballast.dev/v1alpha1
+        kind: StatefulAutoscaler
+        metadata:
+          name: zk
+          namespace: %s
+        spec:
+          targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: %s}
+          replicas: 3
+          maxReplicas: 7
+          syncPeriod: 2s
+          membership:
+            type: ZooKeeper
+            settings: {clientPort: "%d", quorumPort: "%d", electionPort: "%d"}
+          scaleDown: {policy: Allowed, dataPolicy: Delete}
+        """
+        .formatted(zk.namespace(), zk.name(), zk.clientPort(), zk.quorumPort(), zk.electionPort());
+  }
+
   /** The namespace and ServiceAccount deploy/install.yaml runs the operator as. */
   public static final String OPERATOR_NAMESPACE = "ballast-system";
 
@@ -88,15 +124,7 @@ public final class RealControlPlane {
       String pvcDelete =
           Files.readString(repoFile("deploy/enable-pvc-delete.yaml"))
               .replace("namespace: default", "namespace: " + namespace);
-      KubeControlPlane.KubectlResult enabled =
-          cluster
-              .controlPlane()
-              .kubectl(
-                  "apply",
-                  "--server-side",
-                  "-f",
-                  manifest(cluster, "enable-pvc-delete-" + namespace, pvcDelete).toString());
-      assertThat(enabled.ok()).as(enabled.output()).isTrue();
+      apply(cluster, "enable-pvc-delete-" + namespace, pvcDelete);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

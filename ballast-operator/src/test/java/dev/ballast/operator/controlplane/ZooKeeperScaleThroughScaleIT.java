@@ -128,26 +128,6 @@ class ZooKeeperScaleThroughScaleIT {
     return r.output().strip().equals("yes");
   }
 
-  static String autoscaler() {
-    return """
-        apiVersion: ballast.dev/v1alpha1
-        kind: StatefulAutoscaler
-        metadata:
-          name: zk
-          namespace: %s
-        spec:
-          targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: zk}
-          replicas: 3
-          maxReplicas: 7
-          syncPeriod: 2s
-          membership:
-            type: ZooKeeper
-            settings: {clientPort: "%d", quorumPort: "%d", electionPort: "%d"}
-          scaleDown: {policy: Allowed, dataPolicy: Delete}
-        """
-        .formatted(NS, zk.clientPort(), zk.quorumPort(), zk.electionPort());
-  }
-
   @Test
   @Order(2)
   void kubectlScaleTakesTheEnsembleThreeToFiveToThreeOneMemberAtATimeLosingNoWrite()
@@ -155,13 +135,7 @@ class ZooKeeperScaleThroughScaleIT {
     // given
     KubernetesClient client = cluster.client();
     KubeControlPlane cp = cluster.controlPlane();
-    KubeControlPlane.KubectlResult created =
-        cp.kubectl(
-            "apply",
-            "--server-side",
-            "-f",
-            RealControlPlane.manifest(cluster, "sas-zk", autoscaler()).toString());
-    assertThat(created.ok()).as(created.output()).isTrue();
+    RealControlPlane.apply(cluster, "sas-zk", RealControlPlane.zooKeeperAutoscaler(zk));
     awaitAutoscalerReplicas(client, 3);
     List<Pod> initial = RealControlPlane.pods(client, zk);
     LoadSettings settings =
