@@ -296,6 +296,7 @@ public final class KubeCommands {
     if (problem != null) {
       throw CliException.refused(problem);
     }
+    state = settled(session, state, operationId);
     statusLines(session, state).forEach(out::println);
     if (end.outcome() == Outcome.SUCCEEDED) {
       out.println(end.message());
@@ -305,6 +306,23 @@ public final class KubeCommands {
       throw CliException.refused(end.message());
     }
     throw CliException.failed(end.message());
+  }
+
+  /**
+   * The status once the operator has cleared the ended operation's journal (it records the end
+   * first), so that the last lines show the cluster as it is left; {@code state} after a few
+   * seconds without that.
+   */
+  private static AutoscalerState settled(
+      KubeSession session, AutoscalerState state, String operationId) {
+    Instant until = Instant.now().plusSeconds(5);
+    AutoscalerState now = state;
+    while (now.operation().filter(o -> o.id().equals(operationId)).isPresent()
+        && Instant.now().isBefore(until)) {
+      sleep();
+      now = session.getWhileWaiting().map(AutoscalerState::of).orElse(now);
+    }
+    return now;
   }
 
   /**

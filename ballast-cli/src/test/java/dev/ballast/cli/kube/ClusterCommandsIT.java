@@ -35,6 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The CLI against a real control plane: the operator (installed by deploy/install.yaml, run with
@@ -45,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterCommandsIT {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterCommandsIT.class);
 
   private static final String NS = "zk-cli";
   private static final Duration CLI_TIMEOUT = Duration.ofMinutes(3);
@@ -218,11 +221,11 @@ class ClusterCommandsIT {
     try (ConfigWatcher watcher = new ConfigWatcher(client, zk)) {
       // when
       long t0 = System.nanoTime();
-      System.out.println("figures: ballast scale 3 -> 5 --wait started at " + Instant.now());
+      LOG.info("figures: ballast scale 3 -> 5 --wait starts at {}", Instant.now());
       BallastCli.Result r =
           ballast("scale", "-n", NS, "zk", "--replicas", "5", "--wait", "--no-progress");
       long millis = (System.nanoTime() - t0) / 1_000_000;
-      System.out.println(r);
+      LOG.info("ballast scale 3 -> 5 --wait: {}", r);
 
       // then
       assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -249,7 +252,7 @@ class ClusterCommandsIT {
       assertThat(sas.getMetadata().getManagedFields())
           .as("spec.replicas written through /scale")
           .anyMatch(f -> "scale".equals(f.getSubresource()));
-      System.out.printf("figures: ballast scale 3 -> 5 --wait took %d ms%n", millis);
+      LOG.info("figures: ballast scale 3 -> 5 --wait took {} ms", millis);
     }
   }
 
