@@ -56,7 +56,9 @@ public final class ScaleCommand implements Callable<Integer> {
       names = "--replicas",
       required = true,
       paramLabel = "N",
-      description = "The number of members wanted; must satisfy the cluster file's policy.")
+      description =
+          "The number of members wanted; must satisfy the policy of the cluster file or of the"
+              + " StatefulAutoscaler.")
   int replicas;
 
   @Mixin WaitOption waitOption;

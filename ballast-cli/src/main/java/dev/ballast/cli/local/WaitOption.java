@@ -11,8 +11,6 @@ import picocli.CommandLine.Option;
 public final class WaitOption {
   @Option(
       names = "--wait",
-      fallbackValue = "true",
-      arity = "0..1",
       description =
           "Cluster mode: wait until the operator has finished the operation, printing a line per"
               + " stage as for a local cluster; the exit code then says how it ended (0 done, 1"

@@ -240,7 +240,8 @@ class ClusterCommandsIT {
           .containsPattern("add member 4 \\(4(→|->)5\\): VERIFY ok")
           .containsPattern("add member 4 \\(4(→|->)5\\): done")
           .contains("ScaledUp: scaled up from 3 to 5 members")
-          .contains("replicas 5, desired 5");
+          .contains("replicas 5, desired 5")
+          .contains("operation: none");
       assertThat(out.indexOf("add member 3")).isLessThan(out.indexOf("add member 4"));
       RealControlPlane.awaitEnsemble(client, zk, Set.of(1, 2, 3, 4, 5));
       assertThat(watcher.replicasSeen())
