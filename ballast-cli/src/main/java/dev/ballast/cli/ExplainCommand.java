@@ -33,6 +33,15 @@ import picocli.CommandLine.Spec;
           + " scaleDown.policy) and the final desired size. Only looks: starts no operation,"
           + " writes no history, works while 'ballast run' drives the cluster. The HPA memory"
           + " (stabilization) starts empty, as in the first sync of a new 'run'.",
+      "[-n NAMESPACE] NAME (cluster mode): the last decision of a StatefulAutoscaler with its"
+          + " reasons, as the operator recorded them in its status: the size rule (spec.replicas"
+          + " or metrics with their current/target values), current and desired size, the newest"
+          + " decision, refusal or metrics outage record and its reasons, how the last operation"
+          + " ended, the conditions. The per-metric arithmetic is not kept in the status. Uses"
+          + " the kubeconfig as kubectl does (--kubeconfig, --context). JSON (-o json):"
+          + " {\"autoscaler\", \"reference\", \"mode\", \"replicas\", \"desiredReplicas\","
+          + " \"targets\", \"currentMetrics\", \"lastDecision\", \"lastOperation\","
+          + " \"conditions\"}.",
       "JSON (-o json) for -f: {\"cluster\", \"time\", \"members\", \"hpa\" (the decision and its"
           + " \"explanation\" lines), \"reactive\", \"prediction\" (null when off or not warmed"
           + " up), \"combined\", \"metricsState\", \"failurePolicy\", \"rules\", \"proposedReplicas\","
@@ -41,7 +50,8 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:explained",
-      "2:bad usage, a bad snapshot or cluster file, or a cluster that is not up"
+      "2:bad usage, a bad snapshot or cluster file, a cluster that is not up, or a"
+          + " StatefulAutoscaler not found, forbidden or without a kubeconfig"
     })
 public final class ExplainCommand implements Callable<Integer> {
 
@@ -64,8 +74,10 @@ public final class ExplainCommand implements Callable<Integer> {
     Path cluster;
   }
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
   Source source;
+
+  @picocli.CommandLine.Mixin dev.ballast.cli.kube.AutoscalerOptions autoscaler;
 
   @Option(
       names = {"-o", "--output"},
@@ -87,8 +99,23 @@ public final class ExplainCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (autoscaler.selected()) {
+      if (source != null) {
+        throw CliException.usage(
+            (source.snapshot != null ? "--snapshot" : "-f")
+                + ": give one of --snapshot FILE, -f FILE or [-n NAMESPACE] NAME, not several");
+      }
+      dev.ballast.cli.kube.KubeCommands.explain(
+          autoscaler.ref(), output == RecommendCommand.Format.json, out);
+      return ExitCodes.OK;
+    }
+    if (source == null) {
+      throw CliException.usage(
+          "missing what to explain: give --snapshot FILE, -f FILE (a local cluster) or [-n"
+              + " NAMESPACE] NAME (a StatefulAutoscaler)");
+    }
     if (source.snapshot != null) {
       Path file = source.snapshot;
       if (Files.isDirectory(file)) {

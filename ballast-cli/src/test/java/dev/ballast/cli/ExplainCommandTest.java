@@ -78,11 +78,14 @@ class ExplainCommandTest {
   }
 
   @Test
-  void needsExactlyOneOfSnapshotAndClusterFile() {
+  void needsExactlyOneOfSnapshotClusterFileAndAutoscaler() {
     assertThat(run("explain")).isEqualTo(ExitCodes.USAGE);
-    assertThat(err.toString()).contains("--snapshot=FILE | -f=FILE");
+    assertThat(err.toString())
+        .contains("give --snapshot FILE, -f FILE (a local cluster) or [-n NAMESPACE] NAME");
     assertThat(run("explain", "--snapshot", "a.json", "-f", "c.yaml")).isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).contains("mutually exclusive");
+    assertThat(run("explain", "-f", "c.yaml", "-n", "ns", "zk")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("-f: give one of --snapshot FILE, -f FILE or");
   }
 
   @Test

@@ -10,8 +10,8 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
 /** Formats shared by the local-cluster commands: JSON for scripts, a time stamp for progress. */
-final class Output {
-  static final ObjectMapper JSON =
+public final class Output {
+  public static final ObjectMapper JSON =
       new ObjectMapper()
           .registerModule(new JavaTimeModule())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -24,12 +24,12 @@ final class Output {
   private Output() {}
 
   /** {@code [12:00:01] message}, in the local time zone. */
-  static String stamped(Clock clock, String message) {
+  public static String stamped(Clock clock, String message) {
     return "[" + LocalTime.now(clock).truncatedTo(ChronoUnit.SECONDS).format(HMS) + "] " + message;
   }
 
   /** The output format option's accepted values. */
-  enum Format {
+  public enum Format {
     text,
     json
   }

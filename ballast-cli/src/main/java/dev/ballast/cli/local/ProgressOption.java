@@ -18,7 +18,7 @@ public final class ProgressOption {
   boolean noProgress;
 
   /** A started printer for {@code out}; close it before printing anything else to {@code out}. */
-  ProgressPrinter open(PrintWriter out, Clock clock) {
+  public ProgressPrinter open(PrintWriter out, Clock clock) {
     return new ProgressPrinter(out, clock, noProgress ? Terminal.PLAIN : Terminal.detect()).start();
   }
 }

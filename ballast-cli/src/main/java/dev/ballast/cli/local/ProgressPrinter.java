@@ -28,7 +28,7 @@ import java.util.Locale;
  * first and drawn again after it. Elsewhere (a pipe, a file, CI) the output is the plain lines
  * only. Thread-safe: the engine, the loop and the redraw thread print through one lock.
  */
-final class ProgressPrinter implements ExecutionListener, AutoCloseable {
+public final class ProgressPrinter implements ExecutionListener, AutoCloseable {
   /** How long a stage runs before the status line shows it. */
   static final Duration STATUS_AFTER = Duration.ofSeconds(1);
 
@@ -138,7 +138,7 @@ final class ProgressPrinter implements ExecutionListener, AutoCloseable {
   }
 
   /** One tick of the loop: the operation in flight, whose stage the status line shows. */
-  void onTick(Progress progress) {
+  public void onTick(Progress progress) {
     synchronized (lock) {
       running = progress.operation().filter(op -> !op.finished()).map(Running::of).orElse(null);
     }

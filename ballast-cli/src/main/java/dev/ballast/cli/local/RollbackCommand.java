@@ -1,5 +1,6 @@
 package dev.ballast.cli.local;
 
+import dev.ballast.cli.kube.KubeCommands;
 import dev.ballast.local.ClusterOperationException;
 import dev.ballast.local.LocalClusterControl;
 import dev.ballast.local.LocalWiring;
@@ -11,7 +12,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code ballast rollback}: back to the size before the last completed operation. */
+/**
+ * {@code ballast rollback}: back to the size before the last completed operation, of a local
+ * cluster or a StatefulAutoscaler.
+ */
 @Command(
     name = "rollback",
     mixinStandardHelpOptions = true,
@@ -20,10 +24,22 @@ import picocli.CommandLine.Spec;
           + " through the same safe path as 'ballast scale' (the policy still applies).",
       "Exit codes: 0 the cluster is back and verified, 1 the operation failed, 2 bad cluster"
           + " file, 3 refused (nothing to roll back, an operation in progress, or a safety"
-          + " rule)."
+          + " rule).",
+      "Cluster mode ([-n NAMESPACE] NAME): the size before the last completed operation comes"
+          + " from the StatefulAutoscaler's status history (the newest succeeded operation among"
+          + " its last 20 records; none there: exit 3). It is then asked for exactly as 'ballast"
+          + " scale' does, through /scale, with the same checks; the operator has no rollback"
+          + " request of its own, so its history records it as a manual request for that size."
+          + " --wait follows it.",
+      "Cluster mode: [-n NAMESPACE] NAME (or sas/NAME) names a StatefulAutoscaler in the"
+          + " cluster of your kubeconfig (--kubeconfig, else $KUBECONFIG, else ~/.kube/config,"
+          + " else the pod's service account; --context picks a context). Local mode: -f FILE."
+          + " Give one of the two."
     })
 public final class RollbackCommand implements Callable<Integer> {
-  @Mixin ClusterFileOption cluster;
+  @Mixin ClusterOrAutoscaler target;
+
+  @Mixin WaitOption waitOption;
 
   @Mixin ProgressOption progress;
 
@@ -32,8 +48,18 @@ public final class RollbackCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    var autoscaler = target.autoscaler();
+    if (autoscaler.isPresent()) {
+      return KubeCommands.scale(
+          autoscaler.get(),
+          java.util.OptionalInt.empty(),
+          waitOption.waitForCompletion,
+          waitOption.timeout(),
+          w -> progress.open(w, java.time.Clock.systemDefaultZone()),
+          out);
+    }
     ScaleResult result;
-    try (LocalWiring wiring = cluster.exclusive();
+    try (LocalWiring wiring = target.local().exclusive();
         ProgressPrinter printer = progress.open(out, wiring.clock())) {
       result = new LocalClusterControl(wiring, printer::onTick).rollback(printer);
     } catch (ClusterOperationException e) {

@@ -1,6 +1,7 @@
 package dev.ballast.cli.local;
 
 import dev.ballast.cli.CliException;
+import dev.ballast.cli.kube.KubeCommands;
 import dev.ballast.local.ClusterOperationException;
 import dev.ballast.local.LocalClusterControl;
 import dev.ballast.local.LocalWiring;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code ballast scale}: safe manual scaling of a local cluster. */
+/** {@code ballast scale}: safe manual scaling of a local cluster or a StatefulAutoscaler. */
 @Command(
     name = "scale",
     mixinStandardHelpOptions = true,
@@ -33,10 +34,21 @@ import picocli.CommandLine.Spec;
           + " message says where the cluster was left), 2 bad input, 3 refused by a safety rule"
           + " (size not allowed, below minimum or quorum, shrink disabled, cluster unhealthy,"
           + " another operation in progress, a removal held, a state file that cannot be read,"
-          + " running members the member table does not know)."
+          + " running members the member table does not know).",
+      "Cluster mode ([-n NAMESPACE] NAME): checks the StatefulAutoscaler's policy as above"
+          + " (exit 3 when refused, when an operation is in flight, when it is paused, or when it"
+          + " autoscales on metrics), then writes spec.replicas through its /scale subresource"
+          + " (as kubectl scale sas/NAME does; never the StatefulSet). The operator makes the"
+          + " change one member at a time. With --wait, follows the status with the same lines"
+          + " per stage and the same exit codes; without, returns once the size is written."
+          + " Errors such as not found, no kubeconfig or forbidden exit 2 with one line.",
+      "Cluster mode: [-n NAMESPACE] NAME (or sas/NAME) names a StatefulAutoscaler in the"
+          + " cluster of your kubeconfig (--kubeconfig, else $KUBECONFIG, else ~/.kube/config,"
+          + " else the pod's service account; --context picks a context). Local mode: -f FILE."
+          + " Give one of the two."
     })
 public final class ScaleCommand implements Callable<Integer> {
-  @Mixin ClusterFileOption cluster;
+  @Mixin ClusterOrAutoscaler target;
 
   @Mixin ProgressOption progress;
 
@@ -44,19 +56,12 @@ public final class ScaleCommand implements Callable<Integer> {
       names = "--replicas",
       required = true,
       paramLabel = "N",
-      description = "The number of members wanted; must satisfy the cluster file's policy.")
+      description =
+          "The number of members wanted; must satisfy the policy of the cluster file or of the"
+              + " StatefulAutoscaler.")
   int replicas;
 
-  @Option(
-      names = "--wait",
-      defaultValue = "true",
-      fallbackValue = "true",
-      arity = "0..1",
-      hidden = true,
-      description =
-          "Wait until the operation ends (always the case for a local cluster: this process"
-              + " drives it).")
-  boolean waitForCompletion;
+  @Mixin WaitOption waitOption;
 
   @Spec CommandSpec spec;
 
@@ -66,8 +71,18 @@ public final class ScaleCommand implements Callable<Integer> {
       throw CliException.usage("--replicas must be 0 or more, was " + replicas);
     }
     PrintWriter out = spec.commandLine().getOut();
+    var autoscaler = target.autoscaler();
+    if (autoscaler.isPresent()) {
+      return KubeCommands.scale(
+          autoscaler.get(),
+          java.util.OptionalInt.of(replicas),
+          waitOption.waitForCompletion,
+          waitOption.timeout(),
+          w -> progress.open(w, java.time.Clock.systemDefaultZone()),
+          out);
+    }
     ScaleResult result;
-    try (LocalWiring wiring = cluster.exclusive();
+    try (LocalWiring wiring = target.local().exclusive();
         ProgressPrinter printer = progress.open(out, wiring.clock())) {
       result = new LocalClusterControl(wiring, printer::onTick).scale(replicas, printer);
     } catch (ClusterOperationException e) {

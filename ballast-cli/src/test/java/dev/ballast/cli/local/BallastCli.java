@@ -17,11 +17,11 @@ import java.util.concurrent.TimeUnit;
  * a user would, so that a test can kill it or let a test hook halt it; members it starts run from
  * the same jar.
  */
-final class BallastCli {
-  static final Path JAR = Path.of("target", "ballast.jar").toAbsolutePath();
+public final class BallastCli {
+  public static final Path JAR = Path.of("target", "ballast.jar").toAbsolutePath();
 
-  record Result(int exitCode, String out, String err) {
-    List<String> outLines() {
+  public record Result(int exitCode, String out, String err) {
+    public List<String> outLines() {
       return out.lines().toList();
     }
 
@@ -33,7 +33,7 @@ final class BallastCli {
 
   private BallastCli() {}
 
-  static Result run(String... args) {
+  public static Result run(String... args) {
     return run(List.of(), Duration.ofMinutes(3), args);
   }
 
@@ -47,6 +47,15 @@ final class BallastCli {
 
   /** Runs {@code ballast args} with extra JVM options, failing the test after {@code timeout}. */
   static Result run(List<String> jvmOptions, Duration timeout, String... args) {
+    return run(java.util.Map.of(), jvmOptions, timeout, args);
+  }
+
+  /** Runs {@code ballast args} with {@code env} added to this JVM's environment. */
+  public static Result run(
+      java.util.Map<String, String> env,
+      List<String> jvmOptions,
+      Duration timeout,
+      String... args) {
     assertThat(JAR).as("the shaded jar (built by the package phase)").exists();
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -59,9 +68,10 @@ final class BallastCli {
       Path out = Files.createTempFile("ballast-out", ".txt");
       Path err = Files.createTempFile("ballast-err", ".txt");
       try {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
         Process p =
-            new ProcessBuilder(cmd)
-                .redirectOutput(out.toFile())
+            pb.redirectOutput(out.toFile())
                 .redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();

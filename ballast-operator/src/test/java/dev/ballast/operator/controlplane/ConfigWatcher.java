@@ -22,7 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code /zookeeper/config} of every member that answers. What it saw lets a test check that the
  * ensemble changed one member at a time.
  */
-final class ConfigWatcher implements AutoCloseable {
+public final class ConfigWatcher implements AutoCloseable {
   private final KubernetesClient client;
   private final ZooKeeperStatefulSet zk;
   private final Map<Long, Set<Integer>> configs = new ConcurrentSkipListMap<>();
@@ -31,7 +31,7 @@ final class ConfigWatcher implements AutoCloseable {
   private final Watch watch;
   private volatile boolean running = true;
 
-  ConfigWatcher(KubernetesClient client, ZooKeeperStatefulSet zk) {
+  public ConfigWatcher(KubernetesClient client, ZooKeeperStatefulSet zk) {
     this.client = client;
     this.zk = zk;
     record(client.apps().statefulSets().inNamespace(zk.namespace()).withName(zk.name()).get());
@@ -83,12 +83,12 @@ final class ConfigWatcher implements AutoCloseable {
   }
 
   /** The distinct values of the StatefulSet's spec.replicas, in the order seen. */
-  List<Integer> replicasSeen() {
+  public List<Integer> replicasSeen() {
     return List.copyOf(replicas);
   }
 
   /** Every configuration seen, by version: the ids of its servers. */
-  Map<Long, Set<Integer>> configsSeen() {
+  public Map<Long, Set<Integer>> configsSeen() {
     return new TreeMap<>(configs);
   }
 
@@ -96,7 +96,7 @@ final class ConfigWatcher implements AutoCloseable {
    * The configurations seen, in version order, where one differs from the previous by more than one
    * server (empty when every change added or removed exactly one).
    */
-  List<String> jumps() {
+  public List<String> jumps() {
     List<String> out = new ArrayList<>();
     Set<Integer> previous = null;
     for (Map.Entry<Long, Set<Integer>> e : configsSeen().entrySet()) {

@@ -3,6 +3,7 @@ package dev.ballast.operator.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
 import dev.ballast.k8s.testkit.ChildJvm;
 import dev.ballast.k8s.testkit.FreePorts;
 import dev.ballast.k8s.testkit.KubeClusterExtension;
@@ -22,26 +23,29 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
- * Shared steps of the operator's ITs on a real control plane: the repository's manifests, the
- * operator as a child JVM with given credentials, and waits on pods and ZooKeeper.
+ * Shared steps of the ITs on a real control plane (the operator's, and the CLI's against a cluster
+ * in ballast-cli, through this module's test-jar): the repository's manifests, the operator as a
+ * child JVM with given credentials, and waits on pods, the StatefulAutoscaler and ZooKeeper.
  */
-final class RealControlPlane {
+public final class RealControlPlane {
 
-  static final Duration TIMEOUT = Duration.ofSeconds(120);
+  public static final Duration TIMEOUT = Duration.ofSeconds(120);
 
   private RealControlPlane() {}
 
   /** A file of the repository (the tests run in the module's folder). */
-  static Path repoFile(String relative) {
+  public static Path repoFile(String relative) {
     Path p = Path.of("..").resolve(relative).normalize();
     assertThat(p).as("repository file %s", relative).exists();
     return p;
   }
 
   /** Writes {@code yaml} to a file under the class's work folder, for kubectl. */
-  static Path manifest(KubeClusterExtension cluster, String name, String yaml) {
+  public static Path manifest(KubeClusterExtension cluster, String name, String yaml) {
     try {
       Path file = cluster.controlPlane().workDir().resolve("manifests").resolve(name + ".yaml");
       Files.createDirectories(file.getParent());
@@ -52,10 +56,46 @@ final class RealControlPlane {
     }
   }
 
-  /** The namespace and ServiceAccount deploy/install.yaml runs the operator as. */
-  static final String OPERATOR_NAMESPACE = "ballast-system";
+  /**
+   * Applies {@code yaml} server-side with the built kubectl as the admin, failing the test if
+   * refused.
+   */
+  public static void apply(KubeClusterExtension cluster, String name, String yaml) {
+    KubeControlPlane.KubectlResult r =
+        cluster
+            .controlPlane()
+            .kubectl("apply", "--server-side", "-f", manifest(cluster, name, yaml).toString());
+    assertThat(r.ok()).as("kubectl apply of %s: %s", name, r.output()).isTrue();
+  }
 
-  static final String OPERATOR_ACCOUNT = "ballast-operator";
+  /**
+   * A StatefulAutoscaler {@code zk} of a fixed size of 3 (at most 7) for {@code zk}'s StatefulSet:
+   * ZooKeeper membership on its ports, a 2 s sync, scale-down allowed, removed claims deleted.
+   */
+  public static String zooKeeperAutoscaler(ZooKeeperStatefulSet zk) {
+    return """
+        apiVersion: ballast.dev/v1alpha1
+        kind: StatefulAutoscaler
+        metadata:
+          name: zk
+          namespace: %s
+        spec:
+          targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: %s}
+          replicas: 3
+          maxReplicas: 7
+          syncPeriod: 2s
+          membership:
+            type: ZooKeeper
+            settings: {clientPort: "%d", quorumPort: "%d", electionPort: "%d"}
+          scaleDown: {policy: Allowed, dataPolicy: Delete}
+        """
+        .formatted(zk.namespace(), zk.name(), zk.clientPort(), zk.quorumPort(), zk.electionPort());
+  }
+
+  /** The namespace and ServiceAccount deploy/install.yaml runs the operator as. */
+  public static final String OPERATOR_NAMESPACE = "ballast-system";
+
+  public static final String OPERATOR_ACCOUNT = "ballast-operator";
 
   /**
    * Applies deploy/install.yaml server-side (CRD, namespace, ServiceAccount, RBAC, Deployment,
@@ -63,7 +103,7 @@ final class RealControlPlane {
    * operator's ServiceAccount with a TokenRequest token, so that the API server enforces exactly
    * that RBAC.
    */
-  static Path installOperator(KubeClusterExtension cluster, String namespace) {
+  public static Path installOperator(KubeClusterExtension cluster, String namespace) {
     KubeControlPlane.KubectlResult r =
         cluster
             .controlPlane()
@@ -84,15 +124,7 @@ final class RealControlPlane {
       String pvcDelete =
           Files.readString(repoFile("deploy/enable-pvc-delete.yaml"))
               .replace("namespace: default", "namespace: " + namespace);
-      KubeControlPlane.KubectlResult enabled =
-          cluster
-              .controlPlane()
-              .kubectl(
-                  "apply",
-                  "--server-side",
-                  "-f",
-                  manifest(cluster, "enable-pvc-delete-" + namespace, pvcDelete).toString());
-      assertThat(enabled.ok()).as(enabled.output()).isTrue();
+      apply(cluster, "enable-pvc-delete-" + namespace, pvcDelete);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -102,7 +134,7 @@ final class RealControlPlane {
   }
 
   /** Applies the CRD of deploy/crd server-side and waits until it is Established. */
-  static void installCrd(KubeClusterExtension cluster) {
+  public static void installCrd(KubeClusterExtension cluster) {
     KubeControlPlane.KubectlResult r =
         cluster
             .controlPlane()
@@ -127,7 +159,7 @@ final class RealControlPlane {
    * Starts the operator ({@code OperatorMain}) in its own JVM watching {@code namespace}, with the
    * given kubeconfig, resolving pod DNS names through the node agent's hosts file.
    */
-  static ManagedProcess startOperator(
+  public static ManagedProcess startOperator(
       KubeClusterExtension cluster,
       Path kubeconfig,
       String namespace,
@@ -159,7 +191,7 @@ final class RealControlPlane {
         dir.resolve("logs").resolve("operator-" + identity + ".log"));
   }
 
-  static List<Pod> pods(KubernetesClient client, ZooKeeperStatefulSet zk) {
+  public static List<Pod> pods(KubernetesClient client, ZooKeeperStatefulSet zk) {
     return client
         .pods()
         .inNamespace(zk.namespace())
@@ -171,7 +203,7 @@ final class RealControlPlane {
         .toList();
   }
 
-  static boolean ready(Pod p) {
+  public static boolean ready(Pod p) {
     return p.getStatus() != null
         && p.getStatus().getConditions() != null
         && p.getStatus().getConditions().stream()
@@ -181,7 +213,7 @@ final class RealControlPlane {
   }
 
   /** Waits until the StatefulSet has exactly {@code n} pods, all Ready. */
-  static void awaitReadyPods(KubernetesClient client, ZooKeeperStatefulSet zk, int n) {
+  public static void awaitReadyPods(KubernetesClient client, ZooKeeperStatefulSet zk, int n) {
     await(n + " ready " + zk.name() + " pods")
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofMillis(250))
@@ -194,7 +226,7 @@ final class RealControlPlane {
   }
 
   /** The configuration member {@code p} serves, or empty when it does not answer now. */
-  static Optional<ZooKeeperProbe.Config> config(Pod p, ZooKeeperStatefulSet zk) {
+  public static Optional<ZooKeeperProbe.Config> config(Pod p, ZooKeeperStatefulSet zk) {
     if (p.getStatus() == null || p.getStatus().getPodIP() == null) {
       return Optional.empty();
     }
@@ -210,8 +242,55 @@ final class RealControlPlane {
   }
 
   /** The client connect string of the given pods. */
-  static String connectString(List<Pod> pods, ZooKeeperStatefulSet zk) {
+  public static String connectString(List<Pod> pods, ZooKeeperStatefulSet zk) {
     return String.join(
         ",", pods.stream().map(p -> p.getStatus().getPodIP() + ":" + zk.clientPort()).toList());
+  }
+
+  /**
+   * Waits until StatefulAutoscaler {@code namespace/name} reports {@code n} replicas with no
+   * operation in flight.
+   */
+  public static void awaitAutoscalerReplicas(
+      KubernetesClient client, String namespace, String name, int n) {
+    await("StatefulAutoscaler status.replicas " + n + ", no operation in flight")
+        .atMost(TIMEOUT)
+        .until(
+            () -> {
+              StatefulAutoscaler sas =
+                  client
+                      .resources(StatefulAutoscaler.class)
+                      .inNamespace(namespace)
+                      .withName(name)
+                      .get();
+              return sas != null
+                  && sas.getStatus() != null
+                  && Integer.valueOf(n).equals(sas.getStatus().replicas)
+                  && (sas.getStatus().operation == null || sas.getStatus().operation.isNull());
+            });
+  }
+
+  /**
+   * Waits until exactly the members of {@code ids} run, and each serves a configuration of them
+   * (its own {@code /zookeeper/config}).
+   */
+  public static void awaitEnsemble(
+      KubernetesClient client, ZooKeeperStatefulSet zk, Set<Integer> ids) {
+    await("ensemble " + ids + " on every member")
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              List<Pod> pods = pods(client, zk);
+              assertThat(pods.stream().map(p -> p.getMetadata().getName()))
+                  .containsExactlyElementsOf(
+                      IntStream.range(0, ids.size()).mapToObj(i -> zk.name() + "-" + i).toList());
+              for (Pod p : pods) {
+                assertThat(ready(p)).as("%s Ready", p.getMetadata().getName()).isTrue();
+                assertThat(config(p, zk))
+                    .as("configuration served by %s", p.getMetadata().getName())
+                    .hasValueSatisfying(c -> assertThat(c.servers().keySet()).isEqualTo(ids));
+              }
+            });
   }
 }

@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -129,26 +128,6 @@ class ZooKeeperScaleThroughScaleIT {
     return r.output().strip().equals("yes");
   }
 
-  static String autoscaler() {
-    return """
-        apiVersion: ballast.dev/v1alpha1
-        kind: StatefulAutoscaler
-        metadata:
-          name: zk
-          namespace: %s
-        spec:
-          targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: zk}
-          replicas: 3
-          maxReplicas: 7
-          syncPeriod: 2s
-          membership:
-            type: ZooKeeper
-            settings: {clientPort: "%d", quorumPort: "%d", electionPort: "%d"}
-          scaleDown: {policy: Allowed, dataPolicy: Delete}
-        """
-        .formatted(NS, zk.clientPort(), zk.quorumPort(), zk.electionPort());
-  }
-
   @Test
   @Order(2)
   void kubectlScaleTakesTheEnsembleThreeToFiveToThreeOneMemberAtATimeLosingNoWrite()
@@ -156,13 +135,7 @@ class ZooKeeperScaleThroughScaleIT {
     // given
     KubernetesClient client = cluster.client();
     KubeControlPlane cp = cluster.controlPlane();
-    KubeControlPlane.KubectlResult created =
-        cp.kubectl(
-            "apply",
-            "--server-side",
-            "-f",
-            RealControlPlane.manifest(cluster, "sas-zk", autoscaler()).toString());
-    assertThat(created.ok()).as(created.output()).isTrue();
+    RealControlPlane.apply(cluster, "sas-zk", RealControlPlane.zooKeeperAutoscaler(zk));
     awaitAutoscalerReplicas(client, 3);
     List<Pod> initial = RealControlPlane.pods(client, zk);
     LoadSettings settings =
@@ -377,40 +350,13 @@ class ZooKeeperScaleThroughScaleIT {
    * made during an operation is refused: see the class comment).
    */
   private static void awaitAutoscalerReplicas(KubernetesClient client, int n) {
-    await("StatefulAutoscaler status.replicas " + n + ", no operation in flight")
-        .atMost(TIMEOUT)
-        .until(
-            () -> {
-              StatefulAutoscaler sas =
-                  client.resources(StatefulAutoscaler.class).inNamespace(NS).withName("zk").get();
-              return sas != null
-                  && sas.getStatus() != null
-                  && Integer.valueOf(n).equals(sas.getStatus().replicas)
-                  && (sas.getStatus().operation == null || sas.getStatus().operation.isNull());
-            });
+    RealControlPlane.awaitAutoscalerReplicas(client, NS, "zk", n);
   }
 
   /**
    * Waits until exactly the members of {@code ids} run, and each serves a configuration of them.
    */
   private static void awaitEnsemble(KubernetesClient client, Set<Integer> ids) {
-    await("ensemble " + ids + " on every member")
-        .atMost(TIMEOUT)
-        .pollInterval(Duration.ofMillis(500))
-        .untilAsserted(
-            () -> {
-              List<Pod> pods = RealControlPlane.pods(client, zk);
-              assertThat(pods.stream().map(p -> p.getMetadata().getName()))
-                  .containsExactlyElementsOf(
-                      IntStream.range(0, ids.size()).mapToObj(i -> "zk-" + i).toList());
-              for (Pod p : pods) {
-                assertThat(RealControlPlane.ready(p))
-                    .as("%s Ready", p.getMetadata().getName())
-                    .isTrue();
-                assertThat(RealControlPlane.config(p, zk))
-                    .as("configuration served by %s", p.getMetadata().getName())
-                    .hasValueSatisfying(c -> assertThat(c.servers().keySet()).isEqualTo(ids));
-              }
-            });
+    RealControlPlane.awaitEnsemble(client, zk, ids);
   }
 }
