@@ -287,7 +287,8 @@ class EurekaPeerListIT {
 
   /**
    * Polls the health endpoint of the watched members every 200 ms from a thread of its own and
-   * remembers which were ever down and how many at once.
+   * remembers which were ever down and how many at once (one round asks them one after the other,
+   * so two counted down in one round were down within a few hundred milliseconds).
    */
   private static final class HealthWatch {
     private final List<Integer> ports;
@@ -312,7 +313,7 @@ class EurekaPeerListIT {
       while (running.get()) {
         int down = 0;
         for (int i = 0; i < ports.size(); i++) {
-          if (!up(ports.get(i))) {
+          if (down(ports.get(i))) {
             down++;
             everDown.add(i);
           }
@@ -326,17 +327,24 @@ class EurekaPeerListIT {
       }
     }
 
-    private static boolean up(int port) {
+    /**
+     * Down: the port refuses connections (stopped, or not listening yet) or answers anything but
+     * 200 (Spring Boot answers 503 until it is healthy). A slow answer on a loaded machine is not
+     * counted either way.
+     */
+    private static boolean down(int port) {
       try {
         HttpResponse<String> r =
             HTTP.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
-                    .timeout(Duration.ofSeconds(2))
+                    .timeout(Duration.ofSeconds(5))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
-        return r.statusCode() == 200;
-      } catch (IOException e) {
+        return r.statusCode() != 200;
+      } catch (java.net.http.HttpTimeoutException e) {
         return false;
+      } catch (IOException e) {
+        return true;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;
