@@ -59,21 +59,28 @@ public final class SystemGate implements AutoCloseable {
         sleep();
         continue;
       }
-      Optional<String> interrupted = toStop ? Optional.empty() : changing(system);
+      Optional<Busy> interrupted = toStop ? Optional.empty() : busy(system);
       if (interrupted.isPresent()) {
         held.close();
         throw ClusterOperationException.refused(
-            interrupted.get()
+            interrupted.get().why()
                 + " but nobody drives it; finish it first ('ballast resume -f FILE --component "
-                + interrupted.get().split(" ")[1]
+                + interrupted.get().component()
                 + "'): components of one system change one at a time");
       }
       return new SystemGate(held);
     }
   }
 
-  /** "component meta has an operation in flight (op-2 (3 to 4, manual) at ...)", if one has. */
+  /** Another component whose journal holds an operation, and why it counts as changing. */
+  private record Busy(String component, String why) {}
+
+  /** "component meta has an operation in flight: op-2 (3 to 4, manual) at ...", if one has. */
   private static Optional<String> changing(SystemComponents system) {
+    return busy(system).map(Busy::why);
+  }
+
+  private static Optional<Busy> busy(SystemComponents system) {
     for (Map.Entry<String, Path> e : system.stateDirs().entrySet()) {
       if (e.getKey().equals(system.component())) {
         continue;
@@ -87,14 +94,22 @@ public final class SystemGate implements AutoCloseable {
         op = new FileOperationStore(journal).load().filter(o -> !o.finished());
       } catch (StateFileException unreadable) {
         return Optional.of(
-            "component " + e.getKey() + " has a journal that cannot be read (" + journal + ")");
+            new Busy(
+                e.getKey(),
+                "component "
+                    + e.getKey()
+                    + " has a journal that cannot be read ("
+                    + journal
+                    + ")"));
       }
       if (op.isPresent()) {
         return Optional.of(
-            "component "
-                + e.getKey()
-                + " has an operation in flight: "
-                + LocalClusterControl.describe(op.get()));
+            new Busy(
+                e.getKey(),
+                "component "
+                    + e.getKey()
+                    + " has an operation in flight: "
+                    + LocalClusterControl.describe(op.get())));
       }
     }
     return Optional.empty();
