@@ -107,8 +107,11 @@ public final class LocalClusterControl {
     }
     Map<String, String> settings = wiring.initialSettings(members);
     if (inFlight.isEmpty() && wiring.peers().isPresent()) {
-      // Members that read their peers at start need the list before they start.
-      wiring.peers().get().writeOnly(members).forEach(progress);
+      // Members that read their peers at start need the list before they start; those already
+      // running are told by the publish below.
+      List<Integer> starting =
+          members.stream().map(Member::ordinal).filter(k -> !runtime.isRunning(k)).toList();
+      wiring.peers().get().beforeStart(members, starting).forEach(progress);
     }
     for (Member m : members) {
       if (runtime.isRunning(m.ordinal())) {

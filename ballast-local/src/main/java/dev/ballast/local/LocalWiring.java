@@ -2,6 +2,7 @@ package dev.ballast.local;
 
 import dev.ballast.core.execute.ExecutionListener;
 import dev.ballast.core.execute.ScalingController;
+import dev.ballast.core.plan.Stage;
 import dev.ballast.core.port.Member;
 import dev.ballast.core.port.Membership;
 import dev.ballast.local.config.ClusterFile;
@@ -10,6 +11,7 @@ import dev.ballast.local.config.MemberSpec;
 import dev.ballast.local.runtime.CommandLauncher;
 import dev.ballast.local.runtime.ConfiguredRuntime;
 import dev.ballast.local.runtime.EtcdLauncher;
+import dev.ballast.local.runtime.LocalMemberRestarter;
 import dev.ballast.local.runtime.LocalProcessRuntime;
 import dev.ballast.local.runtime.MemberLauncher;
 import dev.ballast.local.runtime.ProcessOnlyMembership;
@@ -34,6 +36,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,12 +72,14 @@ public final class LocalWiring implements AutoCloseable {
   private final JsonLinesHistoryStore history;
   private final JsonLinesForecastStore forecasts;
   private final ClusterLock lock;
+  private final SystemGate gate;
   private final Optional<PeerListPublisher> peers;
 
   /** The peer list publisher's own state (version, list, reloaded), in the state directory. */
   public static final String PEERS_STATE_FILE = "peers.json";
 
-  private LocalWiring(ClusterFile cluster, Clock clock, ClusterLock lock) {
+  private LocalWiring(ClusterFile cluster, Clock clock, ClusterLock lock, SystemGate gate) {
+    this.gate = gate;
     this.cluster = cluster;
     this.clock = clock;
     this.lock = lock;
@@ -112,7 +117,13 @@ public final class LocalWiring implements AutoCloseable {
                                 .map(HooksSpec::http)
                                 .orElse(HooksSpec.HttpSettings.defaults()),
                             cluster.file().getParent()),
-                        cluster.stateDir().resolve(PEERS_STATE_FILE)));
+                        cluster.stateDir().resolve(PEERS_STATE_FILE),
+                        new LocalMemberRestarter(
+                            runtime,
+                            membership,
+                            this::initialSettings,
+                            cluster.policy().timeout(Stage.READY),
+                            clock)));
     this.operations = new FileOperationStore(cluster.stateDir().resolve(OPERATION_FILE));
     this.history = new JsonLinesHistoryStore(cluster.stateDir().resolve(HISTORY_FILE));
     Path forecastFile = cluster.stateDir().resolve(FORECAST_FILE);
@@ -124,7 +135,7 @@ public final class LocalWiring implements AutoCloseable {
 
   /** Wires the cluster to look at it only: no lock is taken, nothing may be changed. */
   public static LocalWiring readOnly(ClusterFile cluster, Clock clock) {
-    return new LocalWiring(cluster, clock, null);
+    return new LocalWiring(cluster, clock, null, null);
   }
 
   /**
@@ -133,13 +144,56 @@ public final class LocalWiring implements AutoCloseable {
    */
   public static LocalWiring exclusive(ClusterFile cluster, Clock clock)
       throws ClusterBusyException {
+    return exclusive(
+        cluster,
+        clock,
+        why -> LOG.info("cluster={} action=wait reason=\"{}\"", cluster.name(), why));
+  }
+
+  /**
+   * Like {@link #exclusive(ClusterFile, Clock)}; a component of a system first waits until no other
+   * component changes (telling {@code waiting} why) and then holds the system until {@link #close},
+   * and is refused while another component has an interrupted operation.
+   */
+  public static LocalWiring exclusive(ClusterFile cluster, Clock clock, Consumer<String> waiting)
+      throws ClusterBusyException {
+    return exclusive(cluster, clock, waiting, false);
+  }
+
+  /**
+   * Like {@link #exclusive(ClusterFile, Clock, Consumer)} for {@code down}: a component of a system
+   * still waits while another changes, but is not refused for another's interrupted operation.
+   */
+  public static LocalWiring exclusiveToStop(
+      ClusterFile cluster, Clock clock, Consumer<String> waiting) throws ClusterBusyException {
+    return exclusive(cluster, clock, waiting, true);
+  }
+
+  private static LocalWiring exclusive(
+      ClusterFile cluster, Clock clock, Consumer<String> waiting, boolean toStop)
+      throws ClusterBusyException {
     try {
       StateDirectory.create(cluster.stateDir(), cluster.name(), clock.instant());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(
           "cannot create the state directory " + cluster.stateDir() + ": " + e.getMessage(), e);
     }
-    return new LocalWiring(cluster, clock, ClusterLock.acquire(cluster.stateDir()));
+    SystemGate gate = null;
+    if (cluster.system().isPresent()) {
+      try {
+        gate = SystemGate.enter(cluster.system().get(), waiting, toStop);
+      } catch (ClusterOperationException e) {
+        throw new ClusterBusyException(-1, e.getMessage());
+      }
+    }
+    try {
+      return new LocalWiring(cluster, clock, ClusterLock.acquire(cluster.stateDir()), gate);
+    } catch (ClusterBusyException | RuntimeException e) {
+      if (gate != null) {
+        gate.close();
+      }
+      throw e;
+    }
   }
 
   public ClusterFile cluster() {
@@ -269,7 +323,11 @@ public final class LocalWiring implements AutoCloseable {
       return new ZooKeeperLauncher(
           zooKeeperConfig(cluster).orElseThrow(), System.getProperty("java.class.path"));
     }
-    return new CommandLauncher(cluster.name(), member.command(), member.env());
+    return new CommandLauncher(
+        cluster.name(),
+        member.command(),
+        member.env(),
+        cluster.peers().map(dev.ballast.members.peers.PeerListSpec::file).orElse(null));
   }
 
   /** Closes the membership adapter's sessions, then releases the lock (if held). */
@@ -284,6 +342,9 @@ public final class LocalWiring implements AutoCloseable {
     } finally {
       if (lock != null) {
         lock.close();
+      }
+      if (gate != null) {
+        gate.close();
       }
     }
   }

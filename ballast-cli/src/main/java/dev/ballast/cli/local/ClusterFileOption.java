@@ -20,6 +20,15 @@ public final class ClusterFileOption {
           "The local cluster file (YAML, kind LocalCluster), e.g. examples/local/zookeeper.yaml.")
   Path file;
 
+  @Option(
+      names = "--component",
+      paramLabel = "NAME",
+      description =
+          "For a file with spec.components (several components of one system, e.g. meta and"
+              + " chunk servers): the component to address. Components change one at a time: a"
+              + " command that would change one waits while another changes, and says why.")
+  String component;
+
   /** The option set to {@code file}, for commands that take {@code -f} in a group of options. */
   public static ClusterFileOption of(Path file) {
     ClusterFileOption option = new ClusterFileOption();
@@ -30,7 +39,7 @@ public final class ClusterFileOption {
   /** The validated cluster file; bad input becomes exit code 2 with one line per problem. */
   public ClusterFile load() {
     try {
-      return ClusterFile.load(file);
+      return ClusterFile.load(file, component);
     } catch (ClusterFileException e) {
       throw new CliException(
           ExitCodes.USAGE, String.join(System.lineSeparator() + "ballast: ", e.problems()), e);
@@ -44,9 +53,28 @@ public final class ClusterFileOption {
 
   /** The cluster wired to change it, holding its lock; refused (exit 3) while another holds it. */
   public LocalWiring exclusive() {
+    return exclusive(false);
+  }
+
+  /**
+   * The cluster wired to stop it ({@code down}): like {@link #exclusive()}, but a component of a
+   * system is not refused because another component has an interrupted operation.
+   */
+  public LocalWiring exclusiveToStop() {
+    return exclusive(true);
+  }
+
+  private LocalWiring exclusive(boolean toStop) {
     ClusterFile cluster = load();
+    java.util.function.Consumer<String> waiting =
+        why -> {
+          System.err.println("ballast: " + why);
+          System.err.flush();
+        };
     try {
-      return LocalWiring.exclusive(cluster, Clock.systemDefaultZone());
+      return toStop
+          ? LocalWiring.exclusiveToStop(cluster, Clock.systemDefaultZone(), waiting)
+          : LocalWiring.exclusive(cluster, Clock.systemDefaultZone(), waiting);
     } catch (ClusterBusyException e) {
       throw CliException.refused(e.getMessage());
     }

@@ -45,7 +45,7 @@ public final class DownCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (LocalWiring wiring = cluster.exclusive()) {
+    try (LocalWiring wiring = cluster.exclusiveToStop()) {
       LocalClusterControl control = new LocalClusterControl(wiring);
       try {
         control

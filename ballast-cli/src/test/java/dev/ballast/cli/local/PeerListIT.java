@@ -95,6 +95,8 @@ class PeerListIT {
             footer: "\\n"
             reload:
               - http: {method: POST, url: "http://{host}:{port:http}/reload?version={version}"}
+                attempts: 10                # a member just started may not listen yet
+                backoff: 100ms
         """
             .formatted(script, dir.resolve("peers/cluster.conf")));
     String f = file.toString();

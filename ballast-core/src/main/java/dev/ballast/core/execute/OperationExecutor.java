@@ -380,8 +380,8 @@ public final class OperationExecutor {
 
   /** Adds what the membership adapter reports of its last action (hook output) to the result. */
   private StageResult withActionReport(StageResult result) {
-    String report = membership.takeActionReport();
-    if (report == null || report.isBlank()) {
+    String report = takeReports();
+    if (report.isBlank()) {
       return result;
     }
     String message = result.message().isEmpty() ? report : result.message() + "; " + report;
@@ -389,8 +389,20 @@ public final class OperationExecutor {
   }
 
   private String withReport(String error) {
-    String report = membership.takeActionReport();
-    return report == null || report.isBlank() ? error : error + "; " + report;
+    String report = takeReports();
+    return report.isBlank() ? error : error + "; " + report;
+  }
+
+  /** The membership adapter's and the runtime's reports of the last action, either may be blank. */
+  private String takeReports() {
+    String members = membership.takeActionReport();
+    String processes = runtime.takeActionReport();
+    members = members == null ? "" : members;
+    processes = processes == null ? "" : processes;
+    if (members.isBlank() || processes.isBlank()) {
+      return members.isBlank() ? processes : members;
+    }
+    return members + "; " + processes;
   }
 
   /** Whether {@code step} undoes an add whose member was never reserved (nothing to undo). */

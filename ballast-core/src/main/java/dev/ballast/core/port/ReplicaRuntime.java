@@ -53,6 +53,15 @@ public interface ReplicaRuntime {
   default void publish(List<Member> members) {}
 
   /**
+   * What the runtime's last action did that is worth keeping in the stage's history record (for
+   * example the members restarted to read a new peer list), then forgotten; empty when there is
+   * nothing to add. Called by the executor right after an action returns or fails.
+   */
+  default String takeActionReport() {
+    return "";
+  }
+
+  /**
    * The node member {@code ordinal} runs on, or will run on once started (a pod's node, a local
    * cluster's configured node); empty when the runtime cannot tell.
    */

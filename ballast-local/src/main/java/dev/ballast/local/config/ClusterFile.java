@@ -23,7 +23,8 @@ import java.util.Optional;
  * interpret; {@code prediction} is the scale-ahead section (disabled when the file has none), read
  * with the simulator's reader so that both accept the same fields; {@code hooks} is the {@code
  * hooks} membership's section (present exactly when {@code membership} is {@link
- * MembershipType#HOOKS}).
+ * MembershipType#HOOKS}); {@code system} is set when the file describes several components of one
+ * system and this is one of them ({@link #load(Path, String)}).
  */
 public record ClusterFile(
     Path file,
@@ -39,7 +40,8 @@ public record ClusterFile(
     PredictionSettings prediction,
     Optional<HooksSpec> hooks,
     Optional<PeerListSpec> peers,
-    List<String> nodes) {
+    List<String> nodes,
+    Optional<SystemComponents> system) {
 
   public ClusterFile {
     Objects.requireNonNull(file, "file");
@@ -55,6 +57,7 @@ public record ClusterFile(
     hooks = hooks == null ? Optional.empty() : hooks;
     peers = peers == null ? Optional.empty() : peers;
     nodes = nodes == null ? List.of() : List.copyOf(nodes);
+    system = system == null ? Optional.empty() : system;
     if (membership == MembershipType.HOOKS && hooks.isEmpty()) {
       throw new IllegalArgumentException("membership hooks needs its hooks section");
     }
@@ -73,9 +76,31 @@ public record ClusterFile(
     return parse(text, absolute);
   }
 
+  /**
+   * Reads component {@code component} (null: none named) of a file with {@code spec.components}; a
+   * file without components is read as by {@link #load(Path)} when no component is named.
+   */
+  public static ClusterFile load(Path file, String component) throws ClusterFileException {
+    Path absolute = file.toAbsolutePath().normalize();
+    String label = String.valueOf(file.getFileName());
+    String text;
+    try {
+      text = InputDocuments.readText(absolute, InputDocuments.MAX_CONFIG_BYTES, label);
+    } catch (InvalidDocumentException e) {
+      throw new ClusterFileException(List.of(e.getMessage()));
+    }
+    return new ClusterFileReader(absolute).read(text, component);
+  }
+
   /** Validates {@code yaml} as if read from {@code file} (relative paths resolve against it). */
   public static ClusterFile parse(String yaml, Path file) throws ClusterFileException {
     return new ClusterFileReader(file.toAbsolutePath().normalize()).read(yaml);
+  }
+
+  /** Validates component {@code component} of {@code yaml} as if read from {@code file}. */
+  public static ClusterFile parse(String yaml, Path file, String component)
+      throws ClusterFileException {
+    return new ClusterFileReader(file.toAbsolutePath().normalize()).read(yaml, component);
   }
 
   /** The metrics are an empty list when the file names none. */

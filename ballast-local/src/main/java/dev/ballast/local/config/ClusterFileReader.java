@@ -65,6 +65,15 @@ final class ClusterFileReader {
   }
 
   ClusterFile read(String yaml) throws ClusterFileException {
+    return read(yaml, null);
+  }
+
+  /**
+   * Reads the file; with {@code spec.components}, reads the component named {@code component} as a
+   * cluster of its own (name {@code <system>-<component>}, state directory {@code
+   * <stateDir>/<component>} unless it names one), its problems named by their path in the file.
+   */
+  ClusterFile read(String yaml, String component) throws ClusterFileException {
     JsonNode root;
     try {
       root = InputDocuments.parse(yaml, InputDocuments.Syntax.YAML, label);
@@ -75,11 +84,117 @@ final class ClusterFileReader {
       throw new ClusterFileException(
           List.of(label + ": must be a YAML mapping with apiVersion, kind, metadata and spec"));
     }
-    ClusterFile result = readRoot(root);
+    JsonNode spec = root.get("spec");
+    ClusterFile result;
+    if (spec != null && spec.isObject() && spec.has("components")) {
+      result = readComponent(root, component);
+    } else {
+      if (component != null) {
+        problem("--component", "this file has no spec.components; leave --component out");
+        throw new ClusterFileException(problems);
+      }
+      result = readRoot(root);
+    }
     if (!problems.isEmpty()) {
       throw new ClusterFileException(problems);
     }
     return result;
+  }
+
+  /** Whether the spec being read has a peer list (its file may be named by {peersFile}). */
+  private boolean hasPeers;
+
+  /** The prefix that replaces {@code spec} in problem paths while a component is read. */
+  private String specPath = "spec";
+
+  private ClusterFile readComponent(JsonNode root, String component) {
+    JsonNode spec = root.get("spec");
+    known(spec, "spec", "stateDir", "components");
+    String system = root.path("metadata").path("name").asText("cluster");
+    if (!NAME.matcher(system).matches()) {
+      problem("metadata.name", "must be lower-case letters, digits and '-' (at most 63)");
+      return null;
+    }
+    JsonNode list = spec.get("components");
+    if (!list.isArray() || list.isEmpty()) {
+      problem("spec.components", "must be a list of components, each with a name and its spec");
+      return null;
+    }
+    Path systemDir = stateDir(spec, system);
+    Map<String, Path> dirs = new LinkedHashMap<>();
+    Map<String, Integer> index = new LinkedHashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode c = list.get(i);
+      String path = "spec.components[" + i + "]";
+      String name = c.isObject() ? c.path("name").asText("") : "";
+      if (!NAME.matcher(name).matches() || name.length() > 30) {
+        problem(path + ".name", "is required: lower-case letters, digits and '-' (at most 30)");
+        continue;
+      }
+      if (dirs.containsKey(name)) {
+        problem(path + ".name", name + " is named twice; each component needs its own name");
+        continue;
+      }
+      index.put(name, i);
+      JsonNode own = c.get("stateDir");
+      try {
+        dirs.put(
+            name,
+            own != null && own.isTextual()
+                ? (file.getParent() == null ? Path.of("") : file.getParent())
+                    .resolve(own.asText())
+                    .toAbsolutePath()
+                    .normalize()
+                : systemDir.resolve(name));
+      } catch (InvalidPathException e) {
+        problem(path + ".stateDir", "must be a directory path (" + e.getReason() + ")");
+      }
+    }
+    if (!problems.isEmpty()) {
+      return null;
+    }
+    if (component == null || !dirs.containsKey(component)) {
+      problem(
+          "--component",
+          (component == null ? "is required" : component + " is not a component of this file")
+              + ": this file describes the components "
+              + String.join(", ", dirs.keySet())
+              + " of system "
+              + system
+              + "; name one, e.g. --component "
+              + dirs.keySet().iterator().next());
+      return null;
+    }
+    int i = index.get(component);
+    com.fasterxml.jackson.databind.node.ObjectNode one =
+        ((com.fasterxml.jackson.databind.node.ObjectNode) list.get(i)).deepCopy();
+    one.remove("name");
+    one.put("stateDir", dirs.get(component).toString());
+    com.fasterxml.jackson.databind.node.ObjectNode cluster = root.deepCopy();
+    cluster.putObject("metadata").put("name", system + "-" + component);
+    cluster.set("spec", one);
+    specPath = "spec.components[" + i + "]";
+    ClusterFile read = readRoot(cluster);
+    specPath = "spec";
+    if (read == null) {
+      return null;
+    }
+    return new ClusterFile(
+        read.file(),
+        read.name(),
+        read.stateDir(),
+        read.replicas(),
+        read.member(),
+        read.membership(),
+        read.policy(),
+        read.syncPeriod(),
+        read.metrics(),
+        read.behavior(),
+        read.prediction(),
+        read.hooks(),
+        read.peers(),
+        read.nodes(),
+        Optional.of(new SystemComponents(system, systemDir, component, dirs)));
   }
 
   private ClusterFile readRoot(JsonNode root) {
@@ -145,6 +260,7 @@ final class ClusterFileReader {
     maxReplicas.ifPresent(policy::maxReplicas);
     List<Integer> allowed = allowedReplicas(spec);
     policy.allowedReplicas(allowed);
+    hasPeers = spec.has("peers") && !spec.get("peers").isNull();
     MemberSpec member = member(spec);
     MembershipType membership = membership(spec, member);
     // Members without a membership protocol do not vote: no quorum arithmetic for their removals.
@@ -238,7 +354,8 @@ final class ClusterFileReader {
         prediction,
         hooks,
         peers,
-        nodes);
+        nodes,
+        Optional.empty());
   }
 
   /** {@code nodes}: a count (node-0, node-1, ...) or a list of names. */
@@ -523,12 +640,16 @@ final class ClusterFileReader {
                   + shown(port)
                   + "'");
         }
+      } else if (key.equals("peersFile")) {
+        if (!hasPeers) {
+          problem(path, "uses {peersFile} but the file has no spec.peers section");
+        }
       } else if (!Set.of("ordinal", "id", "dataDir", "host", "name").contains(key)) {
         problem(
             path,
             "unknown placeholder {"
                 + shown(key)
-                + "}; use {ordinal}, {id}, {dataDir}, {host}, {name} or {port:NAME}");
+                + "}; use {ordinal}, {id}, {dataDir}, {host}, {name}, {peersFile} or {port:NAME}");
       }
     }
   }
@@ -773,7 +894,11 @@ final class ClusterFileReader {
 
   private void problem(String path, String message) {
     // Paths hold the file's keys: a problem stays one readable line whatever they are.
-    problems.add(label + ": " + shown(path) + ": " + message.replaceAll("\\R", "\\\\n"));
+    String where =
+        path.equals("spec") || path.startsWith("spec.") || path.startsWith("spec[")
+            ? specPath + path.substring("spec".length())
+            : path;
+    problems.add(label + ": " + shown(where) + ": " + message.replaceAll("\\R", "\\\\n"));
   }
 
   private static String shown(String text) {

@@ -128,7 +128,7 @@ final class HooksReader {
       report(path, "must be a mapping with file, member (and header, separator, footer, reload)");
       return Optional.empty();
     }
-    known(node, path, "file", "header", "member", "separator", "footer", "reload");
+    known(node, path, "file", "header", "member", "separator", "footer", "reload", "afterChange");
     int before = problems;
     Optional<String> file = text(node, path, "file");
     if (file.isEmpty()) {
@@ -166,6 +166,12 @@ final class HooksReader {
         }
       }
     }
+    PeerListSpec.AfterChange afterChange = afterChange(node, path + ".afterChange");
+    if (afterChange != PeerListSpec.AfterChange.RELOAD && !reload.isEmpty()) {
+      report(
+          path + ".reload",
+          "runs only with afterChange: Reload; remove it, or set afterChange: Reload");
+    }
     if (problems != before) {
       return Optional.empty();
     }
@@ -176,7 +182,26 @@ final class HooksReader {
             member.get(),
             unescape(separator),
             unescape(footer),
-            reload));
+            reload,
+            afterChange));
+  }
+
+  /** {@code afterChange}: Reload (the default), Restart or None. */
+  private PeerListSpec.AfterChange afterChange(JsonNode node, String path) {
+    JsonNode v = node.get("afterChange");
+    if (v == null || v.isNull()) {
+      return PeerListSpec.AfterChange.RELOAD;
+    }
+    for (PeerListSpec.AfterChange c : PeerListSpec.AfterChange.values()) {
+      if (v.isTextual() && c.name().equalsIgnoreCase(v.asText())) {
+        return c;
+      }
+    }
+    report(
+        path,
+        "must be Reload (run the reload hooks), Restart (restart the members one at a time) or"
+            + " None");
+    return PeerListSpec.AfterChange.RELOAD;
   }
 
   private static String raw(JsonNode node, String key) {

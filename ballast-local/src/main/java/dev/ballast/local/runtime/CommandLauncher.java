@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 /**
  * Starts a member from a command template: each argument's placeholders {@code {ordinal}}, {@code
  * {id}} (ordinal + 1), {@code {name}} (cluster name and ordinal), {@code {dataDir}}, {@code {host}}
- * and {@code {port:NAME}} are replaced by the member's values. The launch settings are passed as
- * environment variables {@code BALLAST_SETTING_<KEY>}.
+ * and {@code {port:NAME}} are replaced by the member's values, {@code {peersFile}} by the peer
+ * list's file (absolute). The launch settings are passed as environment variables {@code
+ * BALLAST_SETTING_<KEY>}.
  */
 public final class CommandLauncher implements MemberLauncher {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
@@ -19,11 +20,19 @@ public final class CommandLauncher implements MemberLauncher {
   private final String clusterName;
   private final List<String> template;
   private final Map<String, String> env;
+  private final Path peersFile;
 
   public CommandLauncher(String clusterName, List<String> template, Map<String, String> env) {
+    this(clusterName, template, env, null);
+  }
+
+  /** {@code peersFile}: the peer list's file, for {@code {peersFile}}; null when there is none. */
+  public CommandLauncher(
+      String clusterName, List<String> template, Map<String, String> env, Path peersFile) {
     this.clusterName = clusterName;
     this.template = List.copyOf(template);
     this.env = Map.copyOf(env);
+    this.peersFile = peersFile == null ? null : peersFile.toAbsolutePath();
   }
 
   @Override
@@ -53,6 +62,7 @@ public final class CommandLauncher implements MemberLauncher {
             case "name" -> clusterName + "-" + member.ordinal();
             case "dataDir" -> dataDir.toString();
             case "host" -> member.host();
+            case "peersFile" -> peersFile == null ? m.group() : peersFile.toString();
             default ->
                 key.startsWith("port:")
                     ? Integer.toString(member.port(key.substring("port:".length())))

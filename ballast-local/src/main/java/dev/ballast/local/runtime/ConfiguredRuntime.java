@@ -4,6 +4,7 @@ import dev.ballast.core.port.DataPolicy;
 import dev.ballast.core.port.Member;
 import dev.ballast.core.port.ReplicaRuntime;
 import dev.ballast.members.peers.PeerListPublisher;
+import dev.ballast.members.peers.PeerListSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,14 +12,17 @@ import java.util.OptionalInt;
 
 /**
  * The local runtime as the cluster file configures it: PUBLISH also renders the peer list into its
- * file and has every member reload it ({@link PeerListPublisher}), and members are placed on the
- * configured nodes in turn (member k on node k modulo their number), so that the placement rules
- * can be checked; everything else is the wrapped runtime's.
+ * file and has every member reload it, or restarts them one at a time ({@link PeerListPublisher});
+ * with a rolling restart, a new member's START first writes the list with it so that it starts with
+ * the version it would otherwise be restarted for. Members are placed on the configured nodes in
+ * turn (member k on node k modulo their number), so that the placement rules can be checked;
+ * everything else is the wrapped runtime's.
  */
 public final class ConfiguredRuntime implements ReplicaRuntime {
   private final ReplicaRuntime runtime;
   private final Optional<PeerListPublisher> peers;
   private final List<String> nodes;
+  private final List<String> report = new java.util.ArrayList<>();
 
   /** {@code nodes} empty: the runtime cannot tell where members run. */
   public ConfiguredRuntime(
@@ -45,6 +49,12 @@ public final class ConfiguredRuntime implements ReplicaRuntime {
 
   @Override
   public void start(Member member, Map<String, String> launchSettings) {
+    if (peers.isPresent()
+        && peers.get().afterChange() == PeerListSpec.AfterChange.RESTART
+        && !runtime.isRunning(member.ordinal())) {
+      // It reads the list once, at start: give it the list it will belong to.
+      report.addAll(peers.get().beforeStart(runtime.members(), List.of(member.ordinal())));
+    }
     runtime.start(member, launchSettings);
   }
 
@@ -66,7 +76,16 @@ public final class ConfiguredRuntime implements ReplicaRuntime {
   @Override
   public void publish(List<Member> members) {
     runtime.publish(members);
-    peers.ifPresent(p -> p.publish(members));
+    if (peers.isPresent()) {
+      report.addAll(peers.get().publish(members));
+    }
+  }
+
+  @Override
+  public String takeActionReport() {
+    String text = String.join("; ", report);
+    report.clear();
+    return text;
   }
 
   @Override

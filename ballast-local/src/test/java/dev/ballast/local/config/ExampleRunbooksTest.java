@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.members.hooks.HookPoint;
+import dev.ballast.members.peers.PeerListSpec;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +12,10 @@ import org.junit.jupiter.api.Test;
 class ExampleRunbooksTest {
   private static ClusterFile load(String name) throws Exception {
     return ClusterFile.load(Path.of("../examples/runbooks", name));
+  }
+
+  private static ClusterFile load(String name, String component) throws Exception {
+    return ClusterFile.load(Path.of("../examples/runbooks", name), component);
   }
 
   @Test
@@ -24,7 +29,7 @@ class ExampleRunbooksTest {
 
   @Test
   void theChunkServersGrowOnStorageAndAreUnregisteredByTheMetaLeaderOnceStopped() throws Exception {
-    ClusterFile c = load("storage-chunks.yaml");
+    ClusterFile c = load("storage.yaml", "chunk");
     assertThat(c.policy().minReplicas()).isEqualTo(3);
     assertThat(c.policy().maxReplicas()).isEqualTo(255);
     assertThat(c.policy().nodes().onePerNode()).isTrue();
@@ -34,15 +39,29 @@ class ExampleRunbooksTest {
 
   @Test
   void theMetaServersFollowTheNodeCount() throws Exception {
-    ClusterFile c = load("storage-meta.yaml");
+    ClusterFile c = load("storage.yaml", "meta");
     assertThat(c.policy().nodes().sizing().orElseThrow().sizeFor(6)).isEqualTo(5);
     assertThat(c.policy().nodes().sizing().orElseThrow().sizeFor(4)).isEqualTo(3);
+  }
+
+  @Test
+  void theMetaAndChunkServersAreTwoComponentsOfOneSystemWithTheirOwnStateDirectories()
+      throws Exception {
+    ClusterFile meta = load("storage.yaml", "meta");
+    ClusterFile chunk = load("storage.yaml", "chunk");
+    assertThat(meta.system().orElseThrow().stateDirs()).containsOnlyKeys("meta", "chunk");
+    assertThat(meta.stateDir()).isEqualTo(meta.system().orElseThrow().stateDir().resolve("meta"));
+    assertThat(chunk.stateDir())
+        .isEqualTo(chunk.system().orElseThrow().stateDir().resolve("chunk"));
+    assertThat(meta.name()).isEqualTo("storage-meta");
   }
 
   @Test
   void nacosAndEurekaPublishTheirPeerLists() throws Exception {
     assertThat(load("nacos-peers.yaml").peers().orElseThrow().file().getFileName())
         .hasToString("cluster.conf");
-    assertThat(load("eureka-peers.yaml").peers().orElseThrow().separator()).isEqualTo(",");
+    PeerListSpec eureka = load("eureka-peers.yaml").peers().orElseThrow();
+    assertThat(eureka.separator()).isEqualTo(",");
+    assertThat(eureka.afterChange()).isEqualTo(PeerListSpec.AfterChange.RESTART);
   }
 }

@@ -12,16 +12,48 @@ import java.util.Objects;
  * {@code header} and {@code footer} may hold {@code {version}} (raised on every change) and {@code
  * {count}}; {@code member} holds the member's {@code {host}}, {@code {port:NAME}}, {@code
  * {ordinal}}, {@code {id}}. {@code reload} hooks then run once per member (with its values, {@code
- * {version}} and {@code {file}}), so that each re-reads the list.
+ * {version}} and {@code {file}}), so that each re-reads the list; or, with {@code afterChange}
+ * {@link AfterChange#RESTART}, the members are restarted one at a time instead, for applications
+ * that read the list only when they start (Eureka's {@code defaultZone}).
  */
 public record PeerListSpec(
-    Path file, String header, String member, String separator, String footer, List<Hook> reload) {
+    Path file,
+    String header,
+    String member,
+    String separator,
+    String footer,
+    List<Hook> reload,
+    AfterChange afterChange) {
+
+  /** What happens once a changed list is written. */
+  public enum AfterChange {
+    /** Each member runs the {@code reload} hooks (none: the file is only written). */
+    RELOAD,
+    /**
+     * Each member that has not read this version is restarted, one at a time, the next one only
+     * once the restarted member is healthy again and never while another member is down.
+     */
+    RESTART,
+    /** The file is written; nobody is told. */
+    NONE
+  }
+
+  /** A list whose members run the {@code reload} hooks after each change. */
+  public PeerListSpec(
+      Path file, String header, String member, String separator, String footer, List<Hook> reload) {
+    this(file, header, member, separator, footer, reload, AfterChange.RELOAD);
+  }
+
   public PeerListSpec {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(member, "member");
+    afterChange = afterChange == null ? AfterChange.RELOAD : afterChange;
+    if (afterChange != AfterChange.RELOAD && reload != null && !reload.isEmpty()) {
+      throw new IllegalArgumentException("reload hooks run only with afterChange RELOAD");
+    }
     header = header == null ? "" : header;
     separator = separator == null ? "\n" : separator;
     footer = footer == null ? "" : footer;
-    reload = List.copyOf(reload);
+    reload = reload == null ? List.of() : List.copyOf(reload);
   }
 }
