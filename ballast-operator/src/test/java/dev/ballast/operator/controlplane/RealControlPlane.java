@@ -3,6 +3,7 @@ package dev.ballast.operator.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
 import dev.ballast.k8s.testkit.ChildJvm;
 import dev.ballast.k8s.testkit.FreePorts;
 import dev.ballast.k8s.testkit.KubeClusterExtension;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +24,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Shared steps of the operator's ITs on a real control plane: the repository's manifests, the
@@ -49,6 +53,37 @@ final class RealControlPlane {
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs kubectl as the admin and fails the test, with kubectl's output, when it fails. */
+  static String kubectlOk(KubeClusterExtension cluster, String... args) {
+    KubeControlPlane.KubectlResult r = cluster.controlPlane().kubectl(args);
+    assertThat(r.ok()).as("kubectl %s: %s", String.join(" ", args), r.output()).isTrue();
+    return r.output();
+  }
+
+  /** Writes {@code yaml} as manifest {@code name} and applies it server-side. */
+  static void apply(KubeClusterExtension cluster, String name, String yaml) {
+    kubectlOk(cluster, "apply", "--server-side", "-f", manifest(cluster, name, yaml).toString());
+  }
+
+  /** The thread dump of a child JVM ({@code jcmd PID Thread.print}), or why there is none. */
+  static String threads(ManagedProcess p) {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    try {
+      Process dump =
+          new ProcessBuilder(jcmd.toString(), Long.toString(p.pid()), "Thread.print")
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      dump.waitFor();
+      return out;
+    } catch (IOException e) {
+      return "no thread dump: " + e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "no thread dump: interrupted";
     }
   }
 
@@ -213,5 +248,48 @@ final class RealControlPlane {
   static String connectString(List<Pod> pods, ZooKeeperStatefulSet zk) {
     return String.join(
         ",", pods.stream().map(p -> p.getStatus().getPodIP() + ":" + zk.clientPort()).toList());
+  }
+
+  /** Waits until the autoscaler reports {@code n} replicas with no operation in flight. */
+  static void awaitAutoscalerReplicas(
+      KubernetesClient client, String namespace, String name, int n) {
+    await("StatefulAutoscaler status.replicas " + n + ", no operation in flight")
+        .atMost(TIMEOUT)
+        .until(
+            () -> {
+              StatefulAutoscaler sas =
+                  client
+                      .resources(StatefulAutoscaler.class)
+                      .inNamespace(namespace)
+                      .withName(name)
+                      .get();
+              return sas != null
+                  && sas.getStatus() != null
+                  && Integer.valueOf(n).equals(sas.getStatus().replicas)
+                  && (sas.getStatus().operation == null || sas.getStatus().operation.isNull());
+            });
+  }
+
+  /**
+   * Waits until exactly the members of {@code ids} run (pods {@code <name>-0} up), each Ready and
+   * serving a configuration of exactly them.
+   */
+  static void awaitEnsemble(KubernetesClient client, ZooKeeperStatefulSet zk, Set<Integer> ids) {
+    await("ensemble " + ids + " on every member")
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              List<Pod> pods = pods(client, zk);
+              assertThat(pods.stream().map(p -> p.getMetadata().getName()))
+                  .containsExactlyElementsOf(
+                      IntStream.range(0, ids.size()).mapToObj(i -> zk.name() + "-" + i).toList());
+              for (Pod p : pods) {
+                assertThat(ready(p)).as("%s Ready", p.getMetadata().getName()).isTrue();
+                assertThat(config(p, zk))
+                    .as("configuration served by %s", p.getMetadata().getName())
+                    .hasValueSatisfying(c -> assertThat(c.servers().keySet()).isEqualTo(ids));
+              }
+            });
   }
 }
