@@ -11,9 +11,12 @@ import dev.ballast.k8s.testkit.KubeControlPlane;
 import dev.ballast.k8s.testkit.ManagedProcess;
 import dev.ballast.k8s.testkit.zookeeper.ZooKeeperProbe;
 import dev.ballast.k8s.testkit.zookeeper.ZooKeeperStatefulSet;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +88,32 @@ final class RealControlPlane {
       Thread.currentThread().interrupt();
       return "no thread dump: interrupted";
     }
+  }
+
+  /**
+   * Creates {@code zk}'s namespace, installs the operator there (see {@link #installOperator}),
+   * creates the ensemble and waits for its 3 Ready pods; returns the operator's kubeconfig.
+   */
+  static Path namespaceWithEnsemble(KubeClusterExtension cluster, ZooKeeperStatefulSet zk) {
+    KubernetesClient client = cluster.client();
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(zk.namespace()).endMetadata().build())
+        .create();
+    Path kubeconfig = installOperator(cluster, zk.namespace());
+    zk.resources().forEach(r -> client.resource(r).create());
+    awaitReadyPods(client, zk, 3);
+    return kubeconfig;
+  }
+
+  /** Merge-patches the spec of StatefulAutoscaler {@code namespace/name} with {@code json}. */
+  static void patchAutoscaler(KubernetesClient client, String namespace, String name, String json) {
+    client
+        .resources(StatefulAutoscaler.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), json);
   }
 
   /** The namespace and ServiceAccount deploy/install.yaml runs the operator as. */

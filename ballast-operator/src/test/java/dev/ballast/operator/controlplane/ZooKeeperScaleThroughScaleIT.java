@@ -16,7 +16,6 @@ import dev.ballast.local.load.LoadSettings;
 import dev.ballast.local.load.RateProfile;
 import dev.ballast.local.load.ZooKeeperLoadGenerator;
 import dev.ballast.operator.OperatorWiring;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -71,14 +69,7 @@ class ZooKeeperScaleThroughScaleIT {
 
   @BeforeAll
   static void ensembleAndOperator() {
-    KubernetesClient client = cluster.client();
-    client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .create();
-    operatorKubeconfig = RealControlPlane.installOperator(cluster, NS);
-    zk.resources().forEach(r -> client.resource(r).create());
-    RealControlPlane.awaitReadyPods(client, zk, 3);
+    operatorKubeconfig = RealControlPlane.namespaceWithEnsemble(cluster, zk);
     for (String identity : List.of("operator-a", "operator-b")) {
       operators.put(identity, startOperator(identity));
     }
@@ -377,40 +368,13 @@ class ZooKeeperScaleThroughScaleIT {
    * made during an operation is refused: see the class comment).
    */
   private static void awaitAutoscalerReplicas(KubernetesClient client, int n) {
-    await("StatefulAutoscaler status.replicas " + n + ", no operation in flight")
-        .atMost(TIMEOUT)
-        .until(
-            () -> {
-              StatefulAutoscaler sas =
-                  client.resources(StatefulAutoscaler.class).inNamespace(NS).withName("zk").get();
-              return sas != null
-                  && sas.getStatus() != null
-                  && Integer.valueOf(n).equals(sas.getStatus().replicas)
-                  && (sas.getStatus().operation == null || sas.getStatus().operation.isNull());
-            });
+    RealControlPlane.awaitAutoscalerReplicas(client, NS, "zk", n);
   }
 
   /**
    * Waits until exactly the members of {@code ids} run, and each serves a configuration of them.
    */
   private static void awaitEnsemble(KubernetesClient client, Set<Integer> ids) {
-    await("ensemble " + ids + " on every member")
-        .atMost(TIMEOUT)
-        .pollInterval(Duration.ofMillis(500))
-        .untilAsserted(
-            () -> {
-              List<Pod> pods = RealControlPlane.pods(client, zk);
-              assertThat(pods.stream().map(p -> p.getMetadata().getName()))
-                  .containsExactlyElementsOf(
-                      IntStream.range(0, ids.size()).mapToObj(i -> "zk-" + i).toList());
-              for (Pod p : pods) {
-                assertThat(RealControlPlane.ready(p))
-                    .as("%s Ready", p.getMetadata().getName())
-                    .isTrue();
-                assertThat(RealControlPlane.config(p, zk))
-                    .as("configuration served by %s", p.getMetadata().getName())
-                    .hasValueSatisfying(c -> assertThat(c.servers().keySet()).isEqualTo(ids));
-              }
-            });
+    RealControlPlane.awaitEnsemble(client, zk, ids);
   }
 }

@@ -11,15 +11,12 @@ import dev.ballast.k8s.testkit.zookeeper.ZooKeeperPodRunner;
 import dev.ballast.k8s.testkit.zookeeper.ZooKeeperStatefulSet;
 import dev.ballast.operator.KubernetesReplicaRuntime;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,13 +94,7 @@ class ZooKeeperSingleOperatorIT {
   @BeforeAll
   static void ensembleAndOperator() {
     KubernetesClient client = cluster.client();
-    client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .create();
-    operatorKubeconfig = RealControlPlane.installOperator(cluster, NS);
-    zk.resources().forEach(r -> client.resource(r).create());
-    RealControlPlane.awaitReadyPods(client, zk, 3);
+    operatorKubeconfig = RealControlPlane.namespaceWithEnsemble(cluster, zk);
     operator = startOperator();
     RealControlPlane.apply(cluster, "sas-zk-restart", autoscaler("Retain"));
     RealControlPlane.awaitAutoscalerReplicas(client, NS, "zk", 3);
@@ -250,13 +241,11 @@ class ZooKeeperSingleOperatorIT {
         Watch claims = onClaimChange(client, atDelete)) {
 
       // when
-      client
-          .resources(StatefulAutoscaler.class)
-          .inNamespace(NS)
-          .withName("zk")
-          .patch(
-              PatchContext.of(PatchType.JSON_MERGE),
-              """
+      RealControlPlane.patchAutoscaler(
+          client,
+          NS,
+          "zk",
+          """
               {"spec": {"replicas": 3, "scaleDown": {"dataPolicy": "Delete"}}}
               """);
 
@@ -352,19 +341,17 @@ class ZooKeeperSingleOperatorIT {
                 250,
                 cluster.controlPlane().workDir().getParent().resolve("prometheus"));
         ConfigWatcher watcher = new ConfigWatcher(client, zk)) {
-      client
-          .resources(StatefulAutoscaler.class)
-          .inNamespace(NS)
-          .withName("zk")
-          .patch(
-              PatchContext.of(PatchType.JSON_MERGE),
-              """
+      RealControlPlane.patchAutoscaler(
+          client,
+          NS,
+          "zk",
+          """
               {"spec": {"replicas": null, "minReplicas": 3, "maxReplicas": 5, "metrics": [
                 {"type": "Prometheus", "prometheus": {"server": {"url": "%s"},
                  "query": "sum(ballast_it_load)",
                  "target": {"type": "AverageValue", "averageValue": "100"}}}]}}
               """
-                  .formatted(prometheus.url()));
+              .formatted(prometheus.url()));
       await("the query read: ScalingActive=True, 3 desired")
           .atMost(TIMEOUT)
           .untilAsserted(
