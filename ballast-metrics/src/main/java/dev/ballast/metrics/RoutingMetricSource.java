@@ -28,13 +28,24 @@ public final class RoutingMetricSource implements MetricSource {
 
   @Override
   public MetricSample read(String metricName, List<Member> members) {
-    String name = MetricQuery.parse(metricName).name();
+    String name = nameOf(metricName);
     for (Route route : routes) {
-      if (route.matches().test(name)) {
+      // A route may name a whole query (a PromQL expression routed as it is written).
+      if (route.matches().test(metricName) || route.matches().test(name)) {
         return route.source().read(metricName, members);
       }
     }
     throw new MetricUnavailableException("no metric source is configured for '" + metricName + "'");
+  }
+
+  /** The metric name inside {@code rate(...)} and before any labels; else the text itself. */
+  private static String nameOf(String metricName) {
+    try {
+      return MetricQuery.parse(metricName).name();
+    } catch (IllegalArgumentException e) {
+      // Not a name we parse (e.g. "prometheus:sum(rate(x[1m]))"): only an exact route takes it.
+      return metricName;
+    }
   }
 
   /** Collects routes in order; the first match wins. */

@@ -33,6 +33,25 @@ class RoutingMetricSourceTest {
   }
 
   @Test
+  void sendsAWholeQueryToTheSourceNamedForIt() {
+    // given: a PromQL expression, which is no metric name, routed by its whole text
+    String query = "prometheus:sum(rate(requests_total[1m]))";
+    RoutingMetricSource withQuery =
+        RoutingMetricSource.builder()
+            .exact("cpu", answering(1))
+            .exact(query, answering(4))
+            .prefix("zk_", answering(2))
+            .build();
+
+    // when / then
+    assertThat(withQuery.read(query, List.of()).byOrdinal()).containsEntry(0, 4.0);
+    assertThat(withQuery.read("rate(zk_packets_received)", List.of()).byOrdinal())
+        .containsEntry(0, 2.0);
+    assertThatThrownBy(() -> withQuery.read("sum(other)", List.of()))
+        .isInstanceOf(MetricUnavailableException.class);
+  }
+
+  @Test
   void reportsAMetricNoRouteTakes() {
     // given
     RoutingMetricSource onlyCpu = RoutingMetricSource.builder().exact("cpu", answering(1)).build();

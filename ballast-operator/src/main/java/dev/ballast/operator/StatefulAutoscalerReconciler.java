@@ -331,6 +331,8 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
         HistoryRecord.decision(
             now, Trigger.MANUAL, observed, current, Outcome.SUCCEEDED, List.of(), message));
     c.writer.update(s -> s.observedTargetReplicas = current);
+    // Plan from the new size: spec.replicas, even when already reached once, is asked again.
+    c.lastFixedRequest = null;
   }
 
   /** One Event per outage of the metrics, and one when they come back. */

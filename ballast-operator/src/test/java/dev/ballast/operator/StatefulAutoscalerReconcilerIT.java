@@ -366,6 +366,26 @@ class StatefulAutoscalerReconcilerIT {
   }
 
   @Test
+  void anExternalEditAfterTheOperatorReachedTheSpecIsPlannedFromToo() {
+    // given: the operator took the StatefulSet 3 -> 4 for spec.replicas 4
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.kubelet("zk");
+    cluster.apply(sas("zk", "replicas: 4\nmaxReplicas: 7\nscaleUp: {preflight: false}"));
+    reconcileUntil("zk", s -> s.getStatus().operation == null && cluster.replicas("zk") == 4, 200);
+
+    // when: someone scales the StatefulSet to 5 behind Ballast's back
+    client.apps().statefulSets().inNamespace(MockCluster.NS).withName("zk").scale(5);
+    cluster.kubelet("zk");
+    clock.advance(Duration.ofSeconds(16));
+    reconcileUntil("zk", s -> s.getStatus().operation == null && cluster.replicas("zk") == 4, 200);
+
+    // then: the same spec.replicas is asked again, from 5
+    assertThat(eventReasons()).contains("ExternalReplicasEdit", "ScaledDown");
+    assertThat(cluster.get("zk").getStatus().history.toString())
+        .contains("replicas changed outside Ballast from 4 to 5");
+  }
+
+  @Test
   void aPausedResourceChangesNothing() {
     // given
     cluster.statefulSet("zk", 3, "500m");

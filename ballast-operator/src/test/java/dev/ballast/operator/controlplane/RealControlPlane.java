@@ -11,11 +11,15 @@ import dev.ballast.k8s.testkit.KubeControlPlane;
 import dev.ballast.k8s.testkit.ManagedProcess;
 import dev.ballast.k8s.testkit.zookeeper.ZooKeeperProbe;
 import dev.ballast.k8s.testkit.zookeeper.ZooKeeperStatefulSet;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +71,61 @@ public final class RealControlPlane {
             .kubectl("apply", "--server-side", "-f", manifest(cluster, name, yaml).toString());
     assertThat(r.ok()).as("kubectl apply of %s: %s", name, r.output()).isTrue();
   }
+
+  /** Runs kubectl as the admin and fails the test, with kubectl's output, when it fails. */
+  static String kubectlOk(KubeClusterExtension cluster, String... args) {
+    KubeControlPlane.KubectlResult r = cluster.controlPlane().kubectl(args);
+    assertThat(r.ok()).as("kubectl %s: %s", String.join(" ", args), r.output()).isTrue();
+    return r.output();
+  }
+
+  /** The thread dump of a child JVM ({@code jcmd PID Thread.print}), or why there is none. */
+  static String threads(ManagedProcess p) {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    try {
+      Process dump =
+          new ProcessBuilder(jcmd.toString(), Long.toString(p.pid()), "Thread.print")
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      dump.waitFor();
+      return out;
+    } catch (IOException e) {
+      return "no thread dump: " + e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "no thread dump: interrupted";
+    }
+  }
+
+  /**
+   * Creates {@code zk}'s namespace, installs the operator there (see {@link #installOperator}),
+   * creates the ensemble and waits for its 3 Ready pods; returns the operator's kubeconfig.
+   */
+  static Path namespaceWithEnsemble(KubeClusterExtension cluster, ZooKeeperStatefulSet zk) {
+    KubernetesClient client = cluster.client();
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(zk.namespace()).endMetadata().build())
+        .create();
+    Path kubeconfig = installOperator(cluster, zk.namespace());
+    zk.resources().forEach(r -> client.resource(r).create());
+    awaitReadyPods(client, zk, 3);
+    return kubeconfig;
+  }
+
+  /** Merge-patches the spec of StatefulAutoscaler {@code namespace/name} with {@code json}. */
+  static void patchAutoscaler(KubernetesClient client, String namespace, String name, String json) {
+    client
+        .resources(StatefulAutoscaler.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), json);
+  }
+
+  /** The namespace and ServiceAccount deploy/install.yaml runs the operator as. */
+  static final String OPERATOR_NAMESPACE = "ballast-system";
 
   /**
    * A StatefulAutoscaler {@code zk} of a fixed size of 3 (at most 7) for {@code zk}'s StatefulSet:

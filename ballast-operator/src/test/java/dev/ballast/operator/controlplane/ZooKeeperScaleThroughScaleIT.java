@@ -16,7 +16,6 @@ import dev.ballast.local.load.LoadSettings;
 import dev.ballast.local.load.RateProfile;
 import dev.ballast.local.load.ZooKeeperLoadGenerator;
 import dev.ballast.operator.OperatorWiring;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -70,14 +69,7 @@ class ZooKeeperScaleThroughScaleIT {
 
   @BeforeAll
   static void ensembleAndOperator() {
-    KubernetesClient client = cluster.client();
-    client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .create();
-    operatorKubeconfig = RealControlPlane.installOperator(cluster, NS);
-    zk.resources().forEach(r -> client.resource(r).create());
-    RealControlPlane.awaitReadyPods(client, zk, 3);
+    operatorKubeconfig = RealControlPlane.namespaceWithEnsemble(cluster, zk);
     for (String identity : List.of("operator-a", "operator-b")) {
       operators.put(identity, startOperator(identity));
     }
