@@ -124,8 +124,6 @@ public final class RealControlPlane {
         .patch(PatchContext.of(PatchType.JSON_MERGE), json);
   }
 
-  /** The namespace and ServiceAccount deploy/install.yaml runs the operator as. */
-  static final String OPERATOR_NAMESPACE = "ballast-system";
 
   /**
    * A StatefulAutoscaler {@code zk} of a fixed size of 3 (at most 7) for {@code zk}'s StatefulSet:
