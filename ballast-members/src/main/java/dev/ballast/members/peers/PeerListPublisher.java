@@ -114,15 +114,7 @@ public final class PeerListPublisher {
   }
 
   private String render(List<Member> members, String version) {
-    List<String> lines = new ArrayList<>();
-    for (Member m : members) {
-      lines.add(Templates.fill(spec.member(), Templates.memberValues(m, "{ordinal}")));
-    }
-    Map<String, String> whole =
-        Map.of("version", version, "count", Integer.toString(members.size()));
-    return Templates.fill(spec.header(), whole)
-        + String.join(spec.separator(), lines)
-        + Templates.fill(spec.footer(), whole);
+    return spec.template().render(members, version);
   }
 
   private record State(int version, String list, boolean reloaded) {}

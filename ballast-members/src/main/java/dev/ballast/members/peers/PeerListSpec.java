@@ -24,4 +24,9 @@ public record PeerListSpec(
     footer = footer == null ? "" : footer;
     reload = List.copyOf(reload);
   }
+
+  /** How the list is written, without where. */
+  public PeerListTemplate template() {
+    return new PeerListTemplate(header, member, separator, footer);
+  }
 }
