@@ -1,11 +1,10 @@
 package dev.ballast.local.runtime;
 
-import dev.ballast.core.port.DataPolicy;
+import dev.ballast.core.port.ForwardingReplicaRuntime;
 import dev.ballast.core.port.Member;
 import dev.ballast.core.port.ReplicaRuntime;
 import dev.ballast.members.peers.PeerListPublisher;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -15,57 +14,21 @@ import java.util.OptionalInt;
  * configured nodes in turn (member k on node k modulo their number), so that the placement rules
  * can be checked; everything else is the wrapped runtime's.
  */
-public final class ConfiguredRuntime implements ReplicaRuntime {
-  private final ReplicaRuntime runtime;
+public final class ConfiguredRuntime extends ForwardingReplicaRuntime {
   private final Optional<PeerListPublisher> peers;
   private final List<String> nodes;
 
   /** {@code nodes} empty: the runtime cannot tell where members run. */
   public ConfiguredRuntime(
       ReplicaRuntime runtime, Optional<PeerListPublisher> peers, List<String> nodes) {
-    this.runtime = runtime;
+    super(runtime);
     this.peers = peers;
     this.nodes = List.copyOf(nodes);
   }
 
   @Override
-  public List<Member> members() {
-    return runtime.members();
-  }
-
-  @Override
-  public Optional<Member> member(int ordinal) {
-    return runtime.member(ordinal);
-  }
-
-  @Override
-  public Member prepare(int ordinal) {
-    return runtime.prepare(ordinal);
-  }
-
-  @Override
-  public void start(Member member, Map<String, String> launchSettings) {
-    runtime.start(member, launchSettings);
-  }
-
-  @Override
-  public boolean isRunning(int ordinal) {
-    return runtime.isRunning(ordinal);
-  }
-
-  @Override
-  public void stop(int ordinal) {
-    runtime.stop(ordinal);
-  }
-
-  @Override
-  public void cleanup(int ordinal, DataPolicy policy) {
-    runtime.cleanup(ordinal, policy);
-  }
-
-  @Override
   public void publish(List<Member> members) {
-    runtime.publish(members);
+    delegate().publish(members);
     peers.ifPresent(p -> p.publish(members));
   }
 

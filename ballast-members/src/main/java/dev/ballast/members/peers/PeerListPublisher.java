@@ -1,161 +1,137 @@
 package dev.ballast.members.peers;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.core.port.Member;
 import dev.ballast.core.port.MembershipException;
 import dev.ballast.members.hooks.Hook;
 import dev.ballast.members.hooks.HookResult;
 import dev.ballast.members.hooks.HookRunner;
 import dev.ballast.members.hooks.Templates;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Renders a {@link PeerListSpec} into its file and runs its reload hooks, idempotently: the state
- * file ({@code version}, the rendered list, whether every member reloaded it) is written before the
- * peer file and after the hooks, so a crash at any point re-writes the same version and re-runs the
- * reload hooks, and publishing an unchanged list that was reloaded does nothing.
+ * Renders a peer list ({@link PeerListTemplate}) into its {@link PeerListStore} and runs its
+ * follow-up (reload hooks, or the operator's rolling restart), idempotently: the state (version,
+ * the rendered list, whether the follow-up ran) is saved before or with the list and after the
+ * follow-up, so a crash at any point re-writes the same version and re-runs the follow-up, and
+ * publishing an unchanged list whose follow-up ran does nothing.
  */
 public final class PeerListPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(PeerListPublisher.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final PeerListSpec spec;
-  private final HookRunner runner;
-  private final Path stateFile;
+  /** What runs after a new version was written, for the members that should read it. */
+  @FunctionalInterface
+  public interface FollowUp {
+    /** Nothing: the members watch the list themselves. */
+    FollowUp NONE = (members, version) -> List.of();
 
+    /** Runs the follow-up for {@code version}; one line per action, for the record. */
+    List<String> after(List<Member> members, int version);
+  }
+
+  private final PeerListTemplate template;
+  private final PeerListStore store;
+  private final FollowUp followUp;
+
+  /** A peer list written by {@code store}, followed by {@code followUp}. */
+  public PeerListPublisher(PeerListTemplate template, PeerListStore store, FollowUp followUp) {
+    this.template = template;
+    this.store = store;
+    this.followUp = followUp;
+  }
+
+  /** A local peer list: the spec's file, its state in {@code stateFile}, its reload hooks. */
   public PeerListPublisher(PeerListSpec spec, HookRunner runner, Path stateFile) {
-    this.spec = spec;
-    this.runner = runner;
-    this.stateFile = stateFile;
+    this(
+        spec.template(),
+        new FilePeerListStore(spec.file(), stateFile),
+        reloadHooks(spec.reload(), runner, spec.file().toString()));
+  }
+
+  /**
+   * Runs {@code hooks} once per member, with its values, {@code {version}} and {@code {file}}; a
+   * failure names the member that did not reload.
+   */
+  public static FollowUp reloadHooks(List<Hook> hooks, HookRunner runner, String file) {
+    return (members, version) -> {
+      List<String> lines = new ArrayList<>();
+      for (Member m : members) {
+        Map<String, String> values = new LinkedHashMap<>(Templates.memberValues(m, "{ordinal}"));
+        values.put("version", Integer.toString(version));
+        values.put("file", file);
+        for (Hook hook : hooks) {
+          HookResult r;
+          try {
+            r = runner.run(hook, values, List.of());
+          } catch (MembershipException | IllegalArgumentException e) {
+            throw new MembershipException(
+                "member "
+                    + m.ordinal()
+                    + " did not reload the peer list version "
+                    + version
+                    + ": "
+                    + e.getMessage(),
+                e);
+          }
+          values.putAll(r.captured());
+          lines.add("member " + m.ordinal() + " " + r.summary());
+        }
+      }
+      return lines;
+    };
   }
 
   /**
    * Publishes {@code members}; returns one line per action for the record (empty when the list was
-   * already published and reloaded). Fails with a {@link MembershipException} naming the member
-   * whose reload hook failed.
+   * already published and followed up). Fails with a {@link MembershipException} naming the member
+   * whose follow-up failed.
    */
   public List<String> publish(List<Member> members) {
     return publish(members, true);
   }
 
   /**
-   * Writes the list for {@code members} without running the reload hooks (before members start,
-   * when there is nobody to reload yet); the next {@link #publish} runs them.
+   * Writes the list for {@code members} without the follow-up (before members start, when there is
+   * nobody to reload yet); the next {@link #publish} runs it.
    */
   public List<String> writeOnly(List<Member> members) {
     return publish(members, false);
   }
 
   private List<String> publish(List<Member> members, boolean reload) {
-    String list = render(members, "{version}");
-    State state = readState();
+    String list = template.render(members, "{version}");
+    PeerListStore.State state = store.read();
     if (state.list().equals(list) && state.reloaded()) {
       return List.of();
     }
     int version = state.list().equals(list) ? state.version() : state.version() + 1;
-    writeState(new State(version, list, false));
-    String content = render(members, Integer.toString(version));
-    write(spec.file(), content);
+    store.save(
+        new PeerListStore.State(version, list, false),
+        Optional.of(template.render(members, Integer.toString(version))));
     List<String> lines = new ArrayList<>();
     lines.add(
-        "wrote "
-            + spec.file().getFileName()
-            + " version "
-            + version
-            + " ("
-            + members.size()
-            + " members)");
+        "wrote " + store.describe() + " version " + version + " (" + members.size() + " members)");
     if (!reload) {
       return lines;
     }
-    for (Member m : members) {
-      Map<String, String> values = new LinkedHashMap<>(Templates.memberValues(m, "{ordinal}"));
-      values.put("version", Integer.toString(version));
-      values.put("file", spec.file().toString());
-      for (Hook hook : spec.reload()) {
-        HookResult r;
-        try {
-          r = runner.run(hook, values, List.of());
-        } catch (MembershipException | IllegalArgumentException e) {
-          throw new MembershipException(
-              "member "
-                  + m.ordinal()
-                  + " did not reload the peer list version "
-                  + version
-                  + ": "
-                  + e.getMessage(),
-              e);
-        }
-        values.putAll(r.captured());
-        lines.add("member " + m.ordinal() + " " + r.summary());
-      }
-    }
-    writeState(new State(version, list, true));
+    lines.addAll(followUp.after(members, version));
+    store.save(new PeerListStore.State(version, list, true), Optional.empty());
     LOG.info(
-        "action=publish-peers file={} version={} members={}", spec.file(), version, members.size());
+        "action=publish-peers where=\"{}\" version={} members={}",
+        store.describe(),
+        version,
+        members.size());
     return lines;
   }
 
   /** The version last written, 0 before the first publish. */
   public int version() {
-    return readState().version();
-  }
-
-  private String render(List<Member> members, String version) {
-    return spec.template().render(members, version);
-  }
-
-  private record State(int version, String list, boolean reloaded) {}
-
-  private State readState() {
-    if (!Files.exists(stateFile)) {
-      return new State(0, "", true);
-    }
-    try {
-      var node = JSON.readTree(stateFile.toFile());
-      return new State(
-          node.path("version").asInt(),
-          node.path("list").asText(),
-          node.path("reloaded").asBoolean());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + stateFile, e);
-    }
-  }
-
-  private void writeState(State state) {
-    ObjectNode node = JSON.createObjectNode();
-    node.put("version", state.version());
-    node.put("list", state.list());
-    node.put("reloaded", state.reloaded());
-    try {
-      write(stateFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Replaces {@code target} atomically (a reader sees the old or the new list, never half). */
-  private static void write(Path target, String content) {
-    try {
-      Path dir = target.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
-      Files.writeString(tmp, content, StandardCharsets.UTF_8);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + target, e);
-    }
+    return store.read().version();
   }
 }
