@@ -52,6 +52,15 @@ final class RealControlPlane {
     }
   }
 
+  /** Writes {@code yaml} as {@code name} and applies it server-side; fails with kubectl's words. */
+  static void apply(KubeClusterExtension cluster, String name, String yaml) {
+    KubeControlPlane.KubectlResult r =
+        cluster
+            .controlPlane()
+            .kubectl("apply", "--server-side", "-f", manifest(cluster, name, yaml).toString());
+    assertThat(r.ok()).as("kubectl apply of %s: %s", name, r.output()).isTrue();
+  }
+
   /** The namespace and ServiceAccount deploy/install.yaml runs the operator as. */
   static final String OPERATOR_NAMESPACE = "ballast-system";
 
