@@ -101,6 +101,7 @@ class RunbookHooksIT {
 
   static DrainingRegistry registry;
   static ManagedProcess operator;
+  static Path kubeconfig;
 
   @BeforeAll
   static void registryWorkloadAndOperator() throws Exception {
@@ -109,7 +110,7 @@ class RunbookHooksIT {
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
         .create();
-    Path kubeconfig = RealControlPlane.installOperator(cluster, NS);
+    kubeconfig = RealControlPlane.installOperator(cluster, NS);
     String secretRead =
         Files.readString(RealControlPlane.repoFile("deploy/enable-prometheus-token.yaml"))
             .replace("namespace: default", "namespace: " + NS);
@@ -363,6 +364,50 @@ class RunbookHooksIT {
     assertThat(status).contains("DRAINED").contains("$.remaining < 1");
     assertThat(status).doesNotContain(TOKEN);
     assertThat(Files.readString(operator.log())).doesNotContain(TOKEN);
+  }
+
+  @Test
+  @Order(4)
+  void execHooksAndRollingRestartsAreGrantedOnlyWhereTheirFilesAreApplied() throws Exception {
+    // given: the two opt-in files applied for another namespace only
+    String other = "chat-exec";
+    cluster
+        .client()
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(other).endMetadata().build())
+        .create();
+    for (String file :
+        List.of("deploy/enable-exec-hooks.yaml", "deploy/enable-rolling-restart.yaml")) {
+      RealControlPlane.apply(
+          cluster,
+          other + "-" + Path.of(file).getFileName(),
+          Files.readString(RealControlPlane.repoFile(file))
+              .replace("namespace: default", "namespace: " + other));
+    }
+
+    // when / then: what the operator's ServiceAccount may do, as the authorizer answers
+    assertThat(canI("create", "pods", "exec", other)).isTrue();
+    assertThat(canI("delete", "pods", "", other)).isTrue();
+    assertThat(canI("create", "pods", "exec", NS)).isFalse();
+    assertThat(canI("delete", "pods", "", NS)).isFalse();
+    assertThat(canI("get", "secrets", "", NS)).as("enable-prometheus-token.yaml here").isTrue();
+    assertThat(canI("get", "secrets", "", other)).isFalse();
+  }
+
+  private static boolean canI(String verb, String resource, String subresource, String namespace) {
+    KubeControlPlane.KubectlResult r =
+        cluster
+            .controlPlane()
+            .kubectl(
+                kubeconfig,
+                "auth",
+                "can-i",
+                verb,
+                resource,
+                "--subresource=" + subresource,
+                "-n",
+                namespace);
+    return r.output().strip().equals("yes");
   }
 
   /** The StatefulAutoscaler as YAML (status included), as kubectl shows it. */
