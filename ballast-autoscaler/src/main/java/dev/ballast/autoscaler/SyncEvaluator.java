@@ -157,9 +157,21 @@ public final class SyncEvaluator {
     Snapshot snapshot = SnapshotAssembler.assemble(now, spec, members, ready, samples, hpaMemory);
     OptionalInt predicted =
         prediction.map(ScaleAheadPredictor.Prediction::proposal).orElse(OptionalInt.empty());
-    AutoscaleDecision decision = pipeline.decide(snapshot, policy, predicted);
+    AutoscaleDecision decision = pipeline.decide(snapshot, withNodeCount(policy), predicted);
     hpaMemory = decision.memory();
     return new Evaluation(now, members, view, samples, errors, snapshot, decision, prediction);
+  }
+
+  /**
+   * The policy with the node count the runtime sees now, when the size follows it (on Kubernetes
+   * the schedulable Nodes change while the operator runs; locally the count is the configured one).
+   */
+  private ScalingPolicy withNodeCount(ScalingPolicy rules) {
+    if (rules.nodes().sizing().isEmpty()) {
+      return rules;
+    }
+    OptionalInt nodes = runtime.schedulableNodes();
+    return nodes.isPresent() ? rules.withSchedulableNodes(nodes.getAsInt()) : rules;
   }
 
   /**

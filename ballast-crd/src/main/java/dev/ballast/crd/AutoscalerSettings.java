@@ -12,6 +12,8 @@ import dev.ballast.autoscaler.AutoscaleSpec;
 import dev.ballast.core.decide.model.Autoscaler;
 import dev.ballast.core.decide.model.ControllerSettings;
 import dev.ballast.core.plan.Stage;
+import dev.ballast.core.policy.NodeCountSizing;
+import dev.ballast.core.policy.NodeRules;
 import dev.ballast.core.policy.OnMetricFailure;
 import dev.ballast.core.policy.PolicyValidationException;
 import dev.ballast.core.policy.QuorumGuard;
@@ -49,7 +51,8 @@ public record AutoscalerSettings(
     Map<String, String> membershipSettings,
     boolean preflight,
     boolean autoscaling,
-    OptionalInt fixedReplicas) {
+    OptionalInt fixedReplicas,
+    RunbookSettings runbook) {
 
   /** The External metric name prefix of a Prometheus query. */
   public static final String PROMETHEUS_PREFIX = "prometheus:";
@@ -62,6 +65,7 @@ public record AutoscalerSettings(
     Objects.requireNonNull(prediction, "prediction");
     Objects.requireNonNull(membership, "membership");
     membershipSettings = Map.copyOf(membershipSettings);
+    Objects.requireNonNull(runbook, "runbook");
   }
 
   /**
@@ -101,6 +105,18 @@ public record AutoscalerSettings(
     // Members without a membership protocol do not vote: no quorum arithmetic for their removals
     // (the same rule as a local cluster file's).
     b.quorumGuard(membership == MembershipType.None ? QuorumGuard.NONE : QuorumGuard.MAJORITY);
+    if (spec.membership != null && spec.membership.quorum != null) {
+      b.quorumGuard(
+          spec.membership.quorum == StatefulAutoscalerSpec.Quorum.None
+              ? QuorumGuard.NONE
+              : QuorumGuard.MAJORITY);
+    }
+    Map<String, String> membershipSettings =
+        spec.membership == null || spec.membership.settings == null
+            ? Map.of()
+            : spec.membership.settings;
+    RunbookSettings runbook = RunbookSettings.from(spec, membershipSettings, problems);
+    nodeRules(spec, problems).ifPresent(b::nodes);
     if (spec.scaleDown != null) {
       if (spec.scaleDown.policy != null) {
         b.shrink(
@@ -172,9 +188,12 @@ public record AutoscalerSettings(
     if (read != null
         && read.metrics().isEmpty()
         && spec.replicas == null
+        && spec.sizeByNodes == null
         && policy != null
         && problems.isEmpty()) {
-      problems.add("spec.metrics: set at least one metric to autoscale on, or spec.replicas");
+      problems.add(
+          "spec.metrics: set at least one metric to autoscale on, spec.replicas, or"
+              + " spec.sizeByNodes");
     }
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
@@ -187,12 +206,54 @@ public record AutoscalerSettings(
         new AutoscaleSpec(autoscaler, ControllerSettings.DEFAULTS, syncPeriod, cpuRequestMilli),
         prediction,
         membership,
-        spec.membership == null || spec.membership.settings == null
-            ? Map.of()
-            : spec.membership.settings,
+        membershipSettings,
         preflight,
-        !read.metrics().isEmpty(),
-        spec.replicas == null ? OptionalInt.empty() : OptionalInt.of(spec.replicas));
+        // A size that follows the node count is decided by the sync loop, as metrics are.
+        !read.metrics().isEmpty() || spec.sizeByNodes != null,
+        spec.replicas == null ? OptionalInt.empty() : OptionalInt.of(spec.replicas),
+        runbook);
+  }
+
+  /**
+   * {@code sizeByNodes} and {@code placement} as the policy's node rules; the node count itself is
+   * the runtime's (the schedulable Nodes), set at each sync.
+   */
+  private static Optional<NodeRules> nodeRules(StatefulAutoscalerSpec spec, List<String> problems) {
+    boolean onePerNode = spec.placement == StatefulAutoscalerSpec.Placement.OnePerNode;
+    Optional<NodeCountSizing> sizing = Optional.empty();
+    if (spec.sizeByNodes != null) {
+      List<NodeCountSizing.Tier> tiers = new ArrayList<>();
+      List<dev.ballast.crd.v1alpha1.NodeSizing.Tier> given =
+          spec.sizeByNodes.tiers == null ? List.of() : spec.sizeByNodes.tiers;
+      if (given.isEmpty()) {
+        problems.add(
+            "spec.sizeByNodes.tiers: required; list tiers such as [{atLeast: 5, replicas: 5}]");
+      }
+      for (int i = 0; i < given.size(); i++) {
+        var t = given.get(i);
+        if (t == null
+            || t.atLeast == null
+            || t.replicas == null
+            || t.atLeast < 1
+            || t.replicas < 1) {
+          problems.add(
+              "spec.sizeByNodes.tiers["
+                  + i
+                  + "]: needs atLeast >= 1 and replicas >= 1, e.g. {atLeast: 5, replicas: 5}");
+        } else {
+          tiers.add(new NodeCountSizing.Tier(t.atLeast, t.replicas));
+        }
+      }
+      if (spec.sizeByNodes.otherwise == null || spec.sizeByNodes.otherwise < 1) {
+        problems.add("spec.sizeByNodes.otherwise: required, >= 1; the size when no tier applies");
+      } else if (!tiers.isEmpty() && tiers.size() == given.size()) {
+        sizing = Optional.of(new NodeCountSizing(tiers, spec.sizeByNodes.otherwise));
+      }
+    }
+    if (sizing.isEmpty() && !onePerNode) {
+      return Optional.empty();
+    }
+    return Optional.of(NodeRules.of(OptionalInt.empty(), sizing, onePerNode));
   }
 
   /**

@@ -109,7 +109,9 @@ final class ManagedCluster implements AutoCloseable {
     long cpuRequest = cpuRequestMilli(template);
     AutoscalerSettings settings =
         AutoscalerSettings.from(spec, cpuRequest > 0 ? cpuRequest : AutoscaleSpec.ONE_CORE_MILLI);
-    if (cpuRequest == 0 && usesCpuUtilization(settings)) {
+    // Only metrics the user names need a cpu request: without spec.metrics the size is fixed, or
+    // follows the node count (the HPA's default cpu metric is then read, but not needed).
+    if (cpuRequest == 0 && spec.metrics != null && usesCpuUtilization(settings)) {
       throw new InvalidSpecException(
           List.of(
               "spec.metrics: a cpu Utilization target needs the target's pods to request cpu;"
@@ -136,15 +138,22 @@ final class ManagedCluster implements AutoCloseable {
             .build();
     KubernetesReplicaRuntime runtime =
         new KubernetesReplicaRuntime(client, target, addressing, Optional.of(owner));
+    RunbookWiring runbook =
+        RunbookWiring.wire(
+            client, sas, settings.runbook(), target, runtime, owner, template, clock);
     Membership membership =
-        zookeeper ? new ZooKeeperMembership(READ_TIMEOUT) : PodReadinessMembership.of(runtime);
+        switch (settings.membership()) {
+          case ZooKeeper -> new ZooKeeperMembership(READ_TIMEOUT);
+          case Hooks -> runbook.membership();
+          case None -> PodReadinessMembership.of(runtime);
+        };
     StatusWriter writer = new StatusWriter(client, sas);
     StatusHistoryStore history =
         new StatusHistoryStore(writer, r -> metrics.operation(r.kind().name(), r.outcome().name()));
     ScalingController controller =
         new ScalingController(
             settings.policy(),
-            runtime,
+            runbook.runtime(),
             membership,
             new StatusOperationStore(writer),
             history,
@@ -158,7 +167,7 @@ final class ManagedCluster implements AutoCloseable {
         new SyncEvaluator(
             settings.autoscale(),
             settings.policy(),
-            runtime,
+            runbook.runtime(),
             membership,
             sources,
             history,

@@ -49,7 +49,7 @@ class KubernetesExamplesTest {
     Map<String, AutoscalerSettings> all = settings();
 
     // then
-    assertThat(all).containsOnlyKeys("zk", "zk-by-hpa", "chat");
+    assertThat(all).containsOnlyKeys("zk", "zk-by-hpa", "chat", "chunk", "meta");
     assertThat(all.get("zk").policy().allowedReplicas()).containsExactly(3, 5, 7);
     assertThat(all.get("zk").autoscaling()).isTrue();
     assertThat(all.get("zk-by-hpa").autoscaling()).isFalse();
@@ -57,6 +57,16 @@ class KubernetesExamplesTest {
     assertThat(all.get("chat").policy().shrink()).isEqualTo(ShrinkPolicy.DISABLED);
     assertThat(all.get("chat").policy().allowedReplicas()).isEqualTo(java.util.Set.of(3, 5, 7));
     assertThat(all.get("chat").autoscale().autoscaler().metrics()).hasSize(2);
+    assertThat(all.get("chat").membership()).isEqualTo(StatefulAutoscalerSpec.MembershipType.Hooks);
+    assertThat(all.get("chat").runbook().hooks().get().members()).isPresent();
+    assertThat(all.get("chunk").policy().nodes().onePerNode()).isTrue();
+    assertThat(all.get("chunk").policy().quorumGuard())
+        .isEqualTo(dev.ballast.core.policy.QuorumGuard.NONE);
+    assertThat(all.get("chunk").runbook().execTargets().get("unregister").selector())
+        .hasValue("iomesh.com/meta-leader");
+    assertThat(all.get("meta").policy().nodes().sizing().get().sizeFor(5)).isEqualTo(5);
+    assertThat(all.get("meta").policy().nodes().sizing().get().sizeFor(4)).isEqualTo(3);
+    assertThat(all.get("meta").autoscaling()).isTrue();
     assertThat(List.copyOf(all.keySet())).isNotEmpty();
   }
 }

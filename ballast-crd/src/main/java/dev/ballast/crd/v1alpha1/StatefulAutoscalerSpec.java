@@ -38,13 +38,23 @@ import java.util.Map;
     message = "at most one Resource metric may name cpu",
     fieldPath = ".metrics")
 @ValidationRule(
-    value = "has(self.replicas) || (has(self.metrics) && size(self.metrics) > 0)",
-    message = "set spec.replicas for a fixed size, or at least one metric to autoscale on",
+    value =
+        "has(self.replicas) || (has(self.metrics) && size(self.metrics) > 0)"
+            + " || has(self.sizeByNodes)",
+    message =
+        "set spec.replicas for a fixed size, at least one metric to autoscale on, or"
+            + " sizeByNodes",
     fieldPath = ".metrics")
 @ValidationRule(
     value = "!has(self.replicas) || self.replicas <= self.maxReplicas",
     message = "replicas must be less than or equal to maxReplicas",
     fieldPath = ".replicas")
+@ValidationRule(
+    value =
+        "!has(self.sizeByNodes) || (self.sizeByNodes.otherwise <= self.maxReplicas"
+            + " && self.sizeByNodes.tiers.all(t, t.replicas <= self.maxReplicas))",
+    message = "every sizeByNodes size must be at most maxReplicas",
+    fieldPath = ".sizeByNodes")
 public class StatefulAutoscalerSpec {
 
   @Required
@@ -91,6 +101,27 @@ public class StatefulAutoscalerSpec {
 
   @JsonPropertyDescription("The application's membership protocol (default None).")
   public Membership membership;
+
+  @JsonPropertyDescription(
+      "A peer list (Nacos cluster.conf, Eureka defaultZone) written to a ConfigMap with a version"
+          + " on every membership change, then optionally a rolling restart or reload hooks.")
+  public PeerList peers;
+
+  @JsonPropertyDescription(
+      "Size by the number of schedulable nodes (Ready, not cordoned, matching the pod template's"
+          + " nodeSelector): the first tier whose atLeast the count reaches, else otherwise.")
+  public NodeSizing sizeByNodes;
+
+  @JsonPropertyDescription(
+      "OnePerNode: at most one member per node, checked in PREFLIGHT before a member is added"
+          + " (from the Nodes and pods the operator sees); Any (default).")
+  public Placement placement;
+
+  /** Where members may run relative to each other. */
+  public enum Placement {
+    Any,
+    OnePerNode
+  }
 
   @JsonPropertyDescription("How members leave: whether at all, their data, the drain timeout.")
   public ScaleDown scaleDown;
@@ -175,11 +206,46 @@ public class StatefulAutoscalerSpec {
     public io.fabric8.kubernetes.api.model.ConfigMapKeySelector caConfigMap;
   }
 
-  /** The membership adapter and its settings. More adapters arrive as new {@code type} values. */
+  /**
+   * The membership adapter and its settings. More adapters arrive as new {@code type} values;
+   * {@code Hooks} is carried out by the user's hooks (the fields below {@code settings}).
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value =
+          "(has(self.type) && self.type == 'Hooks') || !(has(self.hooks) || has(self.members)"
+              + " || has(self.health) || has(self.memberId) || has(self.http))",
+      message = "memberId, http, members, health and hooks need type: Hooks")
   public static class Membership {
-    @JsonPropertyDescription("ZooKeeper (dynamic reconfiguration) or None (pods only).")
+    @JsonPropertyDescription(
+        "ZooKeeper (dynamic reconfiguration), Hooks (the user's HTTP and exec hooks) or None"
+            + " (pods only).")
     public MembershipType type;
+
+    @JsonPropertyDescription(
+        "Whether members vote: Majority (default for ZooKeeper and Hooks; a removal keeps a"
+            + " majority healthy) or None (chunk servers and other members that do not vote).")
+    public Quorum quorum;
+
+    @Size(max = 256)
+    @JsonPropertyDescription(
+        "Hooks: how a member is named in the application, e.g. {host}:{port:api} (default"
+            + " {host}:{ordinal}).")
+    public String memberId;
+
+    @JsonPropertyDescription("Hooks: the bearer token Secret, CA ConfigMap and connect timeout.")
+    public Hooks.HttpSettings http;
+
+    @JsonPropertyDescription(
+        "Hooks: the membership check, a request whose JSON answer lists the members' ids at"
+            + " 'list'; PREFLIGHT and VERIFY compare it with the expected members.")
+    public Hooks.MembersCheck members;
+
+    @JsonPropertyDescription("Hooks: asked of each member; READY waits for it, VERIFY needs it.")
+    public Hooks.Hook health;
+
+    @JsonPropertyDescription("Hooks: the hooks run at each stage (join, drain, drained, ...).")
+    public Hooks.Stages hooks;
 
     @JsonPropertyDescription(
         "Adapter settings, e.g. for ZooKeeper: clientPort (2181), quorumPort (2888),"
@@ -187,9 +253,16 @@ public class StatefulAutoscalerSpec {
     public Map<String, String> settings;
   }
 
+  /** Whether the members vote, which decides the quorum guard of removals. */
+  public enum Quorum {
+    Majority,
+    None
+  }
+
   /** The membership protocols the operator speaks. */
   public enum MembershipType {
     ZooKeeper,
+    Hooks,
     None
   }
 

@@ -16,6 +16,7 @@ import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.core.policy.StageTimeouts;
 import dev.ballast.core.port.DataPolicy;
 import dev.ballast.core.predict.PredictionSettings;
+import dev.ballast.members.hooks.HooksReader;
 import dev.ballast.members.hooks.HooksSpec;
 import dev.ballast.members.peers.PeerListSpec;
 import java.nio.file.Files;
@@ -271,16 +272,20 @@ final class ClusterFileReader {
       hooks =
           Optional.of(
               new HooksReader(
+                      HooksReader.Dialect.LOCAL,
                       file.getParent() == null ? Path.of("") : file.getParent(),
                       member.portNames(),
+                      Durations::parse,
                       this::problem)
                   .read(node, "spec.membership"));
       choice(node, "spec.membership", "quorum", QuorumGuard.class).ifPresent(policy::quorumGuard);
     }
     Optional<PeerListSpec> peers =
         new HooksReader(
+                HooksReader.Dialect.LOCAL,
                 file.getParent() == null ? Path.of("") : file.getParent(),
                 member.portNames(),
+                Durations::parse,
                 this::problem)
             .peers(spec.get("peers"), "spec.peers");
     JsonNode scaleDown = object(spec, "spec", "scaleDown", false);

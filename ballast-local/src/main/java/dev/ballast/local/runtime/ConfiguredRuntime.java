@@ -1,6 +1,6 @@
 package dev.ballast.local.runtime;
 
-import dev.ballast.core.port.DataPolicy;
+import dev.ballast.core.port.ForwardingReplicaRuntime;
 import dev.ballast.core.port.Member;
 import dev.ballast.core.port.ReplicaRuntime;
 import dev.ballast.members.peers.PeerListPublisher;
@@ -18,8 +18,7 @@ import java.util.OptionalInt;
  * turn (member k on node k modulo their number), so that the placement rules can be checked;
  * everything else is the wrapped runtime's.
  */
-public final class ConfiguredRuntime implements ReplicaRuntime {
-  private final ReplicaRuntime runtime;
+public final class ConfiguredRuntime extends ForwardingReplicaRuntime {
   private final Optional<PeerListPublisher> peers;
   private final List<String> nodes;
   private final List<String> report = new java.util.ArrayList<>();
@@ -27,55 +26,25 @@ public final class ConfiguredRuntime implements ReplicaRuntime {
   /** {@code nodes} empty: the runtime cannot tell where members run. */
   public ConfiguredRuntime(
       ReplicaRuntime runtime, Optional<PeerListPublisher> peers, List<String> nodes) {
-    this.runtime = runtime;
+    super(runtime);
     this.peers = peers;
     this.nodes = List.copyOf(nodes);
-  }
-
-  @Override
-  public List<Member> members() {
-    return runtime.members();
-  }
-
-  @Override
-  public Optional<Member> member(int ordinal) {
-    return runtime.member(ordinal);
-  }
-
-  @Override
-  public Member prepare(int ordinal) {
-    return runtime.prepare(ordinal);
   }
 
   @Override
   public void start(Member member, Map<String, String> launchSettings) {
     if (peers.isPresent()
         && peers.get().afterChange() == PeerListSpec.AfterChange.RESTART
-        && !runtime.isRunning(member.ordinal())) {
+        && !delegate().isRunning(member.ordinal())) {
       // It reads the list once, at start: give it the list it will belong to.
-      report.addAll(peers.get().beforeStart(runtime.members(), List.of(member.ordinal())));
+      report.addAll(peers.get().beforeStart(delegate().members(), List.of(member.ordinal())));
     }
-    runtime.start(member, launchSettings);
-  }
-
-  @Override
-  public boolean isRunning(int ordinal) {
-    return runtime.isRunning(ordinal);
-  }
-
-  @Override
-  public void stop(int ordinal) {
-    runtime.stop(ordinal);
-  }
-
-  @Override
-  public void cleanup(int ordinal, DataPolicy policy) {
-    runtime.cleanup(ordinal, policy);
+    delegate().start(member, launchSettings);
   }
 
   @Override
   public void publish(List<Member> members) {
-    runtime.publish(members);
+    delegate().publish(members);
     if (peers.isPresent()) {
       report.addAll(peers.get().publish(members));
     }
@@ -85,7 +54,8 @@ public final class ConfiguredRuntime implements ReplicaRuntime {
   public String takeActionReport() {
     String text = String.join("; ", report);
     report.clear();
-    return text;
+    String inner = delegate().takeActionReport();
+    return inner.isEmpty() ? text : text.isEmpty() ? inner : inner + "; " + text;
   }
 
   @Override

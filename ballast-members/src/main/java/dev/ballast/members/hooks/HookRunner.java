@@ -40,13 +40,31 @@ public final class HookRunner {
   private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
   private static final int TAIL = 600;
 
-  private final HooksSpec.HttpSettings settings;
-  private final Path workDir;
+  private final TokenSource tokens;
+  private final CommandExecutor commands;
   private final HttpClient client;
 
+  /**
+   * Where the bearer token of HTTP hooks comes from, asked at each call (a file, a Kubernetes
+   * Secret); empty sends none.
+   */
+  @FunctionalInterface
+  public interface TokenSource {
+    Optional<String> token();
+  }
+
+  /**
+   * A runner whose token is read from {@code settings}' token file and whose commands run on this
+   * machine in {@code workDir}.
+   */
   public HookRunner(HooksSpec.HttpSettings settings, Path workDir) {
-    this.settings = settings;
-    this.workDir = workDir;
+    this(settings, fileToken(settings), new LocalCommandExecutor(workDir));
+  }
+
+  /** A runner with its own token source and command executor (the Kubernetes operator's). */
+  public HookRunner(HooksSpec.HttpSettings settings, TokenSource tokens, CommandExecutor commands) {
+    this.tokens = tokens;
+    this.commands = commands;
     HttpClient.Builder builder =
         HttpClient.newBuilder()
             .connectTimeout(settings.connectTimeout())
@@ -161,48 +179,29 @@ public final class HookRunner {
       command.add(Templates.fill(arg, values));
     }
     String what = hook.name() + ": " + String.join(" ", command);
-    Process process;
-    Path out;
+    CommandExecutor.Outcome outcome;
     try {
-      out = Files.createTempFile("ballast-hook", ".out");
-      process =
-          new ProcessBuilder(command)
-              .directory(workDir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(out.toFile())
-              .start();
-    } catch (IOException e) {
-      return Attempt.failed(what + ": cannot run (" + e.getMessage() + ")", false, false);
-    }
-    try {
-      boolean ended = process.waitFor(hook.timeout().toMillis(), TimeUnit.MILLISECONDS);
-      if (!ended) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
-      }
-      String output = redact(read(out), token());
-      if (!ended) {
-        return Attempt.failed(
-            what + ": did not end within " + hook.timeout() + ": " + tail(output), true, false);
-      }
-      int exit = process.exitValue();
-      String head = what + " -> exit " + exit;
-      if (exit != 0) {
-        return Attempt.failed(head + ": " + tail(output), true, false);
-      }
-      return judge(hook, head, output, values);
+      outcome = commands.run(hook, command, values);
     } catch (InterruptedException e) {
-      process.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new MembershipException(what + ": interrupted");
-    } finally {
-      try {
-        Files.deleteIfExists(out);
-      } catch (IOException e) {
-        LOG.debug("action=delete-hook-output outcome=failed reason=\"{}\"", e.toString());
-      }
     }
+    if (!outcome.where().isEmpty()) {
+      what = what + " (" + outcome.where() + ")";
+    }
+    String output = redact(outcome.output(), token());
+    return switch (outcome.status()) {
+      case CANNOT_RUN -> Attempt.failed(what + ": " + tail(output), false, false);
+      case TIMED_OUT ->
+          Attempt.failed(
+              what + ": did not end within " + hook.timeout() + ": " + tail(output), true, false);
+      case EXITED -> {
+        String head = what + " -> exit " + outcome.exitCode();
+        yield outcome.exitCode() != 0
+            ? Attempt.failed(head + ": " + tail(output), true, false)
+            : judge(hook, head, output, values);
+      }
+    };
   }
 
   /** Reads the captured values and the condition from a successful answer. */
@@ -254,29 +253,28 @@ public final class HookRunner {
   }
 
   private Optional<String> token() {
-    if (settings.bearerTokenFile().isEmpty()) {
-      return Optional.empty();
-    }
-    Path file = settings.bearerTokenFile().get();
-    try {
-      String t = Files.readString(file, StandardCharsets.UTF_8).trim();
-      return t.isEmpty() ? Optional.empty() : Optional.of(t);
-    } catch (IOException e) {
-      throw new MembershipException("cannot read the bearer token file " + file + " (" + e + ")");
-    }
+    return tokens.token();
+  }
+
+  /** The token of {@code settings}' token file, read at each call. */
+  private static TokenSource fileToken(HooksSpec.HttpSettings settings) {
+    return () -> {
+      if (settings.bearerTokenFile().isEmpty()) {
+        return Optional.empty();
+      }
+      Path file = settings.bearerTokenFile().get();
+      try {
+        String t = Files.readString(file, StandardCharsets.UTF_8).trim();
+        return t.isEmpty() ? Optional.empty() : Optional.of(t);
+      } catch (IOException e) {
+        throw new MembershipException("cannot read the bearer token file " + file + " (" + e + ")");
+      }
+    };
   }
 
   private static String redact(String text, Optional<String> token) {
     String t = text == null ? "" : text;
     return token.map(s -> t.replace(s, "[token]")).orElse(t);
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "(output unreadable: " + e + ")";
-    }
   }
 
   static String tail(String text) {

@@ -56,4 +56,9 @@ public record PeerListSpec(
     footer = footer == null ? "" : footer;
     reload = reload == null ? List.of() : List.copyOf(reload);
   }
+
+  /** How the list is written, without where. */
+  public PeerListTemplate template() {
+    return new PeerListTemplate(header, member, separator, footer);
+  }
 }

@@ -124,7 +124,6 @@ public final class RealControlPlane {
         .patch(PatchContext.of(PatchType.JSON_MERGE), json);
   }
 
-
   /**
    * A StatefulAutoscaler {@code zk} of a fixed size of 3 (at most 7) for {@code zk}'s StatefulSet:
    * ZooKeeper membership on its ports, a 2 s sync, scale-down allowed, removed claims deleted.

@@ -61,7 +61,47 @@ class StatefulAutoscalerValidationIT {
             "neither replicas nor metrics (CEL)",
             "maxReplicas: 7",
             "spec.metrics",
-            "set spec.replicas for a fixed size, or at least one metric"),
+            "set spec.replicas for a fixed size, at least one metric to autoscale on, or"
+                + " sizeByNodes"),
+        new Case(
+            "a hook both a request and a command (CEL)",
+            "replicas: 3\nmaxReplicas: 7\nmembership:\n  type: Hooks\n  hooks:\n    drain:\n"
+                + "      - {http: {url: 'http://r/drain'}, exec: [drain]}",
+            "spec.membership.hooks.drain[0]",
+            "set exactly one of http (a request) or exec (a command)"),
+        new Case(
+            "a pod for an HTTP hook (CEL)",
+            "replicas: 3\nmaxReplicas: 7\nmembership:\n  type: Hooks\n  hooks:\n    leave:\n"
+                + "      - {http: {url: 'http://r/x'}, pod: {selector: role=leader}}",
+            "spec.membership.hooks.leave[0].pod",
+            "pod says where an exec hook runs; set exec or remove pod"),
+        new Case(
+            "a condition with two comparisons (CEL)",
+            "replicas: 3\nmaxReplicas: 7\nmembership:\n  type: Hooks\n  hooks:\n    drained:\n"
+                + "      - {http: {url: 'http://r/x'}, until: {path: $.n, lessThan: 1, equals: '0'}}",
+            "spec.membership.hooks.drained[0].until",
+            "set exactly one of equals, lessThan, greaterThan, length"),
+        new Case(
+            "hooks without type Hooks (CEL)",
+            "replicas: 3\nmaxReplicas: 7\nmembership:\n  type: None\n  health: {http: {url: 'http://r/h'}}",
+            "spec.membership",
+            "memberId, http, members, health and hooks need type: Hooks"),
+        new Case(
+            "a hook URL that is not HTTP (schema)",
+            "replicas: 3\nmaxReplicas: 7\nmembership:\n  type: Hooks\n  hooks:\n    join:\n"
+                + "      - {http: {url: 'ftp://r/x'}}",
+            "spec.membership.hooks.join[0].http.url",
+            "should match"),
+        new Case(
+            "after: Reload without reload hooks (CEL)",
+            "replicas: 3\nmaxReplicas: 7\npeers: {key: cluster.conf, member: '{host}', after: Reload}",
+            "spec.peers.reload",
+            "after: Reload needs reload hooks"),
+        new Case(
+            "a node-count size above maxReplicas (CEL)",
+            "maxReplicas: 5\nsizeByNodes: {tiers: [{atLeast: 5, replicas: 7}], otherwise: 3}",
+            "spec.sizeByNodes",
+            "every sizeByNodes size must be at most maxReplicas"),
         new Case(
             "replicas not a number (schema)",
             "replicas: three\nmaxReplicas: 7",
@@ -85,6 +125,28 @@ class StatefulAutoscalerValidationIT {
     // then
     assertThat(r.ok()).as("accepted: %s", r.output()).isFalse();
     assertThat(r.output()).contains(c.field()).contains(c.message());
+  }
+
+  @Test
+  void apiServerAcceptsTheRunbookFieldsOfTheExamples() throws Exception {
+    // given: the storage runbook's two StatefulAutoscalers, in this test's namespace
+    String yaml =
+        java.nio.file.Files.readString(
+                RealControlPlane.repoFile("examples/kubernetes/storage.yaml"))
+            .replace("namespace: iomesh-system", "namespace: " + NS);
+
+    // when
+    KubectlResult r =
+        cluster
+            .controlPlane()
+            .kubectl(
+                "apply",
+                "--server-side",
+                "-f",
+                RealControlPlane.manifest(cluster, "storage-example", yaml).toString());
+
+    // then
+    assertThat(r.ok()).as(r.output()).isTrue();
   }
 
   @Test

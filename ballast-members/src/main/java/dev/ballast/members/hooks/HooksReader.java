@@ -1,11 +1,8 @@
-package dev.ballast.local.config;
+package dev.ballast.members.hooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ballast.members.hooks.Hook;
-import dev.ballast.members.hooks.HookCondition;
-import dev.ballast.members.hooks.HookPoint;
-import dev.ballast.members.hooks.HooksSpec;
 import dev.ballast.members.peers.PeerListSpec;
+import dev.ballast.members.peers.PeerListTemplate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,15 +18,30 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 
 /**
- * Reads the {@code hooks} membership section of a cluster file into a {@link HooksSpec}, reporting
+ * Reads the {@code hooks} membership section and the {@code peers} section of a local cluster file
+ * or of a StatefulAutoscaler ({@link Dialect}) into a {@link HooksSpec} and a peer list, reporting
  * every problem with its field path (a placeholder no earlier hook captured, a JSONPath that cannot
- * be read, a hook that is both a request and a command, ...). Relative files resolve against the
- * cluster file's directory, where commands also run.
+ * be read, a hook that is both a request and a command, ...). Locally, relative files resolve
+ * against the cluster file's directory, where commands also run; on Kubernetes the CA and the token
+ * are references to a ConfigMap and a Secret (read by the operator), a hook may name the {@code
+ * pod} its command runs in, and the peer list goes to a ConfigMap.
  */
-final class HooksReader {
+public final class HooksReader {
+  /** Where the section comes from, which decides the fields of {@code http}, hooks and peers. */
+  public enum Dialect {
+    /** A local cluster file: {@code caFile}, {@code bearerTokenFile}, a peer list {@code file}. */
+    LOCAL,
+    /**
+     * A StatefulAutoscaler: {@code caConfigMap}, {@code bearerTokenSecret}, a hook's {@code pod}, a
+     * peer list's {@code configMap}, {@code key} and {@code after}.
+     */
+    KUBERNETES
+  }
+
   private static final Set<String> MEMBER_VALUES = Set.of("ordinal", "id", "host", "memberId");
   private static final java.util.regex.Pattern PLACEHOLDER =
       java.util.regex.Pattern.compile("\\{([A-Za-z][A-Za-z0-9_.:-]*)}");
@@ -38,14 +50,36 @@ final class HooksReader {
   private final List<String> ports;
   private final BiConsumer<String, String> problem;
 
-  HooksReader(Path baseDir, List<String> ports, BiConsumer<String, String> problem) {
+  private final Dialect dialect;
+  private final Function<String, Optional<Duration>> durations;
+
+  /**
+   * A reader of {@code dialect}; {@code ports} are the members' port names ({@code {port:NAME}}),
+   * {@code durations} parses a duration text (empty when it is not one), {@code problem} receives
+   * each problem as (field path, message).
+   */
+  public HooksReader(
+      Dialect dialect,
+      Path baseDir,
+      List<String> ports,
+      Function<String, Optional<Duration>> durations,
+      BiConsumer<String, String> problem) {
+    this.dialect = dialect;
     this.baseDir = baseDir;
     this.ports = ports;
+    this.durations = durations;
     this.problem = problem;
   }
 
-  HooksSpec read(JsonNode node, String path) {
-    known(node, path, "type", "memberId", "quorum", "http", "members", "health", "hooks");
+  /** The {@code hooks} membership at {@code path} ({@code node} is the membership mapping). */
+  public HooksSpec read(JsonNode node, String path) {
+    List<String> fields =
+        new ArrayList<>(
+            List.of("type", "memberId", "quorum", "http", "members", "health", "hooks"));
+    if (dialect == Dialect.KUBERNETES) {
+      fields.add("settings");
+    }
+    known(node, path, fields.toArray(String[]::new));
     String memberId = text(node, path, "memberId").orElse("{host}:{ordinal}");
     Set<String> idValues = new HashSet<>(MEMBER_VALUES_WITHOUT_ID);
     ports.forEach(p -> idValues.add("port:" + p));
@@ -119,8 +153,8 @@ final class HooksReader {
     return new HooksSpec(memberId, http, hooks, members, health, baseDir);
   }
 
-  /** The {@code peers} section: the peer list file, its template and the reload hooks. */
-  Optional<PeerListSpec> peers(JsonNode node, String path) {
+  /** The {@code peers} section of a cluster file: the peer list file, its template and reloads. */
+  public Optional<PeerListSpec> peers(JsonNode node, String path) {
     if (node == null || node.isNull()) {
       return Optional.empty();
     }
@@ -134,6 +168,49 @@ final class HooksReader {
     if (file.isEmpty()) {
       report(path + ".file", "is required: where to write the list, e.g. peers/cluster.conf");
     }
+    Optional<PeerList> list = peerList(node, path);
+    if (problems != before || list.isEmpty()) {
+      return Optional.empty();
+    }
+    PeerListTemplate t = list.get().template();
+    return Optional.of(
+        new PeerListSpec(
+            baseDir.resolve(file.get()),
+            t.header(),
+            t.member(),
+            t.separator(),
+            t.footer(),
+            list.get().reload(),
+            list.get().afterChange()));
+  }
+
+  /**
+   * A peer list's template, the hooks run for each member after it changed, and what the members
+   * are told ({@code afterChange}, local dialect; a StatefulAutoscaler's {@code after} is read by
+   * its caller).
+   */
+  public record PeerList(
+      PeerListTemplate template, List<Hook> reload, PeerListSpec.AfterChange afterChange) {}
+
+  /**
+   * The template and reload hooks of a peers section at {@code path} (a StatefulAutoscaler's {@code
+   * spec.peers}, whose other fields its caller reads); empty when it has problems.
+   */
+  public Optional<PeerList> peerList(JsonNode node, String path) {
+    if (dialect == Dialect.KUBERNETES) {
+      known(
+          node,
+          path,
+          "configMap",
+          "key",
+          "header",
+          "member",
+          "separator",
+          "footer",
+          "after",
+          "reload");
+    }
+    int before = problems;
     Optional<String> member = text(node, path, "member");
     if (member.isEmpty()) {
       report(path + ".member", "is required: one member's entry, e.g. {host}:{port:http}");
@@ -176,12 +253,9 @@ final class HooksReader {
       return Optional.empty();
     }
     return Optional.of(
-        new PeerListSpec(
-            baseDir.resolve(file.get()),
-            unescape(header),
-            member.get(),
-            unescape(separator),
-            unescape(footer),
+        new PeerList(
+            new PeerListTemplate(
+                unescape(header), member.get(), unescape(separator), unescape(footer)),
             reload,
             afterChange));
   }
@@ -225,6 +299,14 @@ final class HooksReader {
       report(path, "must be a mapping (caFile, bearerTokenFile, connectTimeout)");
       return defaults;
     }
+    if (dialect == Dialect.KUBERNETES) {
+      // The ConfigMap and Secret references are the operator's to read; the schema checks them.
+      known(node, path, "caConfigMap", "bearerTokenSecret", "connectTimeout");
+      return new HooksSpec.HttpSettings(
+          Optional.empty(),
+          Optional.empty(),
+          duration(node, path, "connectTimeout").orElse(defaults.connectTimeout()));
+    }
     known(node, path, "caFile", "bearerTokenFile", "connectTimeout");
     Optional<Path> ca = text(node, path, "caFile").map(baseDir::resolve);
     ca.flatMap(dev.ballast.members.hooks.HookRunner::checkCaFile)
@@ -259,6 +341,9 @@ final class HooksReader {
         new ArrayList<>(
             List.of("name", "http", "exec", "capture", "until", "timeout", "attempts", "backoff"));
     fields.addAll(extraFields);
+    if (dialect == Dialect.KUBERNETES) {
+      fields.add("pod"); // where an exec hook runs: read by the operator, checked by the schema
+    }
     known(node, path, fields.toArray(String[]::new));
     int before = problems;
     Set<String> allowed = new HashSet<>(captured);
@@ -487,7 +572,7 @@ final class HooksReader {
     if (v == null || v.isNull()) {
       return Optional.empty();
     }
-    Optional<Duration> d = v.isTextual() ? Durations.parse(v.asText()) : Optional.empty();
+    Optional<Duration> d = v.isTextual() ? durations.apply(v.asText()) : Optional.empty();
     if (d.isEmpty() || d.get().isZero()) {
       report(path + "." + key, "must be a duration longer than 0s such as 500ms, 30s or 2m");
       return Optional.empty();
