@@ -207,4 +207,12 @@ public final class SyncEvaluator {
       return Optional.empty();
     }
   }
+
+  /**
+   * The name the metric source is asked for {@code metric}: its name, or {@code
+   * <resource>{container="<container>"}} for a {@code ContainerResource} metric.
+   */
+  public static String sourceName(MetricSpec metric) {
+    return SnapshotAssembler.sourceName(metric);
+  }
 }

@@ -108,7 +108,10 @@ final class ManagedCluster implements AutoCloseable {
         Serialization.jsonMapper().convertValue(target.podTemplate(), PodTemplateSpec.class);
     long cpuRequest = cpuRequestMilli(template);
     AutoscalerSettings settings =
-        AutoscalerSettings.from(spec, cpuRequest > 0 ? cpuRequest : AutoscaleSpec.ONE_CORE_MILLI);
+        AutoscalerSettings.from(
+            spec,
+            cpuRequest > 0 ? cpuRequest : AutoscaleSpec.ONE_CORE_MILLI,
+            containerCpuRequestsMilli(template));
     if (cpuRequest == 0 && usesCpuUtilization(settings)) {
       throw new InvalidSpecException(
           List.of(
@@ -235,9 +238,10 @@ final class ManagedCluster implements AutoCloseable {
             client, MetricsApiSource.Api.EXTERNAL, ns, selector, target::podName, clock);
     boolean scrape = settings.membershipSettings().containsKey("metricsPort");
     for (MetricSpec m : settings.autoscale().autoscaler().metrics()) {
-      String name = m.name();
+      String name = SyncEvaluator.sourceName(m);
       if (m instanceof MetricSpec.Resource || m instanceof MetricSpec.ContainerResource) {
-        routes.exact(name, podMetrics);
+        // Routed by the resource: a ContainerResource's source name carries its container label.
+        routes.exact(m.name(), podMetrics);
       } else if (m instanceof MetricSpec.Pods) {
         boolean mntr = name.startsWith("zk_") || name.startsWith("rate(zk_");
         routes.exact(
@@ -327,21 +331,26 @@ final class ManagedCluster implements AutoCloseable {
                     && r.target().type() == MetricTarget.Type.UTILIZATION);
   }
 
-  /** The cpu one pod of {@code template} requests, in milli-cores (0 when none). */
-  static long cpuRequestMilli(PodTemplateSpec template) {
+  /** The cpu each container of {@code template} that requests cpu requests, in milli-cores. */
+  static Map<String, Long> containerCpuRequestsMilli(PodTemplateSpec template) {
+    Map<String, Long> out = new java.util.TreeMap<>();
     if (template == null || template.getSpec() == null) {
-      return 0;
+      return out;
     }
-    long sum = 0;
     for (Container c : template.getSpec().getContainers()) {
       if (c.getResources() != null && c.getResources().getRequests() != null) {
         Quantity q = c.getResources().getRequests().get("cpu");
         if (q != null) {
-          sum += CapacityPreflight.toMilli(q);
+          out.put(c.getName(), CapacityPreflight.toMilli(q));
         }
       }
     }
-    return sum;
+    return out;
+  }
+
+  /** The cpu one pod of {@code template} requests, in milli-cores (0 when none). */
+  static long cpuRequestMilli(PodTemplateSpec template) {
+    return containerCpuRequestsMilli(template).values().stream().mapToLong(Long::longValue).sum();
   }
 
   @Override

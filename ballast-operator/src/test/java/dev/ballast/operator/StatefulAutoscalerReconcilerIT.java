@@ -345,6 +345,79 @@ class StatefulAutoscalerReconcilerIT {
   }
 
   @Test
+  void aContainerResourceMetricUsesOnlyTheNamedContainerAndCountsAPodWithoutItAsMissing() {
+    // given: pods with a "main" (500m requested) and a busy "sidecar" (500m); zk-2's metrics lack
+    // main
+    cluster.statefulSet("zk", 3, "500m");
+    client
+        .apps()
+        .statefulSets()
+        .inNamespace(MockCluster.NS)
+        .withName("zk")
+        .edit(
+            sts -> {
+              sts.getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .getContainers()
+                  .add(
+                      new io.fabric8.kubernetes.api.model.ContainerBuilder()
+                          .withName("sidecar")
+                          .withNewResources()
+                          .addToRequests(
+                              "cpu", new io.fabric8.kubernetes.api.model.Quantity("500m"))
+                          .endResources()
+                          .build());
+              return sts;
+            });
+    cluster.kubelet("zk");
+    server
+        .expect()
+        .get()
+        .withPath("/apis/metrics.k8s.io/v1beta1/namespaces/test/pods")
+        .andReturn(
+            200,
+            "{\"kind\":\"PodMetricsList\",\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"items\":["
+                + podMetrics("zk-0", true)
+                + ","
+                + podMetrics("zk-1", true)
+                + ","
+                + podMetrics("zk-2", false)
+                + "]}")
+        .always();
+    cluster.apply(
+        sas(
+            "zk",
+            "minReplicas: 3\nmaxReplicas: 7\nscaleUp: {preflight: false}\nmetrics:\n"
+                + "- type: ContainerResource\n  containerResource: {name: cpu, container: main,"
+                + " target: {type: Utilization, averageUtilization: 50}}"));
+
+    // when
+    reconciler.reconcile(cluster.get("zk"), null);
+
+    // then: main runs at 450m/500m = 90% on zk-0 and zk-1 (the sidecar's 500m is not counted);
+    // zk-2, missing, counts as 0% on a scale-up: 900m/1500m = 60%, ratio 1.2, 3 x 1.2 -> 4
+    StatefulAutoscaler s = cluster.get("zk");
+    assertThat(condition(s, "ScalingActive"))
+        .get()
+        .extracting(Condition::getStatus)
+        .isEqualTo("True");
+    assertThat(s.getStatus().desiredReplicas).isEqualTo(4);
+  }
+
+  private static String podMetrics(String pod, boolean withMain) {
+    String sidecar = "{\"name\":\"sidecar\",\"usage\":{\"cpu\":\"500m\"}}";
+    String main = "{\"name\":\"main\",\"usage\":{\"cpu\":\"450m\"}}";
+    return "{\"metadata\":{\"name\":\""
+        + pod
+        + "\",\"namespace\":\"test\"},\"timestamp\":\"2026-01-01T00:00:00Z\",\"window\":\"15s\","
+        + "\"containers\":["
+        + (withMain ? main + "," : "")
+        + sidecar
+        + "]}";
+  }
+
+  @Test
   void anExternalEditOfTheReplicasIsRecordedAndPlannedFrom() {
     // given: the operator has seen 3
     cluster.statefulSet("zk", 3, "500m");
