@@ -62,6 +62,16 @@ final class ManagedCluster implements AutoCloseable {
   final AutoscaleLoop loop;
   Instant nextSync = Instant.MIN;
   Integer lastFixedRequest;
+
+  /** Failed attempts at the current spec.replicas (0 once it is reached). */
+  int fixedFailures;
+
+  /** When the failed spec.replicas is asked again; null when no retry waits. */
+  Instant fixedRetryAt;
+
+  /** Why spec.replicas was not reached (the Degraded condition's message); null when it was. */
+  String fixedFailure;
+
   boolean resumed;
   private List<AutoscaleLoop.SyncResult> lastSyncSink = new ArrayList<>();
 

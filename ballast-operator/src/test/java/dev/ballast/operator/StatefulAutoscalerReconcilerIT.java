@@ -143,6 +143,54 @@ class StatefulAutoscalerReconcilerIT {
   }
 
   @Test
+  void aFixedSizeWhoseOperationFailedIsRetriedAfterABackOffAndSaysWhy() {
+    // given: kubectl scale sas/zk --replicas=4, and member 3 never becomes Ready
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.readyBelow = 3;
+    cluster.kubelet("zk");
+    cluster.apply(
+        sas("zk", "replicas: 4\nmaxReplicas: 7\nscaleUp: {preflight: false, verifyTimeout: 5s}"));
+
+    // when: the grow fails at VERIFY and is undone
+    reconcileUntil(
+        "zk",
+        s ->
+            s.getStatus() != null
+                && s.getStatus().operation == null
+                && s.getStatus().history != null
+                && s.getStatus().history.toString().contains("ROLLED_BACK"),
+        400);
+    reconciler.reconcile(cluster.get("zk"), null);
+
+    // then: Degraded says why and when the next attempt comes, with an Event; nothing is retried
+    // before the back-off
+    StatefulAutoscaler failed = cluster.get("zk");
+    assertThat(condition(failed, "Degraded"))
+        .get()
+        .satisfies(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("True");
+              assertThat(c.getReason()).isEqualTo("ScaleFailed");
+              assertThat(c.getMessage()).contains("spec.replicas 4 not reached", "attempt 2 at");
+            });
+    assertThat(eventReasons()).contains("ScaleFailed").doesNotContain("ScaleRetry");
+    assertThat(cluster.replicas("zk")).isEqualTo(3);
+
+    // when: the member can join now and the back-off has passed
+    cluster.readyBelow = Integer.MAX_VALUE;
+    clock.advance(StatefulAutoscalerReconciler.RETRY_FIRST);
+    reconcileUntil("zk", s -> s.getStatus().operation == null && cluster.replicas("zk") == 4, 400);
+    reconciler.reconcile(cluster.get("zk"), null);
+
+    // then: asked again, reached, and no longer degraded
+    assertThat(eventReasons()).contains("ScaleRetry");
+    assertThat(condition(cluster.get("zk"), "Degraded"))
+        .get()
+        .extracting(Condition::getStatus)
+        .isEqualTo("False");
+  }
+
+  @Test
   void aRestartedOperatorResumesTheOperationFromTheStatusJournal() {
     // given: an operator that got member 3 started (replicas 4) and was then killed
     cluster.statefulSet("zk", 3, "500m");
