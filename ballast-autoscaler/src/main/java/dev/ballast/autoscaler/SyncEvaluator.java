@@ -84,6 +84,20 @@ public final class SyncEvaluator {
     this.scaleAhead = Objects.requireNonNull(scaleAhead, "scaleAhead");
   }
 
+  /** The HPA's memory after the last evaluation (recommendations and scale events). */
+  public History hpaMemory() {
+    return hpaMemory;
+  }
+
+  /**
+   * Takes over the HPA's memory an earlier evaluator of the same autoscaler left (a previous
+   * leader's, read back from where it was persisted), so that stabilization windows and rate
+   * policies go on as if the loop had never stopped.
+   */
+  public void restoreHpaMemory(History memory) {
+    hpaMemory = Objects.requireNonNull(memory, "memory");
+  }
+
   /** The autoscaling settings evaluated. */
   public AutoscaleSpec spec() {
     return spec;

@@ -75,6 +75,9 @@ final class ManagedCluster implements AutoCloseable {
   boolean resumed;
   private List<AutoscaleLoop.SyncResult> lastSyncSink = new ArrayList<>();
 
+  /** The loop's evaluator, whose HPA memory the status keeps for the next leader. */
+  SyncEvaluator evaluator;
+
   private ManagedCluster(
       long generation,
       AutoscalerSettings settings,
@@ -209,6 +212,11 @@ final class ManagedCluster implements AutoCloseable {
             controller,
             loop);
     c.lastSyncSink = last;
+    c.evaluator = evaluator;
+    if (sas.getStatus() != null && sas.getStatus().hpaMemory != null) {
+      // A previous leader's (or wiring's) memory: the windows and rate policies go on.
+      evaluator.restoreHpaMemory(StatusMapper.hpaMemory(sas.getStatus().hpaMemory));
+    }
     return c;
   }
 

@@ -458,6 +458,9 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
               s.targets = StatusMapper.targets(r.decision());
               s.currentMetrics = StatusMapper.currentMetrics(r.decision());
               s.conditions = StatusMapper.hpaConditions(s.conditions, r, r.time());
+              if (!c.evaluator.hpaMemory().isFirstReconcile()) {
+                s.hpaMemory = StatusMapper.hpaMemory(c.evaluator.hpaMemory());
+              }
             });
     s.conditions = StatusMapper.put(s.conditions, StatusMapper.progressing(s.conditions, op, now));
     s.conditions =

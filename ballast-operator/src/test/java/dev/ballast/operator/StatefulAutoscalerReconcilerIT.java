@@ -466,6 +466,56 @@ class StatefulAutoscalerReconcilerIT {
   }
 
   @Test
+  void aNewLeaderKeepsTheHpaMemorySoARatePolicyStillHolds() {
+    // given: 3 pods at 180 requests/s against 100 (the HPA wants 6), a rate policy of one pod per
+    // 10 minutes, and a leader that has grown the StatefulSet 3 -> 4
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.kubelet("zk");
+    StringBuilder items = new StringBuilder();
+    for (int k = 0; k < 4; k++) {
+      items
+          .append(k == 0 ? "" : ",")
+          .append("{\"describedObject\":{\"kind\":\"Pod\",\"name\":\"zk-")
+          .append(k)
+          .append("\"},\"metricName\":\"requests_per_second\",\"value\":\"180\"}");
+    }
+    server
+        .expect()
+        .get()
+        .withPath(
+            "/apis/custom.metrics.k8s.io/v1beta1/namespaces/test/pods/*/requests_per_second"
+                + "?labelSelector=app%3Dzk")
+        .andReturn(200, "{\"kind\":\"MetricValueList\",\"items\":[" + items + "]}")
+        .always();
+    cluster.apply(
+        sas(
+            "zk",
+            "minReplicas: 3\nmaxReplicas: 7\nscaleUp: {preflight: false}\nmetrics:\n"
+                + "- type: Pods\n  pods: {metric: {name: requests_per_second},"
+                + " target: {type: AverageValue, averageValue: '100'}}\n"
+                + "behavior:\n  scaleUp:\n    stabilizationWindowSeconds: 0\n"
+                + "    policies: [{type: Pods, value: 1, periodSeconds: 600}]"));
+    reconcileUntil("zk", s -> s.getStatus().operation == null && cluster.replicas("zk") == 4, 400);
+    assertThat(cluster.get("zk").getStatus().hpaMemory.scaleUpEvents).hasSize(1);
+
+    // when: the leader goes; a new one (nothing in memory) syncs a period later
+    StatefulAutoscalerReconciler newLeader =
+        new StatefulAutoscalerReconciler(
+            client,
+            clock,
+            new KubernetesEvents(client, clock, "ballast-test"),
+            new OperatorMetrics(new SimpleMeterRegistry()));
+    clock.advance(Duration.ofSeconds(16));
+    newLeader.reconcile(cluster.get("zk"), null);
+
+    // then: the scale-up made 10 minutes ago still counts: no second pod yet
+    StatefulAutoscaler s = cluster.get("zk");
+    assertThat(s.getStatus().desiredReplicas).isEqualTo(4);
+    assertThat(s.getStatus().operation).isNull();
+    assertThat(cluster.replicas("zk")).isEqualTo(4);
+  }
+
+  @Test
   void anExternalEditOfTheReplicasIsRecordedAndPlannedFrom() {
     // given: the operator has seen 3
     cluster.statefulSet("zk", 3, "500m");
