@@ -63,6 +63,9 @@ final class ManagedCluster implements AutoCloseable {
   Instant nextSync = Instant.MIN;
   Integer lastFixedRequest;
 
+  /** Whether the last request for spec.replicas was accepted (became an operation). */
+  boolean fixedAccepted;
+
   /** Failed attempts at the current spec.replicas (0 once it is reached). */
   int fixedFailures;
 

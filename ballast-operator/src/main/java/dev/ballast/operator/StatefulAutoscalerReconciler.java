@@ -267,7 +267,10 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
       c.fixedFailure = null;
     }
     boolean asked = Integer.valueOf(wanted).equals(c.lastFixedRequest);
-    if (wanted == heading || (asked && (op.isPresent() || !retryDue(c, sas, wanted, current)))) {
+    // Only an accepted request that ended short of the size failed; a refused one (no hot shrink,
+    // a size outside the bounds) stays refused until spec.replicas changes.
+    if (wanted == heading
+        || (asked && (op.isPresent() || !c.fixedAccepted || !retryDue(c, sas, wanted, current)))) {
       c.writer.update(s -> s.desiredReplicas = wanted);
       return;
     }
@@ -298,6 +301,7 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
     }
     c.lastFixedRequest = wanted;
     ScaleResponse response = c.controller.request(ScaleRequest.manual(wanted));
+    c.fixedAccepted = !(response instanceof ScaleResponse.Refused);
     LOG.info(
         "action=request from={} to={} response={}",
         current,
