@@ -84,6 +84,20 @@ public final class SyncEvaluator {
     this.scaleAhead = Objects.requireNonNull(scaleAhead, "scaleAhead");
   }
 
+  /** The HPA's memory after the last evaluation (recommendations and scale events). */
+  public History hpaMemory() {
+    return hpaMemory;
+  }
+
+  /**
+   * Takes over the HPA's memory an earlier evaluator of the same autoscaler left (a previous
+   * leader's, read back from where it was persisted), so that stabilization windows and rate
+   * policies go on as if the loop had never stopped.
+   */
+  public void restoreHpaMemory(History memory) {
+    hpaMemory = Objects.requireNonNull(memory, "memory");
+  }
+
   /** The autoscaling settings evaluated. */
   public AutoscaleSpec spec() {
     return spec;
@@ -218,5 +232,13 @@ public final class SyncEvaluator {
       LOG.warn("action=view error=\"{}\"", e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /**
+   * The name the metric source is asked for {@code metric}: its name, or {@code
+   * <resource>{container="<container>"}} for a {@code ContainerResource} metric.
+   */
+  public static String sourceName(MetricSpec metric) {
+    return SnapshotAssembler.sourceName(metric);
   }
 }

@@ -75,6 +75,20 @@ public record AutoscalerSettings(
    * @throws InvalidSpecException with every problem, each naming its field under {@code spec.}
    */
   public static AutoscalerSettings from(StatefulAutoscalerSpec spec, long cpuRequestMilli) {
+    return from(spec, cpuRequestMilli, Map.of());
+  }
+
+  /**
+   * Maps {@code spec}; {@code cpuRequestMilli} is the cpu the target's pods request and {@code
+   * containerCpuRequestMilli} the cpu each of their containers requests, by name (the divisors of a
+   * {@code Resource} and a {@code ContainerResource} cpu utilization).
+   *
+   * @throws InvalidSpecException with every problem, each naming its field under {@code spec.}
+   */
+  public static AutoscalerSettings from(
+      StatefulAutoscalerSpec spec,
+      long cpuRequestMilli,
+      Map<String, Long> containerCpuRequestMilli) {
     List<String> problems = new ArrayList<>();
     if (spec == null) {
       throw new InvalidSpecException(List.of("spec: required; set spec.targetRef and maxReplicas"));
@@ -203,7 +217,12 @@ public record AutoscalerSettings(
             policy.minReplicas(), policy.maxReplicas(), read.metrics(), read.behavior(), List.of());
     return new AutoscalerSettings(
         policy,
-        new AutoscaleSpec(autoscaler, ControllerSettings.DEFAULTS, syncPeriod, cpuRequestMilli),
+        new AutoscaleSpec(
+            autoscaler,
+            ControllerSettings.DEFAULTS,
+            syncPeriod,
+            cpuRequestMilli,
+            containerCpuRequestMilli),
         prediction,
         membership,
         membershipSettings,

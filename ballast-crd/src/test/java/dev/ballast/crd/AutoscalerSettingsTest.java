@@ -10,6 +10,7 @@ import dev.ballast.core.policy.QuorumGuard;
 import dev.ballast.core.policy.ScalingPolicy;
 import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.core.port.DataPolicy;
+import dev.ballast.core.predict.ForecastGateSettings;
 import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
 import dev.ballast.crd.v1alpha1.StatefulAutoscalerSpec.MembershipType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -82,7 +83,11 @@ class AutoscalerSettingsTest {
                 target: {type: Value, value: "900"}
             behavior:
               scaleDown: {stabilizationWindowSeconds: 600}
-            prediction: {enabled: true, season: 24h, defaultJoinTime: 3m}
+            prediction:
+              enabled: true
+              season: 24h
+              defaultJoinTime: 3m
+              gate: {minAccuracy: 0.4, resumeAccuracy: 0.6, memory: 12}
             """);
 
     // when
@@ -109,6 +114,27 @@ class AutoscalerSettingsTest {
     assertThat(s.prediction().enabled()).isTrue();
     assertThat(s.prediction().season()).isEqualTo(Duration.ofHours(24));
     assertThat(s.prediction().defaultJoinTime()).isEqualTo(Duration.ofMinutes(3));
+    assertThat(s.prediction().gate()).isEqualTo(new ForecastGateSettings(0.4, 0.6, 12));
+  }
+
+  @Test
+  void refusesAForecastGateThatResumesBelowItsMinimumNamingTheField() {
+    // given
+    StatefulAutoscaler sas =
+        cr(
+            """
+            targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: zk}
+            maxReplicas: 7
+            metrics:
+            - type: Resource
+              resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}
+            prediction: {gate: {minAccuracy: 0.5, resumeAccuracy: 0.2}}
+            """);
+
+    // when / then
+    assertThatThrownBy(() -> AutoscalerSettings.from(sas.getSpec(), 1000))
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining("spec.prediction.gate.resumeAccuracy: must be in minAccuracy");
   }
 
   @Test

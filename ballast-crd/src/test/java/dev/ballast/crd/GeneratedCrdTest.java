@@ -68,4 +68,17 @@ class GeneratedCrdTest {
     assertThat(spec.at("/required").findValuesAsText("")).isEmpty();
     assertThat(spec.at("/required").toString()).contains("targetRef", "maxReplicas");
   }
+
+  @Test
+  void printerColumnsReadLikeTheHpas() throws IOException {
+    // given: the CRD generated from the classes (the generator sorts columns by JSON path)
+    JsonNode crd = new ObjectMapper(new YAMLFactory()).readTree(generated());
+
+    // when
+    JsonNode columns = crd.at("/spec/versions/0/additionalPrinterColumns");
+
+    // then: the order of `kubectl get hpa` (REFERENCE TARGETS MINPODS MAXPODS REPLICAS), then phase
+    assertThat(columns.findValuesAsText("name"))
+        .containsExactly("Reference", "Targets", "MinPods", "MaxPods", "Replicas", "Phase", "Age");
+  }
 }

@@ -31,6 +31,8 @@ public final class KubernetesEvents {
     TARGET_NOT_FOUND("TargetNotFound", true),
     PAUSED("Paused", false),
     HELD("ScalingHeld", false),
+    SCALE_FAILED("ScaleFailed", true),
+    SCALE_RETRY("ScaleRetry", false),
     CONFLICT("StatusConflict", true);
 
     private final String code;

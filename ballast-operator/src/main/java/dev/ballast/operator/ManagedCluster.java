@@ -62,8 +62,24 @@ final class ManagedCluster implements AutoCloseable {
   final AutoscaleLoop loop;
   Instant nextSync = Instant.MIN;
   Integer lastFixedRequest;
+
+  /** Whether the last request for spec.replicas was accepted (became an operation). */
+  boolean fixedAccepted;
+
+  /** Failed attempts at the current spec.replicas (0 once it is reached). */
+  int fixedFailures;
+
+  /** When the failed spec.replicas is asked again; null when no retry waits. */
+  Instant fixedRetryAt;
+
+  /** Why spec.replicas was not reached (the Degraded condition's message); null when it was. */
+  String fixedFailure;
+
   boolean resumed;
   private List<AutoscaleLoop.SyncResult> lastSyncSink = new ArrayList<>();
+
+  /** The loop's evaluator, whose HPA memory the status keeps for the next leader. */
+  SyncEvaluator evaluator;
 
   private ManagedCluster(
       long generation,
@@ -108,7 +124,10 @@ final class ManagedCluster implements AutoCloseable {
         Serialization.jsonMapper().convertValue(target.podTemplate(), PodTemplateSpec.class);
     long cpuRequest = cpuRequestMilli(template);
     AutoscalerSettings settings =
-        AutoscalerSettings.from(spec, cpuRequest > 0 ? cpuRequest : AutoscaleSpec.ONE_CORE_MILLI);
+        AutoscalerSettings.from(
+            spec,
+            cpuRequest > 0 ? cpuRequest : AutoscaleSpec.ONE_CORE_MILLI,
+            containerCpuRequestsMilli(template));
     // Only metrics the user names need a cpu request: without spec.metrics the size is fixed, or
     // follows the node count (the HPA's default cpu metric is then read, but not needed).
     if (cpuRequest == 0 && spec.metrics != null && usesCpuUtilization(settings)) {
@@ -205,6 +224,11 @@ final class ManagedCluster implements AutoCloseable {
             controller,
             loop);
     c.lastSyncSink = last;
+    c.evaluator = evaluator;
+    if (sas.getStatus() != null && sas.getStatus().hpaMemory != null) {
+      // A previous leader's (or wiring's) memory: the windows and rate policies go on.
+      evaluator.restoreHpaMemory(StatusMapper.hpaMemory(sas.getStatus().hpaMemory));
+    }
     return c;
   }
 
@@ -244,9 +268,10 @@ final class ManagedCluster implements AutoCloseable {
             client, MetricsApiSource.Api.EXTERNAL, ns, selector, target::podName, clock);
     boolean scrape = settings.membershipSettings().containsKey("metricsPort");
     for (MetricSpec m : settings.autoscale().autoscaler().metrics()) {
-      String name = m.name();
+      String name = SyncEvaluator.sourceName(m);
       if (m instanceof MetricSpec.Resource || m instanceof MetricSpec.ContainerResource) {
-        routes.exact(name, podMetrics);
+        // Routed by the resource: a ContainerResource's source name carries its container label.
+        routes.exact(m.name(), podMetrics);
       } else if (m instanceof MetricSpec.Pods) {
         boolean mntr = name.startsWith("zk_") || name.startsWith("rate(zk_");
         routes.exact(
@@ -336,21 +361,26 @@ final class ManagedCluster implements AutoCloseable {
                     && r.target().type() == MetricTarget.Type.UTILIZATION);
   }
 
-  /** The cpu one pod of {@code template} requests, in milli-cores (0 when none). */
-  static long cpuRequestMilli(PodTemplateSpec template) {
+  /** The cpu each container of {@code template} that requests cpu requests, in milli-cores. */
+  static Map<String, Long> containerCpuRequestsMilli(PodTemplateSpec template) {
+    Map<String, Long> out = new java.util.TreeMap<>();
     if (template == null || template.getSpec() == null) {
-      return 0;
+      return out;
     }
-    long sum = 0;
     for (Container c : template.getSpec().getContainers()) {
       if (c.getResources() != null && c.getResources().getRequests() != null) {
         Quantity q = c.getResources().getRequests().get("cpu");
         if (q != null) {
-          sum += CapacityPreflight.toMilli(q);
+          out.put(c.getName(), CapacityPreflight.toMilli(q));
         }
       }
     }
-    return sum;
+    return out;
+  }
+
+  /** The cpu one pod of {@code template} requests, in milli-cores (0 when none). */
+  static long cpuRequestMilli(PodTemplateSpec template) {
+    return containerCpuRequestsMilli(template).values().stream().mapToLong(Long::longValue).sum();
   }
 
   @Override

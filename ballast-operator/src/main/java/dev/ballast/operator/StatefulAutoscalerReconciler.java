@@ -55,6 +55,12 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
   /** Shortest reschedule while an operation runs, so a polling stage does not spin. */
   static final Duration MIN_TICK = Duration.ofMillis(200);
 
+  /** The wait before asking again a spec.replicas whose operation failed the first time. */
+  static final Duration RETRY_FIRST = Duration.ofSeconds(30);
+
+  /** The longest wait between two attempts at a spec.replicas that keeps failing. */
+  static final Duration RETRY_MAX = Duration.ofMinutes(10);
+
   /** How long to wait before looking again at a resource whose spec or target is wrong. */
   static final Duration RETRY_INVALID = Duration.ofSeconds(30);
 
@@ -255,7 +261,16 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
     }
     int wanted = c.settings.fixedReplicas().getAsInt();
     int heading = op.map(Operation::to).orElse(current);
-    if (wanted == heading || Integer.valueOf(wanted).equals(c.lastFixedRequest)) {
+    if (op.isEmpty() && current == wanted) {
+      c.fixedFailures = 0;
+      c.fixedRetryAt = null;
+      c.fixedFailure = null;
+    }
+    boolean asked = Integer.valueOf(wanted).equals(c.lastFixedRequest);
+    // Only an accepted request that ended short of the size failed; a refused one (no hot shrink,
+    // a size outside the bounds) stays refused until spec.replicas changes.
+    if (wanted == heading
+        || (asked && (op.isPresent() || !c.fixedAccepted || !retryDue(c, sas, wanted, current)))) {
       c.writer.update(s -> s.desiredReplicas = wanted);
       return;
     }
@@ -286,6 +301,7 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
     }
     c.lastFixedRequest = wanted;
     ScaleResponse response = c.controller.request(ScaleRequest.manual(wanted));
+    c.fixedAccepted = !(response instanceof ScaleResponse.Refused);
     LOG.info(
         "action=request from={} to={} response={}",
         current,
@@ -303,6 +319,65 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
       }
     }
     c.writer.update(s -> s.desiredReplicas = wanted);
+  }
+
+  /**
+   * After the accepted operation toward spec.replicas ended without reaching it (a failed or
+   * rolled-back step): the first time, records the failure (Degraded=True {@code ScaleFailed}, an
+   * Event {@code ScaleFailed} saying why and when the retry comes) and schedules a retry after
+   * {@link #retryBackoff}; once that time has come, an Event {@code ScaleRetry} and true (ask
+   * again).
+   */
+  private boolean retryDue(ManagedCluster c, StatefulAutoscaler sas, int wanted, int current) {
+    Instant now = clock.instant();
+    if (c.fixedRetryAt == null) {
+      c.fixedFailures++;
+      c.fixedRetryAt = now.plus(retryBackoff(c.fixedFailures));
+      String why =
+          c.history.list().stream()
+              .filter(h -> h.outcome() == Outcome.FAILED || h.outcome() == Outcome.ROLLED_BACK)
+              .reduce((a, b) -> b)
+              .map(HistoryRecord::message)
+              .orElse("the operation ended without reaching it");
+      c.fixedFailure =
+          "spec.replicas "
+              + wanted
+              + " not reached (at "
+              + current
+              + "): "
+              + why
+              + "; attempt "
+              + (c.fixedFailures + 1)
+              + " at "
+              + c.fixedRetryAt;
+      LOG.warn(
+          "action=scale-failed to={} at={} retry_at={} message=\"{}\"",
+          wanted,
+          current,
+          c.fixedRetryAt,
+          why);
+      events.emit(sas, Reason.SCALE_FAILED, c.fixedFailure);
+      return false;
+    }
+    if (now.isBefore(c.fixedRetryAt)) {
+      return false;
+    }
+    c.fixedRetryAt = null;
+    LOG.info("action=scale-retry to={} attempt={}", wanted, c.fixedFailures + 1);
+    events.emit(
+        sas,
+        Reason.SCALE_RETRY,
+        "asking spec.replicas " + wanted + " again (attempt " + (c.fixedFailures + 1) + ")");
+    return true;
+  }
+
+  /**
+   * The wait before attempt {@code failures + 1} at a spec.replicas that failed {@code failures}
+   * times: {@link #RETRY_FIRST} doubled per failure, at most {@link #RETRY_MAX}.
+   */
+  static Duration retryBackoff(int failures) {
+    Duration d = RETRY_FIRST.multipliedBy(1L << Math.min(failures - 1, 20));
+    return d.compareTo(RETRY_MAX) > 0 ? RETRY_MAX : d;
   }
 
   /** Whether a refused size may be accepted later without a new request from the user. */
@@ -389,13 +464,19 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
               s.targets = StatusMapper.targets(r.decision());
               s.currentMetrics = StatusMapper.currentMetrics(r.decision());
               s.conditions = StatusMapper.hpaConditions(s.conditions, r, r.time());
+              if (!c.evaluator.hpaMemory().isFirstReconcile()) {
+                s.hpaMemory = StatusMapper.hpaMemory(c.evaluator.hpaMemory());
+              }
             });
     s.conditions = StatusMapper.put(s.conditions, StatusMapper.progressing(s.conditions, op, now));
     s.conditions =
         StatusMapper.put(
             s.conditions,
-            StatusMapper.condition(
-                s.conditions, StatusMapper.DEGRADED, false, "AsExpected", "", now));
+            c.fixedFailure == null
+                ? StatusMapper.condition(
+                    s.conditions, StatusMapper.DEGRADED, false, "AsExpected", "", now)
+                : StatusMapper.condition(
+                    s.conditions, StatusMapper.DEGRADED, true, "ScaleFailed", c.fixedFailure, now));
     c.history.list().stream()
         .filter(h -> h.outcome() == Outcome.SUCCEEDED && h.operationId() != null)
         .reduce((a, b) -> b)

@@ -2,11 +2,15 @@ package dev.ballast.operator;
 
 import dev.ballast.autoscaler.AutoscaleLoop;
 import dev.ballast.core.autoscale.AutoscaleDecision;
+import dev.ballast.core.decide.model.History;
 import dev.ballast.core.decide.model.MetricResult;
 import dev.ballast.core.decide.model.MetricSpec;
 import dev.ballast.core.decide.model.MetricTarget;
 import dev.ballast.core.decide.model.MetricValue;
+import dev.ballast.core.decide.model.Recommendation;
+import dev.ballast.core.decide.model.ScaleEvent;
 import dev.ballast.core.execute.Operation;
+import dev.ballast.crd.v1alpha1.StatefulAutoscalerStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricStatus;
@@ -162,5 +166,58 @@ final class StatusMapper {
       out.add(Serialization.jsonMapper().convertValue(m, MetricStatus.class));
     }
     return out;
+  }
+
+  /** The HPA's memory as the status keeps it: the newest {@code MEMORY_LIMIT} of each list. */
+  static StatefulAutoscalerStatus.HpaMemory hpaMemory(History memory) {
+    StatefulAutoscalerStatus.HpaMemory out = new StatefulAutoscalerStatus.HpaMemory();
+    out.recommendations =
+        newest(
+            memory.recommendations().stream()
+                .map(
+                    r -> new StatefulAutoscalerStatus.Entry(r.timestamp().toString(), r.replicas()))
+                .toList());
+    out.scaleUpEvents = events(memory.scaleUpEvents());
+    out.scaleDownEvents = events(memory.scaleDownEvents());
+    return out;
+  }
+
+  /** The HPA's memory read back from the status. */
+  static History hpaMemory(StatefulAutoscalerStatus.HpaMemory m) {
+    List<Recommendation> recommendations = new ArrayList<>();
+    for (var e : orEmpty(m.recommendations)) {
+      recommendations.add(new Recommendation(Instant.parse(e.time), e.replicas));
+    }
+    return new History(
+        recommendations,
+        scaleEvents(orEmpty(m.scaleUpEvents)),
+        scaleEvents(orEmpty(m.scaleDownEvents)));
+  }
+
+  private static List<StatefulAutoscalerStatus.Entry> events(List<ScaleEvent> events) {
+    return newest(
+        events.stream()
+            .map(
+                e ->
+                    new StatefulAutoscalerStatus.Entry(e.timestamp().toString(), e.replicaChange()))
+            .toList());
+  }
+
+  private static List<ScaleEvent> scaleEvents(List<StatefulAutoscalerStatus.Entry> entries) {
+    List<ScaleEvent> out = new ArrayList<>();
+    for (var e : entries) {
+      out.add(new ScaleEvent(Instant.parse(e.time), e.replicas));
+    }
+    return out;
+  }
+
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+
+  private static <T> List<T> newest(List<T> list) {
+    int limit = StatefulAutoscalerStatus.MEMORY_LIMIT;
+    return new ArrayList<>(
+        list.size() > limit ? list.subList(list.size() - limit, list.size()) : list);
   }
 }

@@ -15,12 +15,16 @@ import java.util.Map;
 /**
  * Fixtures on the fabric8 mock API server (CRUD mode) and a fake kubelet: the mock has no
  * StatefulSet controller, so {@link #kubelet} plays one, creating Ready pods for the ordinals below
- * the StatefulSet's replicas (with their volume claims) and deleting the others.
+ * the StatefulSet's replicas (with their volume claims; not Ready from {@link #readyBelow} on) and
+ * deleting the others.
  */
 final class MockCluster {
   static final String NS = "test";
 
   private final KubernetesClient client;
+
+  /** Pods of this ordinal and above never become Ready (a member that cannot join). */
+  int readyBelow = Integer.MAX_VALUE;
 
   MockCluster(KubernetesClient client) {
     this.client = client;
@@ -96,8 +100,16 @@ final class MockCluster {
     }
     for (int k = 0; k < replicas; k++) {
       String name = sts + "-" + k;
-      if (client.pods().inNamespace(NS).withName(name).get() == null) {
-        client.pods().inNamespace(NS).resource(readyPod(sts, k)).create();
+      Pod existing = client.pods().inNamespace(NS).withName(name).get();
+      boolean ready = k < readyBelow;
+      if (existing != null && PodConditions.ready(existing) != ready) {
+        client.pods().inNamespace(NS).withName(name).delete();
+        existing = null;
+      }
+      if (existing == null) {
+        Pod pod = readyPod(sts, k);
+        pod.getStatus().getConditions().get(0).setStatus(ready ? "True" : "False");
+        client.pods().inNamespace(NS).resource(pod).create();
       }
       String claim = "data-" + name;
       if (client.persistentVolumeClaims().inNamespace(NS).withName(claim).get() == null) {

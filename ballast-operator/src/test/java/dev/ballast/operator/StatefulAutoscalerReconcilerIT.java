@@ -143,6 +143,54 @@ class StatefulAutoscalerReconcilerIT {
   }
 
   @Test
+  void aFixedSizeWhoseOperationFailedIsRetriedAfterABackOffAndSaysWhy() {
+    // given: kubectl scale sas/zk --replicas=4, and member 3 never becomes Ready
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.readyBelow = 3;
+    cluster.kubelet("zk");
+    cluster.apply(
+        sas("zk", "replicas: 4\nmaxReplicas: 7\nscaleUp: {preflight: false, verifyTimeout: 5s}"));
+
+    // when: the grow fails at VERIFY and is undone
+    reconcileUntil(
+        "zk",
+        s ->
+            s.getStatus() != null
+                && s.getStatus().operation == null
+                && s.getStatus().history != null
+                && s.getStatus().history.toString().contains("ROLLED_BACK"),
+        400);
+    reconciler.reconcile(cluster.get("zk"), null);
+
+    // then: Degraded says why and when the next attempt comes, with an Event; nothing is retried
+    // before the back-off
+    StatefulAutoscaler failed = cluster.get("zk");
+    assertThat(condition(failed, "Degraded"))
+        .get()
+        .satisfies(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("True");
+              assertThat(c.getReason()).isEqualTo("ScaleFailed");
+              assertThat(c.getMessage()).contains("spec.replicas 4 not reached", "attempt 2 at");
+            });
+    assertThat(eventReasons()).contains("ScaleFailed").doesNotContain("ScaleRetry");
+    assertThat(cluster.replicas("zk")).isEqualTo(3);
+
+    // when: the member can join now and the back-off has passed
+    cluster.readyBelow = Integer.MAX_VALUE;
+    clock.advance(StatefulAutoscalerReconciler.RETRY_FIRST);
+    reconcileUntil("zk", s -> s.getStatus().operation == null && cluster.replicas("zk") == 4, 400);
+    reconciler.reconcile(cluster.get("zk"), null);
+
+    // then: asked again, reached, and no longer degraded
+    assertThat(eventReasons()).contains("ScaleRetry");
+    assertThat(condition(cluster.get("zk"), "Degraded"))
+        .get()
+        .extracting(Condition::getStatus)
+        .isEqualTo("False");
+  }
+
+  @Test
   void aRestartedOperatorResumesTheOperationFromTheStatusJournal() {
     // given: an operator that got member 3 started (replicas 4) and was then killed
     cluster.statefulSet("zk", 3, "500m");
@@ -342,6 +390,129 @@ class StatefulAutoscalerReconcilerIT {
         .extracting(Condition::getStatus)
         .isEqualTo("True");
     assertThat(eventReasons()).contains("ScaledUp");
+  }
+
+  @Test
+  void aContainerResourceMetricUsesOnlyTheNamedContainerAndCountsAPodWithoutItAsMissing() {
+    // given: pods with a "main" (500m requested) and a busy "sidecar" (500m); zk-2's metrics lack
+    // main
+    cluster.statefulSet("zk", 3, "500m");
+    client
+        .apps()
+        .statefulSets()
+        .inNamespace(MockCluster.NS)
+        .withName("zk")
+        .edit(
+            sts -> {
+              sts.getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .getContainers()
+                  .add(
+                      new io.fabric8.kubernetes.api.model.ContainerBuilder()
+                          .withName("sidecar")
+                          .withNewResources()
+                          .addToRequests(
+                              "cpu", new io.fabric8.kubernetes.api.model.Quantity("500m"))
+                          .endResources()
+                          .build());
+              return sts;
+            });
+    cluster.kubelet("zk");
+    server
+        .expect()
+        .get()
+        .withPath("/apis/metrics.k8s.io/v1beta1/namespaces/test/pods")
+        .andReturn(
+            200,
+            "{\"kind\":\"PodMetricsList\",\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"items\":["
+                + podMetrics("zk-0", true)
+                + ","
+                + podMetrics("zk-1", true)
+                + ","
+                + podMetrics("zk-2", false)
+                + "]}")
+        .always();
+    cluster.apply(
+        sas(
+            "zk",
+            "minReplicas: 3\nmaxReplicas: 7\nscaleUp: {preflight: false}\nmetrics:\n"
+                + "- type: ContainerResource\n  containerResource: {name: cpu, container: main,"
+                + " target: {type: Utilization, averageUtilization: 50}}"));
+
+    // when
+    reconciler.reconcile(cluster.get("zk"), null);
+
+    // then: main runs at 450m/500m = 90% on zk-0 and zk-1 (the sidecar's 500m is not counted);
+    // zk-2, missing, counts as 0% on a scale-up: 900m/1500m = 60%, ratio 1.2, 3 x 1.2 -> 4
+    StatefulAutoscaler s = cluster.get("zk");
+    assertThat(condition(s, "ScalingActive"))
+        .get()
+        .extracting(Condition::getStatus)
+        .isEqualTo("True");
+    assertThat(s.getStatus().desiredReplicas).isEqualTo(4);
+  }
+
+  private static String podMetrics(String pod, boolean withMain) {
+    String sidecar = "{\"name\":\"sidecar\",\"usage\":{\"cpu\":\"500m\"}}";
+    String main = "{\"name\":\"main\",\"usage\":{\"cpu\":\"450m\"}}";
+    return "{\"metadata\":{\"name\":\""
+        + pod
+        + "\",\"namespace\":\"test\"},\"timestamp\":\"2026-01-01T00:00:00Z\",\"window\":\"15s\","
+        + "\"containers\":["
+        + (withMain ? main + "," : "")
+        + sidecar
+        + "]}";
+  }
+
+  @Test
+  void aNewLeaderKeepsTheHpaMemorySoARatePolicyStillHolds() {
+    // given: 3 pods at 180 requests/s against 100 (the HPA wants 6), a rate policy of one pod per
+    // 10 minutes, and a leader that has grown the StatefulSet 3 -> 4
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.kubelet("zk");
+    StringBuilder items = new StringBuilder();
+    for (int k = 0; k < 4; k++) {
+      items
+          .append(k == 0 ? "" : ",")
+          .append("{\"describedObject\":{\"kind\":\"Pod\",\"name\":\"zk-")
+          .append(k)
+          .append("\"},\"metricName\":\"requests_per_second\",\"value\":\"180\"}");
+    }
+    server
+        .expect()
+        .get()
+        .withPath(
+            "/apis/custom.metrics.k8s.io/v1beta1/namespaces/test/pods/*/requests_per_second"
+                + "?labelSelector=app%3Dzk")
+        .andReturn(200, "{\"kind\":\"MetricValueList\",\"items\":[" + items + "]}")
+        .always();
+    cluster.apply(
+        sas(
+            "zk",
+            "minReplicas: 3\nmaxReplicas: 7\nscaleUp: {preflight: false}\nmetrics:\n"
+                + "- type: Pods\n  pods: {metric: {name: requests_per_second},"
+                + " target: {type: AverageValue, averageValue: '100'}}\n"
+                + "behavior:\n  scaleUp:\n    stabilizationWindowSeconds: 0\n"
+                + "    policies: [{type: Pods, value: 1, periodSeconds: 600}]"));
+    reconcileUntil("zk", s -> s.getStatus().operation == null && cluster.replicas("zk") == 4, 400);
+    assertThat(cluster.get("zk").getStatus().hpaMemory.scaleUpEvents).hasSize(1);
+
+    // when: the leader goes; a new one (nothing in memory) syncs a period later
+    StatefulAutoscalerReconciler newLeader =
+        new StatefulAutoscalerReconciler(
+            client,
+            clock,
+            new KubernetesEvents(client, clock, "ballast-test"),
+            new OperatorMetrics(new SimpleMeterRegistry()));
+    clock.advance(Duration.ofSeconds(16));
+    newLeader.reconcile(cluster.get("zk"), null);
+
+    // then: the scale-up made 10 minutes ago still counts: no second pod yet
+    StatefulAutoscaler s = cluster.get("zk");
+    assertThat(s.getStatus().desiredReplicas).isEqualTo(4);
+    assertThat(s.getStatus().operation).isNull();
+    assertThat(cluster.replicas("zk")).isEqualTo(4);
   }
 
   @Test

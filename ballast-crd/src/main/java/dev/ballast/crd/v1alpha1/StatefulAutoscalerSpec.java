@@ -335,5 +335,42 @@ public class StatefulAutoscalerSpec {
     public Double errorMargin;
 
     public Map<String, Double> smoothing;
+
+    @JsonPropertyDescription(
+        "The forecast gate: the forecast is trusted only while its recent accuracy holds"
+            + " (the same fields as a cluster file's prediction.gate).")
+    public Gate gate;
+  }
+
+  /**
+   * The forecast gate of {@link Prediction}: the fields of a cluster file's {@code prediction.gate}
+   * (the core's {@code ForecastGateSettings}).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value =
+          "!has(self.minAccuracy) || !has(self.resumeAccuracy)"
+              + " || self.resumeAccuracy >= self.minAccuracy",
+      message = "resumeAccuracy must be greater than or equal to minAccuracy",
+      fieldPath = ".resumeAccuracy")
+  public static class Gate {
+    @Min(0)
+    @Max(1)
+    @JsonPropertyDescription(
+        "Below this accuracy (0..1) over the last `memory` predicted rises the forecast is no"
+            + " longer trusted and the reactive proposal decides alone. Default 0.3; 0 turns the"
+            + " gate off.")
+    public Double minAccuracy;
+
+    @Min(0)
+    @Max(1)
+    @JsonPropertyDescription(
+        "The accuracy at which a distrusted forecast is trusted again (>= minAccuracy)."
+            + " Default minAccuracy + 0.15, at most 1.")
+    public Double resumeAccuracy;
+
+    @Min(1)
+    @JsonPropertyDescription("How many resolved predicted rises the accuracy averages. Default 30.")
+    public Integer memory;
   }
 }

@@ -64,4 +64,44 @@ public class StatefulAutoscalerStatus {
 
   @JsonPropertyDescription("The metadata.generation this status reflects.")
   public Long observedGeneration;
+
+  @JsonPropertyDescription(
+      "The HPA's memory (recommendations for the stabilization windows, scale events for the"
+          + " rate policies), so that a new leader keeps their semantics; newest "
+          + MEMORY_LIMIT
+          + " of each.")
+  public HpaMemory hpaMemory;
+
+  /** How many entries of each list of {@link HpaMemory} the status keeps (the newest). */
+  public static final int MEMORY_LIMIT = 256;
+
+  /** The HPA controller's memory between syncs, as the status keeps it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class HpaMemory {
+    @JsonPropertyDescription("Past unstabilized recommendations, oldest first.")
+    public List<Entry> recommendations = new ArrayList<>();
+
+    @JsonPropertyDescription("Past scale-ups (replicas added), oldest first.")
+    public List<Entry> scaleUpEvents = new ArrayList<>();
+
+    @JsonPropertyDescription("Past scale-downs (replicas removed), oldest first.")
+    public List<Entry> scaleDownEvents = new ArrayList<>();
+  }
+
+  /** One remembered value: a recommendation's replicas or a scale event's change, and when. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Entry {
+    @JsonPropertyDescription("RFC 3339 time.")
+    public String time;
+
+    @JsonPropertyDescription("Replicas recommended, or added/removed.")
+    public Integer replicas;
+
+    public Entry() {}
+
+    public Entry(String time, Integer replicas) {
+      this.time = time;
+      this.replicas = replicas;
+    }
+  }
 }

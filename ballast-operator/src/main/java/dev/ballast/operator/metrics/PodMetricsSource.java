@@ -4,6 +4,8 @@ import dev.ballast.core.port.Member;
 import dev.ballast.core.port.MetricSample;
 import dev.ballast.core.port.MetricSource;
 import dev.ballast.core.port.MetricUnavailableException;
+import dev.ballast.metrics.MetricQuery;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetricsList;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,9 +18,13 @@ import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
- * {@code metrics.k8s.io} PodMetrics of the members' pods: the usage of one resource ({@code cpu} in
- * cores, {@code memory} in bytes) summed over the pod's containers, as the HPA reads it. A pod
- * without metrics is left out, as the HPA leaves it out.
+ * {@code metrics.k8s.io} PodMetrics of the members' pods, read as the HPA's metrics client reads
+ * them: for a {@code Resource} metric ({@code cpu} in cores, {@code memory} in bytes) the usage
+ * summed over the pod's containers, a pod with no container or with a container that lacks the
+ * resource left out; for a {@code ContainerResource} metric (asked as {@code
+ * container/<container>/<resource>}) the named container's usage only, a pod without that container
+ * left out. A pod left out counts as missing, as for the HPA; pods that failed or are being deleted
+ * are set aside before that (they get no value either: the snapshot cannot tell them apart yet).
  */
 public final class PodMetricsSource implements MetricSource {
   private final KubernetesClient client;
@@ -36,6 +42,9 @@ public final class PodMetricsSource implements MetricSource {
 
   @Override
   public MetricSample read(String metricName, List<Member> members) {
+    MetricQuery query = MetricQuery.parse(metricName);
+    String resource = query.name();
+    String container = query.labels().get("container");
     PodMetricsList list;
     try {
       list = client.top().pods().metrics(namespace);
@@ -54,14 +63,12 @@ public final class PodMetricsSource implements MetricSource {
       if (m == null || m.getContainers() == null) {
         continue;
       }
-      double sum = 0;
-      for (var c : m.getContainers()) {
-        var q = c.getUsage() == null ? null : c.getUsage().get(metricName);
-        if (q != null) {
-          sum += q.getNumericalAmount().doubleValue();
-        }
+      Double value =
+          container == null ? podSum(m, resource) : containerUsage(m, container, resource);
+      if (value == null) {
+        continue;
       }
-      values.put(member.ordinal(), sum);
+      values.put(member.ordinal(), value);
       if (m.getTimestamp() != null) {
         Instant t = Instant.parse(m.getTimestamp());
         newest = newest == null || t.isAfter(newest) ? t : newest;
@@ -69,8 +76,38 @@ public final class PodMetricsSource implements MetricSource {
     }
     if (values.isEmpty()) {
       throw new MetricUnavailableException(
-          "metrics.k8s.io has no " + metricName + " usage for the members' pods yet");
+          "metrics.k8s.io has no "
+              + (container == null ? "" : "container " + container + " ")
+              + resource
+              + " usage for the members' pods yet");
     }
     return new MetricSample(metricName, newest == null ? clock.instant() : newest, values);
+  }
+
+  /** The pod's usage of {@code resource}; null when a container lacks it or there is none. */
+  private static Double podSum(PodMetrics m, String resource) {
+    if (m.getContainers().isEmpty()) {
+      return null;
+    }
+    double sum = 0;
+    for (var c : m.getContainers()) {
+      Quantity q = c.getUsage() == null ? null : c.getUsage().get(resource);
+      if (q == null) {
+        return null;
+      }
+      sum += q.getNumericalAmount().doubleValue();
+    }
+    return sum;
+  }
+
+  /** The usage of {@code resource} by the container named {@code container}; null when none. */
+  private static Double containerUsage(PodMetrics m, String container, String resource) {
+    for (var c : m.getContainers()) {
+      if (container.equals(c.getName())) {
+        Quantity q = c.getUsage() == null ? null : c.getUsage().get(resource);
+        return q == null ? null : q.getNumericalAmount().doubleValue();
+      }
+    }
+    return null;
   }
 }

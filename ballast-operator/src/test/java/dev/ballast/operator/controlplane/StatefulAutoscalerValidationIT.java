@@ -103,6 +103,16 @@ class StatefulAutoscalerValidationIT {
             "spec.sizeByNodes",
             "every sizeByNodes size must be at most maxReplicas"),
         new Case(
+            "a forecast gate resuming below its minimum (CEL)",
+            "replicas: 3\nmaxReplicas: 7\nprediction: {gate: {minAccuracy: 0.5, resumeAccuracy: 0.2}}",
+            "spec.prediction.gate.resumeAccuracy",
+            "resumeAccuracy must be greater than or equal to minAccuracy"),
+        new Case(
+            "a forecast gate accuracy above 1 (schema)",
+            "replicas: 3\nmaxReplicas: 7\nprediction: {gate: {minAccuracy: 1.5}}",
+            "spec.prediction.gate.minAccuracy",
+            "should be less than or equal to 1"),
+        new Case(
             "replicas not a number (schema)",
             "replicas: three\nmaxReplicas: 7",
             "spec.replicas",
