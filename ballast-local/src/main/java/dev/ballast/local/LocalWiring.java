@@ -13,6 +13,7 @@ import dev.ballast.local.runtime.EtcdLauncher;
 import dev.ballast.local.runtime.LocalProcessRuntime;
 import dev.ballast.local.runtime.MemberLauncher;
 import dev.ballast.local.runtime.ProcessOnlyMembership;
+import dev.ballast.local.runtime.RabbitMqLauncher;
 import dev.ballast.local.runtime.ZooKeeperLauncher;
 import dev.ballast.local.store.FileOperationStore;
 import dev.ballast.local.store.JsonLinesForecastStore;
@@ -23,6 +24,8 @@ import dev.ballast.members.hooks.HookRunner;
 import dev.ballast.members.hooks.HooksMembership;
 import dev.ballast.members.hooks.HooksSpec;
 import dev.ballast.members.peers.PeerListPublisher;
+import dev.ballast.members.rabbitmq.RabbitMqMembership;
+import dev.ballast.members.rabbitmq.RabbitMqNodes;
 import dev.ballast.members.zookeeper.ZooKeeperMembership;
 import dev.ballast.members.zookeeper.ZooKeeperServerConfig;
 import java.nio.file.Path;
@@ -49,6 +52,12 @@ public final class LocalWiring implements AutoCloseable {
   /** Bound of each network call of the membership adapter. */
   public static final Duration MEMBERSHIP_REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
+  /**
+   * Bound of each run of RabbitMQ's tools: a run starts an Erlang VM (about a second here), and a
+   * {@code join_cluster} or {@code start_app} waits for the node's boot.
+   */
+  public static final Duration RABBITMQ_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
   /** The journal of the in-flight operation, in the state directory. */
   public static final String OPERATION_FILE = "operation.json";
 
@@ -67,6 +76,7 @@ public final class LocalWiring implements AutoCloseable {
   private final JsonLinesForecastStore forecasts;
   private final ClusterLock lock;
   private final Optional<PeerListPublisher> peers;
+  private final Optional<RabbitMqNodes> rabbitMq;
 
   /** The peer list publisher's own state (version, list, reloaded), in the state directory. */
   public static final String PEERS_STATE_FILE = "peers.json";
@@ -76,18 +86,25 @@ public final class LocalWiring implements AutoCloseable {
     this.clock = clock;
     this.lock = lock;
     MemberSpec member = cluster.member();
+    this.rabbitMq =
+        member.kind() == MemberKind.RABBITMQ
+            ? Optional.of(rabbitMqNodes(cluster))
+            : Optional.empty();
     this.runtime =
         new LocalProcessRuntime(
             cluster.stateDir(),
             member.host(),
             member.portNames(),
-            launcher(cluster),
+            rabbitMq.<MemberLauncher>map(RabbitMqLauncher::new).orElseGet(() -> launcher(cluster)),
             clock,
             STOP_GRACE);
     this.membership =
         switch (cluster.membership()) {
           case ZOOKEEPER -> new ZooKeeperMembership(MEMBERSHIP_REQUEST_TIMEOUT);
           case ETCD -> new EtcdMembership(MEMBERSHIP_REQUEST_TIMEOUT);
+          case RABBITMQ ->
+              new RabbitMqMembership(
+                  rabbitMq.orElseGet(() -> rabbitMqNodes(cluster)), RABBITMQ_REQUEST_TIMEOUT);
           case HOOKS -> {
             HooksSpec hooks = cluster.hooks().orElseThrow();
             yield new HooksMembership(
@@ -190,6 +207,13 @@ public final class LocalWiring implements AutoCloseable {
         listener);
   }
 
+  /**
+   * The cluster's RabbitMQ nodes (cookie home, private epmd) for a {@code rabbitmq} member kind.
+   */
+  public Optional<RabbitMqNodes> rabbitMq() {
+    return rabbitMq;
+  }
+
   /** The peer list publisher, when the cluster file has a {@code peers} section. */
   public Optional<PeerListPublisher> peers() {
     return peers;
@@ -232,6 +256,17 @@ public final class LocalWiring implements AutoCloseable {
     return member.binary() != null
         ? member.binary()
         : EtcdServerConfig.defaultBinary(System.getenv(), System.getProperty("user.home"));
+  }
+
+  /**
+   * The RabbitMQ nodes of a {@code rabbitmq} member kind: the scripts beside the file's {@code
+   * rabbitmq-server} (else Debian's), the cookie and epmd port kept in the state directory.
+   */
+  public static RabbitMqNodes rabbitMqNodes(ClusterFile cluster) {
+    MemberSpec member = cluster.member();
+    Path scripts =
+        member.binary() != null ? member.binary().getParent() : RabbitMqNodes.DEFAULT_SCRIPTS;
+    return RabbitMqNodes.forCluster(cluster.stateDir(), scripts);
   }
 
   private static MemberLauncher launcher(ClusterFile cluster) {

@@ -30,7 +30,9 @@ import picocli.CommandLine.Spec;
           + " (engine, journal, verification: what 'ballast scale' does) next to the floor: the"
           + " same steps by hand with the system's own API (ZooKeeper: getConfig, start, wait until"
           + " following, reconfig -add; reconfig -remove, stop. etcd: member add --learner, start,"
-          + " promote until accepted; member remove, stop). Both use the same server settings on"
+          + " promote until accepted; member remove, stop. RabbitMQ: start, check_running,"
+          + " stop_app, reset, join_cluster, start_app, rabbitmq-queues grow; rabbitmq-queues"
+          + " shrink, stop, forget_cluster_node, with 8 quorum queues). Both use the same server settings on"
           + " 127.0.0.1 and start from a formed 3-member cluster.",
       "Takes about a minute per run; every process started is stopped. Not a test: the figures"
           + " depend on the machine."
@@ -53,7 +55,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
       names = "--system",
       defaultValue = "zookeeper",
       paramLabel = "SYSTEM",
-      description = "zookeeper or etcd (default: ${DEFAULT-VALUE}).")
+      description = "zookeeper, etcd or rabbitmq (default: ${DEFAULT-VALUE}).")
   String system;
 
   @Option(
@@ -72,9 +74,10 @@ public final class BenchScaleCommand implements Callable<Integer> {
         switch (system) {
           case "zookeeper" -> ScaleBench.BenchSystem.ZOOKEEPER;
           case "etcd" -> ScaleBench.BenchSystem.ETCD;
+          case "rabbitmq" -> ScaleBench.BenchSystem.RABBITMQ;
           default ->
               throw dev.ballast.cli.CliException.usage(
-                  "--system must be zookeeper or etcd, was " + system);
+                  "--system must be zookeeper, etcd or rabbitmq, was " + system);
         };
     PrintWriter out = spec.commandLine().getOut();
     Path root = workDir != null ? workDir : Files.createTempDirectory("ballast-bench");

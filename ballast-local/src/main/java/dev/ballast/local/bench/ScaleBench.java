@@ -20,17 +20,19 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * Times a local ZooKeeper ensemble or etcd cluster going 3 → 5 and 5 → 3 through Ballast (the same
- * engine, journal and verification as {@code ballast scale}) next to the floor: the same steps done
- * by hand with the system's own API ({@link ZooKeeperManualFloor}, {@link EtcdManualFloor}). Both
- * sides use the same server settings and start from a formed 3-member cluster.
+ * Times a local ZooKeeper ensemble, etcd cluster or RabbitMQ cluster going 3 → 5 and 5 → 3 through
+ * Ballast (the same engine, journal and verification as {@code ballast scale}) next to the floor:
+ * the same steps done by hand with the system's own API ({@link ZooKeeperManualFloor}, {@link
+ * EtcdManualFloor}, {@link RabbitMqManualFloor}). Both sides use the same server settings and start
+ * from a formed 3-member cluster.
  */
 public final class ScaleBench {
 
   /** The system a bench scales. */
   public enum BenchSystem {
     ZOOKEEPER,
-    ETCD
+    ETCD,
+    RABBITMQ
   }
 
   /** Wall times of the floor: the whole 3 → 5 and 5 → 3 changes done by hand. */
@@ -80,7 +82,12 @@ public final class ScaleBench {
       ExecutionListener stages)
       throws ClusterOperationException {
     Floor floor;
-    if (system == BenchSystem.ETCD) {
+    if (system == BenchSystem.RABBITMQ) {
+      progress.accept(
+          "floor: RabbitMQ's tools by hand (start, check_running, stop_app, reset, join_cluster,"
+              + " start_app, rabbitmq-queues grow; shrink, stop, forget_cluster_node)");
+      floor = RabbitMqManualFloor.measure(workDir.resolve("floor"));
+    } else if (system == BenchSystem.ETCD) {
       progress.accept(
           "floor: etcd member API by hand (add --learner, start, promote; remove, stop)");
       floor = EtcdManualFloor.measure(workDir.resolve("floor"), etcdBinary());
@@ -104,6 +111,10 @@ public final class ScaleBench {
       try {
         progress.accept("ballast: forming a 3-member cluster (not timed)");
         control.up(Duration.ofMinutes(2), line -> {});
+        if (system == BenchSystem.RABBITMQ) {
+          // the same quorum queues as the floor's
+          RabbitMqManualFloor.declareQueues(wiring.runtime().members().get(0).port("amqp"));
+        }
         long t0 = System.nanoTime();
         ScaleResult up = control.scale(5, stages);
         long t1 = System.nanoTime();
@@ -146,10 +157,12 @@ public final class ScaleBench {
   private static ClusterFile benchCluster(BenchSystem system, Path dir) {
     ZooKeeperServerConfig defaults = ZooKeeperServerConfig.defaults();
     String member =
-        system == BenchSystem.ETCD
-            ? "kind: etcd"
-            : "kind: zookeeper\n    heap: %dm\n    tickTime: %dms"
-                .formatted(defaults.maxHeapMegabytes(), defaults.tickTime().toMillis());
+        system == BenchSystem.RABBITMQ
+            ? "kind: rabbitmq"
+            : system == BenchSystem.ETCD
+                ? "kind: etcd"
+                : "kind: zookeeper\n    heap: %dm\n    tickTime: %dms"
+                    .formatted(defaults.maxHeapMegabytes(), defaults.tickTime().toMillis());
     String yaml =
         """
         apiVersion: ballast.dev/v1alpha1

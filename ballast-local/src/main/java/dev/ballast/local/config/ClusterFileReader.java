@@ -416,7 +416,7 @@ final class ClusterFileReader {
     }
     MemberKind kind = choice(node, p, "kind", MemberKind.class).orElse(null);
     if (kind == null && !node.has("kind")) {
-      problem(p + ".kind", "is required: zookeeper, etcd or command");
+      problem(p + ".kind", "is required: zookeeper, etcd, rabbitmq or command");
     }
     String host = text(node, p, "host", false).orElse(DEFAULT_HOST);
     String heap = text(node, p, "heap", false).orElse(DEFAULT_HEAP);
@@ -463,15 +463,17 @@ final class ClusterFileReader {
       }
     }
     Path binary = null;
-    if (kind == MemberKind.ETCD) {
+    if (kind == MemberKind.ETCD || kind == MemberKind.RABBITMQ) {
       for (String field : List.of("command", "ports", "heap", "tickTime")) {
         if (node.has(field)) {
-          problem(p + "." + field, "does not apply to kind etcd; remove it");
+          problem(
+              p + "." + field,
+              "does not apply to kind " + kind.name().toLowerCase(Locale.ROOT) + "; remove it");
         }
       }
       binary = text(node, p, "binary", false).map(this::relativeToFile).orElse(null);
     } else if (node.has("binary")) {
-      problem(p + ".binary", "only applies to kind etcd; remove it");
+      problem(p + ".binary", "only applies to kinds etcd and rabbitmq; remove it");
     }
     return new MemberSpec(
         kind == null ? MemberKind.COMMAND : kind,
@@ -526,6 +528,7 @@ final class ClusterFileReader {
         switch (member.kind()) {
           case ZOOKEEPER -> MembershipType.ZOOKEEPER;
           case ETCD -> MembershipType.ETCD;
+          case RABBITMQ -> MembershipType.RABBITMQ;
           default -> MembershipType.NONE;
         };
     if (node != null) {
@@ -545,6 +548,9 @@ final class ClusterFileReader {
     }
     if (type == MembershipType.ETCD && member.kind() != MemberKind.ETCD) {
       problem("spec.membership.type", "etcd needs spec.member.kind etcd");
+    }
+    if (type == MembershipType.RABBITMQ && member.kind() != MemberKind.RABBITMQ) {
+      problem("spec.membership.type", "rabbitmq needs spec.member.kind rabbitmq");
     }
     return type;
   }

@@ -12,6 +12,11 @@ public enum MemberKind {
    * {@code scripts/install-test-tools} builds), with the ports {@code client} and {@code peer}.
    */
   ETCD,
+  /**
+   * A RabbitMQ node (Debian's {@code rabbitmq-server} script, or the one {@link
+   * MemberSpec#binary()} names), with the ports {@code amqp} and {@code dist}.
+   */
+  RABBITMQ,
   /** A user's program started from {@link MemberSpec#command()} with its placeholders filled in. */
   COMMAND
 }

@@ -48,6 +48,7 @@ public record MemberSpec(
     return switch (kind) {
       case ZOOKEEPER -> ZOOKEEPER_PORTS;
       case ETCD -> EtcdServerConfig.PORTS;
+      case RABBITMQ -> dev.ballast.members.rabbitmq.RabbitMqNodes.PORTS;
       default -> ports;
     };
   }
