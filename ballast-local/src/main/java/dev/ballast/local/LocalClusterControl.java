@@ -131,7 +131,10 @@ public final class LocalClusterControl {
               + m.ports()
               + ")");
     }
-    if (inFlight.isEmpty() && wiring.cluster().membership() == MembershipType.HOOKS) {
+    if (inFlight.isEmpty()
+        && (wiring.cluster().membership() == MembershipType.HOOKS
+            || wiring.cluster().membership() == MembershipType.RABBITMQ)) {
+      // Each member joins the ones before it: hooks tell a registry, RabbitMQ runs join_cluster.
       joinStarted(members, timeout, progress);
     } else if (inFlight.isEmpty()) {
       try {
@@ -537,6 +540,17 @@ public final class LocalClusterControl {
     // be read).
     List<Integer> stopped = List.copyOf(runtime.runningByMarker().keySet());
     runtime.stopAll();
+    if (wiring.rabbitMq().isPresent()) {
+      try {
+        // No node of the cluster runs any more: its private epmd goes with them.
+        wiring.rabbitMq().get().stopEpmd();
+      } catch (IOException e) {
+        LOG.warn(
+            "cluster={} action=stop-epmd outcome=failed reason=\"{}\"",
+            wiring.cluster().name(),
+            e.toString());
+      }
+    }
     LOG.info("cluster={} action=down stopped={}", wiring.cluster().name(), stopped);
     return stopped;
   }

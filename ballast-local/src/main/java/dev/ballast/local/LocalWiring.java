@@ -15,6 +15,7 @@ import dev.ballast.local.runtime.LocalMemberRestarter;
 import dev.ballast.local.runtime.LocalProcessRuntime;
 import dev.ballast.local.runtime.MemberLauncher;
 import dev.ballast.local.runtime.ProcessOnlyMembership;
+import dev.ballast.local.runtime.RabbitMqLauncher;
 import dev.ballast.local.runtime.RedisLauncher;
 import dev.ballast.local.runtime.ZooKeeperLauncher;
 import dev.ballast.local.store.FileOperationStore;
@@ -26,6 +27,8 @@ import dev.ballast.members.hooks.HookRunner;
 import dev.ballast.members.hooks.HooksMembership;
 import dev.ballast.members.hooks.HooksSpec;
 import dev.ballast.members.peers.PeerListPublisher;
+import dev.ballast.members.rabbitmq.RabbitMqMembership;
+import dev.ballast.members.rabbitmq.RabbitMqNodes;
 import dev.ballast.members.redis.RedisClusterMembership;
 import dev.ballast.members.redis.RedisServerConfig;
 import dev.ballast.members.zookeeper.ZooKeeperMembership;
@@ -55,6 +58,12 @@ public final class LocalWiring implements AutoCloseable {
   /** Bound of each network call of the membership adapter. */
   public static final Duration MEMBERSHIP_REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
+  /**
+   * Bound of each run of RabbitMQ's tools: a run starts an Erlang VM (about a second here), and a
+   * {@code join_cluster} or {@code start_app} waits for the node's boot.
+   */
+  public static final Duration RABBITMQ_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
   /** The journal of the in-flight operation, in the state directory. */
   public static final String OPERATION_FILE = "operation.json";
 
@@ -74,6 +83,7 @@ public final class LocalWiring implements AutoCloseable {
   private final ClusterLock lock;
   private final SystemGate gate;
   private final Optional<PeerListPublisher> peers;
+  private final Optional<RabbitMqNodes> rabbitMq;
 
   /** The peer list publisher's own state (version, list, reloaded), in the state directory. */
   public static final String PEERS_STATE_FILE = "peers.json";
@@ -84,12 +94,16 @@ public final class LocalWiring implements AutoCloseable {
     this.clock = clock;
     this.lock = lock;
     MemberSpec member = cluster.member();
+    this.rabbitMq =
+        member.kind() == MemberKind.RABBITMQ
+            ? Optional.of(rabbitMqNodes(cluster))
+            : Optional.empty();
     this.runtime =
         new LocalProcessRuntime(
             cluster.stateDir(),
             member.host(),
             member.portNames(),
-            launcher(cluster),
+            rabbitMq.<MemberLauncher>map(RabbitMqLauncher::new).orElseGet(() -> launcher(cluster)),
             clock,
             STOP_GRACE);
     this.membership =
@@ -97,6 +111,9 @@ public final class LocalWiring implements AutoCloseable {
           case ZOOKEEPER -> new ZooKeeperMembership(MEMBERSHIP_REQUEST_TIMEOUT);
           case ETCD -> new EtcdMembership(MEMBERSHIP_REQUEST_TIMEOUT);
           case REDIS -> new RedisClusterMembership(MEMBERSHIP_REQUEST_TIMEOUT);
+          case RABBITMQ ->
+              new RabbitMqMembership(
+                  rabbitMq.orElseGet(() -> rabbitMqNodes(cluster)), RABBITMQ_REQUEST_TIMEOUT);
           case HOOKS -> {
             HooksSpec hooks = cluster.hooks().orElseThrow();
             yield new HooksMembership(
@@ -248,6 +265,13 @@ public final class LocalWiring implements AutoCloseable {
         listener);
   }
 
+  /**
+   * The cluster's RabbitMQ nodes (cookie home, private epmd) for a {@code rabbitmq} member kind.
+   */
+  public Optional<RabbitMqNodes> rabbitMq() {
+    return rabbitMq;
+  }
+
   /** The peer list publisher, when the cluster file has a {@code peers} section. */
   public Optional<PeerListPublisher> peers() {
     return peers;
@@ -308,6 +332,17 @@ public final class LocalWiring implements AutoCloseable {
     return member.binary() != null
         ? member.binary()
         : EtcdServerConfig.defaultBinary(System.getenv(), System.getProperty("user.home"));
+  }
+
+  /**
+   * The RabbitMQ nodes of a {@code rabbitmq} member kind: the scripts beside the file's {@code
+   * rabbitmq-server} (else Debian's), the cookie and epmd port kept in the state directory.
+   */
+  public static RabbitMqNodes rabbitMqNodes(ClusterFile cluster) {
+    MemberSpec member = cluster.member();
+    Path scripts =
+        member.binary() != null ? member.binary().getParent() : RabbitMqNodes.DEFAULT_SCRIPTS;
+    return RabbitMqNodes.forCluster(cluster.stateDir(), scripts);
   }
 
   private static MemberLauncher launcher(ClusterFile cluster) {

@@ -108,7 +108,9 @@ public final class StateDirectory {
                 ? children(p, MEMBER_DIR, found, name)
                 : name.equals("retired")
                     ? children(p, RETIRED_DIR, found, name)
-                    : TRASH_DIR.matcher(name).matches();
+                    : TRASH_DIR.matcher(name).matches()
+                        // a RabbitMQ cluster's Erlang cookie and epmd port
+                        || name.equals(dev.ballast.members.rabbitmq.RabbitMqNodes.HOME_DIR);
       } else {
         known =
             Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)

@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
           + " following, reconfig -add; reconfig -remove, stop. etcd: member add --learner, start,"
           + " promote until accepted; member remove, stop. Redis: redis-cli --cluster add-node,"
           + " check until it agrees, rebalance --cluster-use-empty-masters; rebalance"
-          + " --cluster-weight ID=0, del-node). Both use the same server settings on"
+          + " --cluster-weight ID=0, del-node). RabbitMQ: start, check_running, stop_app, reset,"
+          + " join_cluster, start_app, rabbitmq-queues grow; rabbitmq-queues shrink, stop,"
+          + " forget_cluster_node, with 8 quorum queues). Both use the same server settings on"
           + " 127.0.0.1 and start from a formed 3-member cluster.",
       "Takes about a minute per run; every process started is stopped. Not a test: the figures"
           + " depend on the machine."
@@ -55,7 +57,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
       names = "--system",
       defaultValue = "zookeeper",
       paramLabel = "SYSTEM",
-      description = "zookeeper, etcd or redis (default: ${DEFAULT-VALUE}).")
+      description = "zookeeper, etcd, redis or rabbitmq (default: ${DEFAULT-VALUE}).")
   String system;
 
   @Option(
@@ -75,9 +77,10 @@ public final class BenchScaleCommand implements Callable<Integer> {
           case "zookeeper" -> ScaleBench.BenchSystem.ZOOKEEPER;
           case "etcd" -> ScaleBench.BenchSystem.ETCD;
           case "redis" -> ScaleBench.BenchSystem.REDIS;
+          case "rabbitmq" -> ScaleBench.BenchSystem.RABBITMQ;
           default ->
               throw dev.ballast.cli.CliException.usage(
-                  "--system must be zookeeper, etcd or redis, was " + system);
+                  "--system must be zookeeper, etcd, redis or rabbitmq, was " + system);
         };
     PrintWriter out = spec.commandLine().getOut();
     Path root = workDir != null ? workDir : Files.createTempDirectory("ballast-bench");

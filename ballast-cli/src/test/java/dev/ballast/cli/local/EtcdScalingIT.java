@@ -115,48 +115,22 @@ class EtcdScalingIT {
         .doesNotExist();
   }
 
-  record Boundary(String name, int from, int to, String haltAfter) {
-    @Override
-    public String toString() {
-      return name;
-    }
-  }
-
-  static Stream<Boundary> boundaries() {
+  static Stream<KillBoundary> boundaries() {
     return Stream.of(
-        new Boundary("add 3→4, killed after the learner was added, before START", 3, 4, "0:START"),
-        new Boundary("remove 4→3, killed before LEAVE", 4, 3, "0:LEAVE"),
-        new Boundary("add 3→4, killed with the learner running, before JOIN", 3, 4, "0:JOIN"),
-        new Boundary("remove 4→3, killed after member remove, before STOP", 4, 3, "0:STOP"),
-        new Boundary("add 3→4, killed after the promotion, before VERIFY", 3, 4, "0:VERIFY"),
-        new Boundary("remove 4→3, killed after the stop, before CLEANUP", 4, 3, "0:CLEANUP"));
+        new KillBoundary(
+            "add 3→4, killed after the learner was added, before START", 3, 4, "0:START"),
+        new KillBoundary("remove 4→3, killed before LEAVE", 4, 3, "0:LEAVE"),
+        new KillBoundary("add 3→4, killed with the learner running, before JOIN", 3, 4, "0:JOIN"),
+        new KillBoundary("remove 4→3, killed after member remove, before STOP", 4, 3, "0:STOP"),
+        new KillBoundary("add 3→4, killed after the promotion, before VERIFY", 3, 4, "0:VERIFY"),
+        new KillBoundary("remove 4→3, killed after the stop, before CLEANUP", 4, 3, "0:CLEANUP"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("boundaries")
   @Order(2)
-  void resumesAfterAKillMidStep(Boundary boundary) {
-    // given
-    cluster.assertAt(boundary.from());
-
-    // when: ballast dies right after saving the journal at the boundary, then resumes
-    BallastCli.Result killed =
-        BallastCli.killedAt(
-            boundary.haltAfter(), "scale", "-f", cluster.path(), "--replicas", "" + boundary.to());
-    assertThat(killed.exitCode()).as(killed.toString()).isEqualTo(137);
-    ClusterStatus afterKill = cluster.status();
-    assertThat(afterKill.operation()).isNotNull();
-    assertThat(afterKill.operation().stage().name()).isEqualTo(boundary.haltAfter().substring(2));
-    BallastCli.Result resumed = BallastCli.run("resume", "-f", cluster.path());
-
-    // then
-    assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
-    cluster.assertAt(boundary.to());
-    List<HistoryRecord> ops =
-        cluster.history().stream().filter(r -> r.kind() == RecordKind.OPERATION).toList();
-    HistoryRecord last = ops.get(ops.size() - 1);
-    assertThat(last.outcome()).isEqualTo(Outcome.SUCCEEDED);
-    assertThat(last.to()).isEqualTo(boundary.to());
+  void resumesAfterAKillMidStep(KillBoundary boundary) {
+    boundary.killThenResume(cluster);
   }
 
   /** etcd's own check: {@code etcdctl endpoint health} on every member answers healthy. */

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
  * The behaviour every {@link Membership} adapter must have, checked against a real running cluster
  * of {@link #initialSize()} members: the view of a healthy cluster, adding a member through
  * announce → start → ready → join (then, for a system that {@link Membership#fills}, rebalance
- * until the new member holds its share), removing one through drain → leave, and idempotence of
- * every change. Extend it and implement {@link #startCluster(int)}, which starts the members
- * (ordinals 0..size-1) through a runtime that can also start the members the tests add.
+ * until the new member holds its share), removing one through drain → leave (then, for a system
+ * that {@link Membership#forgetsAfterStop}, stop → forget), and idempotence of every change. Extend
+ * it and implement {@link #startCluster(int)}, which starts the members (ordinals 0..size-1)
+ * through a runtime that can also start the members the tests add.
  */
 public abstract class MembershipContract {
 
@@ -224,6 +225,12 @@ public abstract class MembershipContract {
         .until(() -> membership.drainProgress(leaving, remaining).done());
     membership.leave(leaving, remaining);
     membership.leave(leaving, remaining);
+    if (membership.forgetsAfterStop()) {
+      // as the executor does: it is unregistered once stopped (RabbitMQ's forget_cluster_node)
+      runtime.stop(n - 1);
+      membership.forget(leaving, remaining);
+      membership.forget(leaving, remaining);
+    }
 
     // then
     awaitView(remaining, ordinals(n - 1));

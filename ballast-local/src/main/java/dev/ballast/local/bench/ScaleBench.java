@@ -21,10 +21,11 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * Times a local ZooKeeper ensemble or etcd cluster going 3 → 5 and 5 → 3 through Ballast (the same
- * engine, journal and verification as {@code ballast scale}) next to the floor: the same steps done
- * by hand with the system's own API ({@link ZooKeeperManualFloor}, {@link EtcdManualFloor}). Both
- * sides use the same server settings and start from a formed 3-member cluster.
+ * Times a local ZooKeeper ensemble, etcd cluster or RabbitMQ cluster going 3 → 5 and 5 → 3 through
+ * Ballast (the same engine, journal and verification as {@code ballast scale}) next to the floor:
+ * the same steps done by hand with the system's own API ({@link ZooKeeperManualFloor}, {@link
+ * EtcdManualFloor}, {@link RabbitMqManualFloor}). Both sides use the same server settings and start
+ * from a formed 3-member cluster.
  */
 public final class ScaleBench {
 
@@ -32,7 +33,8 @@ public final class ScaleBench {
   public enum BenchSystem {
     ZOOKEEPER,
     ETCD,
-    REDIS
+    REDIS,
+    RABBITMQ
   }
 
   /** Wall times of the floor: the whole 3 → 5 and 5 → 3 changes done by hand. */
@@ -89,6 +91,11 @@ public final class ScaleBench {
       floor =
           RedisManualFloor.measure(
               workDir.resolve("floor"), RedisServerConfig.defaultBinary(System.getenv("PATH")));
+    } else if (system == BenchSystem.RABBITMQ) {
+      progress.accept(
+          "floor: RabbitMQ's tools by hand (start, check_running, stop_app, reset, join_cluster,"
+              + " start_app, rabbitmq-queues grow; shrink, stop, forget_cluster_node)");
+      floor = RabbitMqManualFloor.measure(workDir.resolve("floor"));
     } else if (system == BenchSystem.ETCD) {
       progress.accept(
           "floor: etcd member API by hand (add --learner, start, promote; remove, stop)");
@@ -113,6 +120,10 @@ public final class ScaleBench {
       try {
         progress.accept("ballast: forming a 3-member cluster (not timed)");
         control.up(Duration.ofMinutes(2), line -> {});
+        if (system == BenchSystem.RABBITMQ) {
+          // the same quorum queues as the floor's
+          RabbitMqManualFloor.declareQueues(wiring.runtime().members().get(0).port("amqp"));
+        }
         long t0 = System.nanoTime();
         ScaleResult up = control.scale(5, stages);
         long t1 = System.nanoTime();
@@ -155,12 +166,14 @@ public final class ScaleBench {
   private static ClusterFile benchCluster(BenchSystem system, Path dir) {
     ZooKeeperServerConfig defaults = ZooKeeperServerConfig.defaults();
     String member =
-        system == BenchSystem.ETCD
-            ? "kind: etcd"
-            : system == BenchSystem.REDIS
-                ? "kind: redis"
-                : "kind: zookeeper\n    heap: %dm\n    tickTime: %dms"
-                    .formatted(defaults.maxHeapMegabytes(), defaults.tickTime().toMillis());
+        system == BenchSystem.RABBITMQ
+            ? "kind: rabbitmq"
+            : system == BenchSystem.ETCD
+                ? "kind: etcd"
+                : system == BenchSystem.REDIS
+                    ? "kind: redis"
+                    : "kind: zookeeper\n    heap: %dm\n    tickTime: %dms"
+                        .formatted(defaults.maxHeapMegabytes(), defaults.tickTime().toMillis());
     String yaml =
         """
         apiVersion: ballast.dev/v1alpha1

@@ -539,7 +539,7 @@ final class ClusterFileReader {
     }
     MemberKind kind = choice(node, p, "kind", MemberKind.class).orElse(null);
     if (kind == null && !node.has("kind")) {
-      problem(p + ".kind", "is required: zookeeper, etcd, redis or command");
+      problem(p + ".kind", "is required: zookeeper, etcd, redis, rabbitmq or command");
     }
     String host = text(node, p, "host", false).orElse(DEFAULT_HOST);
     String heap = text(node, p, "heap", false).orElse(DEFAULT_HEAP);
@@ -586,7 +586,7 @@ final class ClusterFileReader {
       }
     }
     Path binary = null;
-    if (kind == MemberKind.ETCD || kind == MemberKind.REDIS) {
+    if (kind == MemberKind.ETCD || kind == MemberKind.REDIS || kind == MemberKind.RABBITMQ) {
       String name = kind.name().toLowerCase(Locale.ROOT);
       for (String field : List.of("command", "ports", "heap", "tickTime")) {
         if (node.has(field)) {
@@ -595,7 +595,7 @@ final class ClusterFileReader {
       }
       binary = text(node, p, "binary", false).map(this::relativeToFile).orElse(null);
     } else if (node.has("binary")) {
-      problem(p + ".binary", "only applies to kinds etcd and redis; remove it");
+      problem(p + ".binary", "only applies to kinds etcd, redis and rabbitmq; remove it");
     }
     if (node.has("clusterReplicas")) {
       JsonNode replicas = node.get("clusterReplicas");
@@ -666,6 +666,7 @@ final class ClusterFileReader {
           case ZOOKEEPER -> MembershipType.ZOOKEEPER;
           case ETCD -> MembershipType.ETCD;
           case REDIS -> MembershipType.REDIS;
+          case RABBITMQ -> MembershipType.RABBITMQ;
           default -> MembershipType.NONE;
         };
     if (node != null) {
@@ -688,6 +689,9 @@ final class ClusterFileReader {
     }
     if (type == MembershipType.REDIS && member.kind() != MemberKind.REDIS) {
       problem("spec.membership.type", "redis needs spec.member.kind redis");
+    }
+    if (type == MembershipType.RABBITMQ && member.kind() != MemberKind.RABBITMQ) {
+      problem("spec.membership.type", "rabbitmq needs spec.member.kind rabbitmq");
     }
     return type;
   }

@@ -17,6 +17,12 @@ public enum MemberKind {
    * one on the PATH), with the ports {@code client} and {@code bus}.
    */
   REDIS,
+
+  /**
+   * A RabbitMQ node (Debian's {@code rabbitmq-server} script, or the one {@link
+   * MemberSpec#binary()} names), with the ports {@code amqp} and {@code dist}.
+   */
+  RABBITMQ,
   /** A user's program started from {@link MemberSpec#command()} with its placeholders filled in. */
   COMMAND
 }

@@ -52,6 +52,7 @@ public record MemberSpec(
       case ZOOKEEPER -> ZOOKEEPER_PORTS;
       case ETCD -> EtcdServerConfig.PORTS;
       case REDIS -> RedisServerConfig.PORTS;
+      case RABBITMQ -> dev.ballast.members.rabbitmq.RabbitMqNodes.PORTS;
       default -> ports;
     };
   }

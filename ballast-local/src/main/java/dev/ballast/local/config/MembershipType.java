@@ -9,6 +9,11 @@ public enum MembershipType {
   /** Redis Cluster: meet, hash slots moved on and off, forget (masters only). */
   REDIS,
   /**
+   * RabbitMQ clustering: join_cluster, quorum queues grown onto a new node and shrunk off a leaving
+   * one, forget_cluster_node once it stopped.
+   */
+  RABBITMQ,
+  /**
    * The user's own HTTP and exec hooks for each stage, a membership check and a health hook (see
    * {@code dev.ballast.members.hooks.HooksSpec}).
    */

@@ -130,6 +130,23 @@ class ClusterFileTest {
   }
 
   @Test
+  void readsTheExampleRabbitMqFile() throws Exception {
+    // given
+    Path example = Path.of("../examples/local/rabbitmq.yaml");
+
+    // when
+    ClusterFile c = ClusterFile.load(example);
+
+    // then
+    assertThat(c.member().kind()).isEqualTo(MemberKind.RABBITMQ);
+    assertThat(c.member().portNames()).containsExactly("amqp", "dist");
+    assertThat(c.member().binary()).isNull();
+    assertThat(c.membership()).isEqualTo(MembershipType.RABBITMQ);
+    assertThat(c.policy().allowedReplicas()).containsExactly(3, 5, 7);
+    assertThat(c.policy().timeout(Stage.REBALANCED)).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
   void readsAnEtcdBinaryRelativeToTheFile() throws Exception {
     // when
     ClusterFile c =
@@ -302,7 +319,7 @@ class ClusterFileTest {
         new Case(
             "unknown membership type",
             MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  membership:\n    type: raft"),
-            "cluster.yaml: spec.membership.type: must be one of zookeeper, etcd, redis, hooks, none"),
+            "cluster.yaml: spec.membership.type: must be one of zookeeper, etcd, redis, rabbitmq, hooks, none"),
         new Case(
             "a command for an etcd member",
             MINIMAL.replace("kind: zookeeper", "kind: etcd\n    command: [etcd]"),
@@ -310,7 +327,7 @@ class ClusterFileTest {
         new Case(
             "an etcd binary for a ZooKeeper member",
             MINIMAL.replace("kind: zookeeper", "kind: zookeeper\n    binary: etcd"),
-            "cluster.yaml: spec.member.binary: only applies to kinds etcd and redis; remove it"),
+            "cluster.yaml: spec.member.binary: only applies to kinds etcd, redis and rabbitmq; remove it"),
         new Case(
             "Redis Cluster replicas",
             MINIMAL.replace("kind: zookeeper", "kind: redis\n    clusterReplicas: 1"),
@@ -321,6 +338,15 @@ class ClusterFileTest {
             "Redis Cluster replicas for a ZooKeeper member",
             MINIMAL.replace("kind: zookeeper", "kind: zookeeper\n    clusterReplicas: 0"),
             "cluster.yaml: spec.member.clusterReplicas: only applies to kind redis; remove it"),
+        new Case(
+            "a heap for a RabbitMQ member",
+            MINIMAL.replace("kind: zookeeper", "kind: rabbitmq\n    heap: 128m"),
+            "cluster.yaml: spec.member.heap: does not apply to kind rabbitmq; remove it"),
+        new Case(
+            "rabbitmq membership for a ZooKeeper member",
+            MINIMAL.replace(
+                "kind: zookeeper", "kind: zookeeper\n  membership:\n    type: rabbitmq"),
+            "cluster.yaml: spec.membership.type: rabbitmq needs spec.member.kind rabbitmq"),
         new Case(
             "etcd membership for a command member",
             MINIMAL.replace(

@@ -1,0 +1,130 @@
+package dev.ballast.local.rabbitmq;
+
+import static dev.ballast.local.rabbitmq.RabbitMqTestCluster.MESSAGES;
+import static dev.ballast.local.rabbitmq.RabbitMqTestCluster.QUEUES;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.ballast.core.port.Member;
+import dev.ballast.core.port.MembershipException;
+import dev.ballast.members.rabbitmq.RabbitMqMembership;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What {@link RabbitMqMembership} refuses or stops on real RabbitMQ nodes, with every message kept:
+ * a drain that would leave a quorum queue without a majority, a leave of a node that still holds
+ * replicas, a fill whose new node died, a drain whose remaining nodes lost their majority. One
+ * cluster for the class, restored to three healthy nodes after each test.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class RabbitMqMembershipFailuresIT {
+  private static RabbitMqTestCluster cluster;
+  private static RabbitMqMembership membership;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = RabbitMqTestCluster.start(3);
+    membership = cluster.membership;
+  }
+
+  @AfterEach
+  void restore() {
+    cluster.restore(3);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void refusesADrainThatWouldLeaveAQuorumQueueWithoutAMajorityAndNamesTheQueues() throws Exception {
+    // given node 1 is down: without node 2 the queues would keep 1 of their 2 other replicas
+    cluster.runtime.stop(1);
+    Member leaving = cluster.runtime.member(2).orElseThrow();
+    List<Member> remaining = cluster.members(2);
+
+    // when / then
+    assertThatThrownBy(() -> membership.drain(leaving, remaining))
+        .isInstanceOf(MembershipException.class)
+        .hasMessageContaining("would leave quorum queues without a majority")
+        .hasMessageContaining("orders (1 of 2 replicas online)")
+        .hasMessageContaining("events (1 of 2 replicas online)")
+        .hasMessageContaining("bring their stopped members back");
+    assertThat(membership.notInSync(remaining)).get().asString().contains("orders", "events");
+    assertEveryQueueKeepsItsReplicasAndMessages(3);
+  }
+
+  @Test
+  void refusesToLetANodeThatStillHoldsReplicasLeave() {
+    // given
+    Member leaving = cluster.runtime.member(2).orElseThrow();
+
+    // when / then
+    assertThatThrownBy(() -> membership.leave(leaving, cluster.members(2)))
+        .isInstanceOf(MembershipException.class)
+        .hasMessageContaining("still holds replicas of quorum queues")
+        .hasMessageContaining("drain it before it leaves");
+  }
+
+  @Test
+  void aNodeThatDiesDuringTheFillStopsItSaysWhatToDoAndEveryMessageStays() throws Exception {
+    // given node 3 joined, then died before its fill completed
+    List<Member> current = cluster.members(3);
+    Member joined = cluster.runtime.prepare(3);
+    cluster.runtime.start(joined, Map.of());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> membership.notReady(joined, current).isEmpty());
+    membership.join(joined, current);
+    cluster.runtime.stop(3);
+
+    // when / then
+    membership.rebalance(joined, current);
+    assertThatThrownBy(() -> membership.rebalanceProgress(joined, current))
+        .isInstanceOf(MembershipException.class)
+        .hasMessageContaining("ballast-3@localhost (member 3) stopped during the fill")
+        .hasMessageContaining("no message is lost")
+        .hasMessageContaining("restart it (ballast up) to continue, or lower the target");
+    assertEveryQueueKeepsItsReplicasAndMessages(3);
+  }
+
+  @Test
+  void aDrainWhoseRemainingNodesLoseTheirMajorityStopsAndKeepsTheReplicas() throws Exception {
+    // given the drain of node 2 was started (then Ballast died); meanwhile node 1 died
+    Member leaving = cluster.runtime.member(2).orElseThrow();
+    List<Member> remaining = cluster.members(2);
+    cluster.runtime.stop(1);
+
+    // when / then: the poll after a resume stops the drain and says what to do
+    assertThatThrownBy(() -> membership.drainProgress(leaving, remaining))
+        .isInstanceOf(MembershipException.class)
+        .hasMessageContaining("the drain of ballast-2@localhost (member 2) stopped")
+        .hasMessageContaining("orders (1 of 2 replicas online)")
+        .hasMessageContaining("no message is lost")
+        .hasMessageContaining("bring the stopped members back (ballast up)");
+    assertEveryQueueKeepsItsReplicasAndMessages(3);
+  }
+
+  /** Each queue still lists {@code replicas} members and serves all its messages from node 0. */
+  private static void assertEveryQueueKeepsItsReplicasAndMessages(int replicas) throws Exception {
+    assertThat(membership.quorumQueues(cluster.members(1)))
+        .hasSize(QUEUES.size())
+        .allSatisfy(q -> assertThat(q.members()).hasSize(replicas));
+    for (String q : QUEUES) {
+      assertThat(cluster.messageCount(0, q)).as(q).isEqualTo(MESSAGES);
+    }
+  }
+}
