@@ -10,6 +10,8 @@ import dev.ballast.local.config.MemberSpec;
 import dev.ballast.local.runtime.CommandLauncher;
 import dev.ballast.local.runtime.ConfiguredRuntime;
 import dev.ballast.local.runtime.EtcdLauncher;
+import dev.ballast.local.runtime.KafkaControllerQuorum;
+import dev.ballast.local.runtime.KafkaLauncher;
 import dev.ballast.local.runtime.LocalProcessRuntime;
 import dev.ballast.local.runtime.MemberLauncher;
 import dev.ballast.local.runtime.ProcessOnlyMembership;
@@ -22,6 +24,7 @@ import dev.ballast.members.etcd.EtcdServerConfig;
 import dev.ballast.members.hooks.HookRunner;
 import dev.ballast.members.hooks.HooksMembership;
 import dev.ballast.members.hooks.HooksSpec;
+import dev.ballast.members.kafka.KafkaMembership;
 import dev.ballast.members.peers.PeerListPublisher;
 import dev.ballast.members.zookeeper.ZooKeeperMembership;
 import dev.ballast.members.zookeeper.ZooKeeperServerConfig;
@@ -67,6 +70,7 @@ public final class LocalWiring implements AutoCloseable {
   private final JsonLinesForecastStore forecasts;
   private final ClusterLock lock;
   private final Optional<PeerListPublisher> peers;
+  private final Optional<KafkaControllerQuorum> kafkaControllers;
 
   /** The peer list publisher's own state (version, list, reloaded), in the state directory. */
   public static final String PEERS_STATE_FILE = "peers.json";
@@ -76,18 +80,35 @@ public final class LocalWiring implements AutoCloseable {
     this.clock = clock;
     this.lock = lock;
     MemberSpec member = cluster.member();
+    this.kafkaControllers =
+        member.kind() == MemberKind.KAFKA
+            ? Optional.of(
+                new KafkaControllerQuorum(
+                    cluster.stateDir(),
+                    member.host(),
+                    member.controllers(),
+                    member.heap(),
+                    System.getProperty("java.class.path"),
+                    clock,
+                    STOP_GRACE))
+            : Optional.empty();
     this.runtime =
         new LocalProcessRuntime(
             cluster.stateDir(),
             member.host(),
             member.portNames(),
-            launcher(cluster),
+            kafkaControllers
+                .<MemberLauncher>map(
+                    // Brokers run from the class path of this very ballast (it holds Kafka).
+                    q -> new KafkaLauncher(q, member.heap(), System.getProperty("java.class.path")))
+                .orElseGet(() -> launcher(cluster)),
             clock,
             STOP_GRACE);
     this.membership =
         switch (cluster.membership()) {
           case ZOOKEEPER -> new ZooKeeperMembership(MEMBERSHIP_REQUEST_TIMEOUT);
           case ETCD -> new EtcdMembership(MEMBERSHIP_REQUEST_TIMEOUT);
+          case KAFKA -> new KafkaMembership(MEMBERSHIP_REQUEST_TIMEOUT);
           case HOOKS -> {
             HooksSpec hooks = cluster.hooks().orElseThrow();
             yield new HooksMembership(
@@ -193,6 +214,14 @@ public final class LocalWiring implements AutoCloseable {
   /** The peer list publisher, when the cluster file has a {@code peers} section. */
   public Optional<PeerListPublisher> peers() {
     return peers;
+  }
+
+  /**
+   * The fixed KRaft controller quorum of a {@code kafka} member kind, started with the first broker
+   * and stopped after the last one; empty for other kinds.
+   */
+  public Optional<KafkaControllerQuorum> kafkaControllers() {
+    return kafkaControllers;
   }
 
   /** Whether this wiring holds the cluster's lock (may change the cluster). */

@@ -108,7 +108,9 @@ public final class StateDirectory {
                 ? children(p, MEMBER_DIR, found, name)
                 : name.equals("retired")
                     ? children(p, RETIRED_DIR, found, name)
-                    : TRASH_DIR.matcher(name).matches();
+                    : TRASH_DIR.matcher(name).matches()
+                        // a Kafka cluster's controller quorum (its own member table and members)
+                        || name.equals(dev.ballast.local.runtime.KafkaControllerQuorum.DIR);
       } else {
         known =
             Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)

@@ -45,6 +45,12 @@ final class LocalZooKeeperCluster implements AutoCloseable {
     return new LocalZooKeeperCluster(dir, name, "member:\n  kind: etcd\n", specExtra);
   }
 
+  /** A local Kafka cluster of 3 brokers beside one KRaft controller (kind kafka). */
+  static LocalZooKeeperCluster kafka(Path dir, String name, String specExtra) {
+    return new LocalZooKeeperCluster(
+        dir, name, "member:\n  kind: kafka\n  heap: 192m\n  controllers: 1\n", specExtra);
+  }
+
   private LocalZooKeeperCluster(Path dir, String name, String member, String specExtra) {
     this.file = dir.resolve(name + ".yaml");
     String yaml =
@@ -124,7 +130,11 @@ final class LocalZooKeeperCluster implements AutoCloseable {
         .extracting(ClusterStatus.MemberState::ordinal)
         .containsExactlyElementsOf(IntStream.range(0, n).boxed().toList());
     assertThat(s.members()).allSatisfy(m -> assertThat(m.voting()).isTrue());
-    assertThat(s.members().stream().filter(m -> m.role().equals("leader")).count()).isEqualTo(1);
+    if (s.members().stream().allMatch(m -> m.role().equals("broker"))) {
+      assertThat(s.leader()).as("Kafka brokers elect no leader").isNull();
+    } else {
+      assertThat(s.members().stream().filter(m -> m.role().equals("leader")).count()).isEqualTo(1);
+    }
     assertThat(s.operation()).as("no operation in flight").isNull();
     assertThat(cluster.stateDir().resolve(LocalWiring.OPERATION_FILE))
         .as("the journal is cleared")

@@ -384,7 +384,8 @@ final class ClusterFileReader {
           List.of(),
           Map.of(),
           null,
-          OptionalLong.empty());
+          OptionalLong.empty(),
+          MemberSpec.DEFAULT_CONTROLLERS);
     }
     String p = "spec.member";
     known(
@@ -398,7 +399,8 @@ final class ClusterFileReader {
         "ports",
         "env",
         "binary",
-        "storageCapacity");
+        "storageCapacity",
+        "controllers");
     OptionalLong capacity = OptionalLong.empty();
     Optional<String> capacityText = text(node, p, "storageCapacity", false);
     if (capacityText.isPresent()) {
@@ -416,7 +418,7 @@ final class ClusterFileReader {
     }
     MemberKind kind = choice(node, p, "kind", MemberKind.class).orElse(null);
     if (kind == null && !node.has("kind")) {
-      problem(p + ".kind", "is required: zookeeper, etcd or command");
+      problem(p + ".kind", "is required: zookeeper, etcd, kafka or command");
     }
     String host = text(node, p, "host", false).orElse(DEFAULT_HOST);
     String heap = text(node, p, "heap", false).orElse(DEFAULT_HEAP);
@@ -473,6 +475,27 @@ final class ClusterFileReader {
     } else if (node.has("binary")) {
       problem(p + ".binary", "only applies to kind etcd; remove it");
     }
+    int controllers = MemberSpec.DEFAULT_CONTROLLERS;
+    if (kind == MemberKind.KAFKA) {
+      for (String field : List.of("command", "ports", "tickTime")) {
+        if (node.has(field)) {
+          problem(p + "." + field, "does not apply to kind kafka; remove it");
+        }
+      }
+      if (HEAP.matcher(heap).matches() && megabytes(heap) < 128) {
+        problem(p + ".heap", "a Kafka broker needs at least 128m");
+      }
+      controllers = positiveInt(node, p, "controllers", false).orElse(controllers);
+      if (controllers % 2 == 0) {
+        problem(
+            p + ".controllers",
+            "must be odd (1, 3 or 5): a KRaft quorum of "
+                + controllers
+                + " is no safer than one less");
+      }
+    } else if (node.has("controllers")) {
+      problem(p + ".controllers", "only applies to kind kafka; remove it");
+    }
     return new MemberSpec(
         kind == null ? MemberKind.COMMAND : kind,
         host,
@@ -482,7 +505,8 @@ final class ClusterFileReader {
         ports,
         env,
         binary,
-        capacity);
+        capacity,
+        controllers);
   }
 
   private Path relativeToFile(String raw) {
@@ -526,6 +550,7 @@ final class ClusterFileReader {
         switch (member.kind()) {
           case ZOOKEEPER -> MembershipType.ZOOKEEPER;
           case ETCD -> MembershipType.ETCD;
+          case KAFKA -> MembershipType.KAFKA;
           default -> MembershipType.NONE;
         };
     if (node != null) {
@@ -545,6 +570,9 @@ final class ClusterFileReader {
     }
     if (type == MembershipType.ETCD && member.kind() != MemberKind.ETCD) {
       problem("spec.membership.type", "etcd needs spec.member.kind etcd");
+    }
+    if (type == MembershipType.KAFKA && member.kind() != MemberKind.KAFKA) {
+      problem("spec.membership.type", "kafka needs spec.member.kind kafka");
     }
     return type;
   }

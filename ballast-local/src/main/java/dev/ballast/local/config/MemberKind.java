@@ -1,8 +1,8 @@
 package dev.ballast.local.config;
 
 /**
- * What a local member runs: a built-in ZooKeeper server, an etcd server, or any program from a
- * command template.
+ * What a local member runs: a built-in ZooKeeper server, an etcd server, a Kafka broker, or any
+ * program from a command template.
  */
 public enum MemberKind {
   /** A ZooKeeper server ({@code QuorumPeerMain}) in its own JVM, from Ballast's own class path. */
@@ -12,6 +12,12 @@ public enum MemberKind {
    * {@code scripts/install-test-tools} builds), with the ports {@code client} and {@code peer}.
    */
   ETCD,
+  /**
+   * A Kafka broker ({@code kafka.Kafka} in its own JVM, from Ballast's own class path) with the
+   * port {@code client}, beside a fixed KRaft controller quorum of {@link MemberSpec#controllers()}
+   * members that the local runtime starts with the first broker.
+   */
+  KAFKA,
   /** A user's program started from {@link MemberSpec#command()} with its placeholders filled in. */
   COMMAND
 }

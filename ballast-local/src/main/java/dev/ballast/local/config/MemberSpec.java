@@ -1,6 +1,7 @@
 package dev.ballast.local.config;
 
 import dev.ballast.members.etcd.EtcdServerConfig;
+import dev.ballast.members.kafka.KafkaServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +17,10 @@ import java.util.OptionalLong;
  * {port:NAME}}) are filled in per member and {@code ports} names the ports to reserve. For {@link
  * MemberKind#ETCD} the ports are {@code client} and {@code peer}, and {@code binary} (nullable) is
  * the etcd executable when not the default one. {@code storageCapacityBytes} is each member's
- * storage capacity, the divisor of the {@code data_dir_usage} metric (empty when not set).
+ * storage capacity, the divisor of the {@code data_dir_usage} metric (empty when not set). For
+ * {@link MemberKind#KAFKA} the members are brokers with the port {@code client}, {@code heap} is
+ * each broker's and controller's heap, and {@code controllers} is the size of the fixed KRaft
+ * controller quorum that runs beside them (ignored for other kinds).
  */
 public record MemberSpec(
     MemberKind kind,
@@ -27,7 +31,11 @@ public record MemberSpec(
     List<String> ports,
     Map<String, String> env,
     Path binary,
-    OptionalLong storageCapacityBytes) {
+    OptionalLong storageCapacityBytes,
+    int controllers) {
+
+  /** The controllers of a Kafka cluster when the file does not say. */
+  public static final int DEFAULT_CONTROLLERS = 1;
 
   /** The port names of a built-in ZooKeeper member. */
   public static final List<String> ZOOKEEPER_PORTS =
@@ -48,6 +56,7 @@ public record MemberSpec(
     return switch (kind) {
       case ZOOKEEPER -> ZOOKEEPER_PORTS;
       case ETCD -> EtcdServerConfig.PORTS;
+      case KAFKA -> KafkaServerConfig.PORTS;
       default -> ports;
     };
   }

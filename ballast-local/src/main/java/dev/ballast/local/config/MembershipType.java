@@ -6,6 +6,8 @@ public enum MembershipType {
   ZOOKEEPER,
   /** etcd's member API: learner add, promote, member remove. */
   ETCD,
+  /** Kafka (KRaft): partitions reassigned onto a new broker and off a leaving one, unregister. */
+  KAFKA,
   /**
    * The user's own HTTP and exec hooks for each stage, a membership check and a health hook (see
    * {@code dev.ballast.members.hooks.HooksSpec}).
