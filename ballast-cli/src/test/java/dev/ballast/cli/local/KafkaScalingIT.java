@@ -84,6 +84,7 @@ class KafkaScalingIT {
       if (cluster != null) {
         cluster.close();
         assertThat(cluster.processes()).as("processes left behind").isEmpty();
+        assertThat(cluster.controllerProcesses()).as("controllers left behind").isEmpty();
       }
     }
   }

@@ -91,6 +91,16 @@ final class LocalZooKeeperCluster implements AutoCloseable {
     }
   }
 
+  /** The live processes of a Kafka cluster's controller quorum (none for other kinds). */
+  Set<Long> controllerProcesses() {
+    try (LocalWiring w = LocalWiring.readOnly(cluster, Clock.systemUTC())) {
+      return w.kafkaControllers().stream()
+          .flatMap(q -> q.runtime().clusterProcesses().stream())
+          .map(ProcessIdentity::pid)
+          .collect(Collectors.toSet());
+    }
+  }
+
   /** Every live process started for this cluster, known to the member table or not. */
   Set<Long> processes() {
     try (LocalWiring w = LocalWiring.readOnly(cluster, Clock.systemUTC())) {
@@ -155,6 +165,15 @@ final class LocalZooKeeperCluster implements AutoCloseable {
         runtime
             .clusterProcesses()
             .forEach(p -> ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly));
+        w.kafkaControllers()
+            .ifPresent(
+                q ->
+                    q.runtime()
+                        .clusterProcesses()
+                        .forEach(
+                            p ->
+                                ProcessHandle.of(p.pid())
+                                    .ifPresent(ProcessHandle::destroyForcibly)));
       }
     }
   }

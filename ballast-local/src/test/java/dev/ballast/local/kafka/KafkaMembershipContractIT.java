@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Timeout;
  * controller, started by the local process runtime on free 127.0.0.1 ports, with one topic whose
  * partitions are moved on a fill and off on a drain.
  */
-@Timeout(value = 2, unit = TimeUnit.MINUTES)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
 class KafkaMembershipContractIT extends MembershipContract {
 
   @Override

@@ -75,7 +75,8 @@ final class KafkaTestCluster implements AutoCloseable {
       try (Admin admin = admin(members)) {
         Set<Integer> expected = members.stream().map(Member::ordinal).collect(Collectors.toSet());
         await()
-            .atMost(Duration.ofSeconds(60))
+            // three broker JVMs and a controller start at once: slow on a loaded machine
+            .atMost(Duration.ofSeconds(150))
             .pollInterval(Duration.ofMillis(200))
             .ignoreExceptions()
             .until(

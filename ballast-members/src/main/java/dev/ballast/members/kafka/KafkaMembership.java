@@ -55,6 +55,9 @@ public final class KafkaMembership implements Membership, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaMembership.class);
   private static final int SHOWN = 8;
 
+  /** KRaft's own metadata log, which every broker keeps and no reassignment moves. */
+  private static final String METADATA_TOPIC = "__cluster_metadata";
+
   private final Duration timeout;
   private final Map<String, Admin> admins = new ConcurrentHashMap<>();
 
@@ -409,12 +412,20 @@ public final class KafkaMembership implements Membership, AutoCloseable {
     Set<TopicPartition> held = new TreeSet<>(KafkaReassignments.ORDER);
     held.addAll(KafkaReassignments.heldBy(assignment, broker.ordinal()));
     try {
+      Node node = brokers(all).get(broker.ordinal());
+      if (node == null || node.isFenced()) {
+        return List.copyOf(held); // it does not serve: the metadata is all there is to ask
+      }
       get(
               "describe the log directories of broker " + broker.ordinal(),
               admin(all).describeLogDirs(List.of(broker.ordinal())).allDescriptions())
           .getOrDefault(broker.ordinal(), Map.of())
           .values()
-          .forEach(d -> held.addAll(d.replicaInfos().keySet()));
+          .forEach(
+              d ->
+                  d.replicaInfos().keySet().stream()
+                      .filter(tp -> !tp.topic().equals(METADATA_TOPIC))
+                      .forEach(held::add));
     } catch (MembershipException e) {
       LOG.debug("member={} action=describe-log-dirs outcome=failed", broker.ordinal());
     }
