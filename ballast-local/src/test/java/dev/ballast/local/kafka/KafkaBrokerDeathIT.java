@@ -227,6 +227,33 @@ class KafkaBrokerDeathIT {
                 replicas))
         .all()
         .get(30, TimeUnit.SECONDS);
+    // Each broker applies the change from its metadata: wait until every one reports it.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                admin
+                    .describeConfigs(
+                        cluster.members(4).stream()
+                            .map(
+                                m ->
+                                    new ConfigResource(
+                                        ConfigResource.Type.BROKER, Integer.toString(m.ordinal())))
+                            .filter(r -> cluster.runtime.isRunning(Integer.parseInt(r.name())))
+                            .toList())
+                    .all()
+                    .get(10, TimeUnit.SECONDS)
+                    .values()
+                    .stream()
+                    .allMatch(
+                        c -> {
+                          ConfigEntry e = c.get("leader.replication.throttled.rate");
+                          String v = e == null ? null : e.value();
+                          return bytesPerSecond == null
+                              ? v == null || !v.equals("1000")
+                              : bytesPerSecond.equals(v);
+                        }));
   }
 
   private void assertEveryRecordReadable() {
