@@ -57,7 +57,7 @@ class KafkaScalingIT {
             """);
     BallastCli.Result up = BallastCli.run("up", "-f", cluster.path());
     assertThat(up.exitCode()).as(up.toString()).isZero();
-    cluster.assertAt(3);
+    awaitAt(3);
     try (Admin admin = admin()) {
       admin
           .createTopics(
@@ -154,7 +154,7 @@ class KafkaScalingIT {
    * controllers list exactly brokers 0..n-1 and no partition is under-replicated.
    */
   private void assertHealthyAt(int n) throws Exception {
-    cluster.assertAt(n);
+    awaitAt(n);
     try (Admin admin = admin()) {
       Set<Integer> brokers =
           admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream()
@@ -176,6 +176,17 @@ class KafkaScalingIT {
                       .as("in-sync replicas of %s", e.getKey())
                       .containsExactlyInAnyOrderElementsOf(e.getValue().replicas()));
     }
+  }
+
+  /**
+   * {@link LocalZooKeeperCluster#assertAt}, given a bounded time: each status read starts a new
+   * Admin client, whose first answer can take longer than a request bound on a loaded machine.
+   */
+  private void awaitAt(int n) {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(60))
+        .pollInterval(java.time.Duration.ofSeconds(1))
+        .untilAsserted(() -> cluster.assertAt(n));
   }
 
   private String bootstrap() {
