@@ -157,6 +157,18 @@ public final class KafkaMembership implements Membership, AutoCloseable {
     List<Member> all = with(current, joined);
     Map<TopicPartition, PartitionReassignment> ongoing = ongoing(all);
     requireTargetsUp(all, ongoing, "filling broker " + joined.ordinal());
+    if (!serving(all).contains(joined.ordinal())) {
+      throw new MembershipException(
+          "filling broker "
+              + joined.ordinal()
+              + " stopped: broker(s) ["
+              + joined.ordinal()
+              + "] died or stopped (the controllers do not list it as serving); no data is lost:"
+              + " every partition keeps its previous replicas or another in-sync one; bring the"
+              + " broker back ('ballast up' restarts it), then run 'ballast resume'; or let the"
+              + " step time out (the add is then rolled back: the moves are cancelled and what"
+              + " moved is drained back off)");
+    }
     Map<TopicPartition, TopicPartitionInfo> partitions = partitions(all);
     Map<TopicPartition, List<Integer>> assignment = replicas(partitions);
     int share = KafkaReassignments.share(assignment, all.size());
@@ -444,12 +456,9 @@ public final class KafkaMembership implements Membership, AutoCloseable {
 
   /** Fails naming the brokers of {@code members} the controllers do not list unfenced. */
   private void requireRegistered(List<Member> members, String what) {
-    Map<Integer, Node> brokers = brokers(members);
+    Set<Integer> up = serving(members);
     List<Integer> down =
-        members.stream()
-            .map(Member::ordinal)
-            .filter(id -> brokers.get(id) == null || brokers.get(id).isFenced())
-            .toList();
+        members.stream().map(Member::ordinal).filter(id -> !up.contains(id)).toList();
     if (!down.isEmpty()) {
       throw new MembershipException(
           "broker(s) "
@@ -470,12 +479,12 @@ public final class KafkaMembership implements Membership, AutoCloseable {
     if (ongoing.isEmpty()) {
       return;
     }
-    Map<Integer, Node> brokers = brokers(all);
+    Set<Integer> up = serving(all);
     Map<Integer, List<TopicPartition>> stuck = new TreeMap<>();
     ongoing.forEach(
         (tp, r) ->
             r.addingReplicas().stream()
-                .filter(id -> brokers.get(id) == null || brokers.get(id).isFenced())
+                .filter(id -> !up.contains(id))
                 .forEach(id -> stuck.computeIfAbsent(id, k -> new ArrayList<>()).add(tp)));
     if (!stuck.isEmpty()) {
       throw new MembershipException(
@@ -530,6 +539,13 @@ public final class KafkaMembership implements Membership, AutoCloseable {
   private Map<TopicPartition, PartitionReassignment> ongoing(List<Member> via) {
     return get(
         "list partition reassignments", admin(via).listPartitionReassignments().reassignments());
+  }
+
+  /** The ids of the brokers the controllers list unfenced: those that serve. */
+  private Set<Integer> serving(List<Member> via) {
+    return get("list the serving brokers", admin(via).describeCluster().nodes()).stream()
+        .map(Node::id)
+        .collect(Collectors.toSet());
   }
 
   /** Registered brokers by id, fenced ones included (see {@link Node#isFenced}). */
