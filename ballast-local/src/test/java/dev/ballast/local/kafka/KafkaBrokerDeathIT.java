@@ -48,7 +48,7 @@ import org.junit.jupiter.api.Timeout;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class KafkaBrokerDeathIT {
-  private static final int RECORDS = 150;
+  private static final int RECORDS = 2_000;
   private KafkaTestCluster cluster;
   private KafkaMembership membership;
   private Admin admin;
@@ -58,15 +58,20 @@ class KafkaBrokerDeathIT {
     cluster = KafkaTestCluster.start(4);
     membership = new KafkaMembership(Duration.ofSeconds(5));
     admin = KafkaTestCluster.admin(cluster.members(4));
-    // 150 kB per partition to move: minutes at 1 kB/s
+    // About 2.7 MB per partition: a follower's first fetch (up to 1 MB) is not throttled, the rest
+    // moves at 1 kB/s, so every move is still running when a broker is killed.
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaServerConfig.bootstrap(cluster.members(4)));
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-      String payload = "x".repeat(6_000);
+      String payload = "x".repeat(8_000);
+      List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
       for (int i = 0; i < RECORDS; i++) {
-        producer.send(new ProducerRecord<>(KafkaTestCluster.TOPIC, "k-" + i, payload)).get();
+        sent.add(producer.send(new ProducerRecord<>(KafkaTestCluster.TOPIC, "k-" + i, payload)));
+      }
+      for (java.util.concurrent.Future<?> f : sent) {
+        f.get(60, TimeUnit.SECONDS);
       }
     }
     throttle("1000");
