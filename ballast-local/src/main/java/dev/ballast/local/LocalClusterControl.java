@@ -14,6 +14,7 @@ import dev.ballast.core.port.ClusterView;
 import dev.ballast.core.port.Member;
 import dev.ballast.local.config.MembershipType;
 import dev.ballast.local.io.StateFileException;
+import dev.ballast.local.runtime.KafkaControllerQuorum;
 import dev.ballast.local.runtime.LocalProcessRuntime;
 import dev.ballast.local.runtime.ProcessIdentity;
 import dev.ballast.members.zookeeper.ZooKeeperServerConfig;
@@ -551,6 +552,8 @@ public final class LocalClusterControl {
             e.toString());
       }
     }
+    // Kafka's controllers go last: a broker's clean shutdown asks them.
+    wiring.kafkaControllers().ifPresent(KafkaControllerQuorum::stopAll);
     LOG.info("cluster={} action=down stopped={}", wiring.cluster().name(), stopped);
     return stopped;
   }

@@ -11,6 +11,8 @@ import dev.ballast.local.config.MemberSpec;
 import dev.ballast.local.runtime.CommandLauncher;
 import dev.ballast.local.runtime.ConfiguredRuntime;
 import dev.ballast.local.runtime.EtcdLauncher;
+import dev.ballast.local.runtime.KafkaControllerQuorum;
+import dev.ballast.local.runtime.KafkaLauncher;
 import dev.ballast.local.runtime.LocalMemberRestarter;
 import dev.ballast.local.runtime.LocalProcessRuntime;
 import dev.ballast.local.runtime.MemberLauncher;
@@ -26,6 +28,7 @@ import dev.ballast.members.etcd.EtcdServerConfig;
 import dev.ballast.members.hooks.HookRunner;
 import dev.ballast.members.hooks.HooksMembership;
 import dev.ballast.members.hooks.HooksSpec;
+import dev.ballast.members.kafka.KafkaMembership;
 import dev.ballast.members.peers.PeerListPublisher;
 import dev.ballast.members.rabbitmq.RabbitMqMembership;
 import dev.ballast.members.rabbitmq.RabbitMqNodes;
@@ -84,6 +87,7 @@ public final class LocalWiring implements AutoCloseable {
   private final SystemGate gate;
   private final Optional<PeerListPublisher> peers;
   private final Optional<RabbitMqNodes> rabbitMq;
+  private final Optional<KafkaControllerQuorum> kafkaControllers;
 
   /** The peer list publisher's own state (version, list, reloaded), in the state directory. */
   public static final String PEERS_STATE_FILE = "peers.json";
@@ -98,12 +102,34 @@ public final class LocalWiring implements AutoCloseable {
         member.kind() == MemberKind.RABBITMQ
             ? Optional.of(rabbitMqNodes(cluster))
             : Optional.empty();
+    this.kafkaControllers =
+        member.kind() == MemberKind.KAFKA
+            ? Optional.of(
+                new KafkaControllerQuorum(
+                    cluster.stateDir(),
+                    member.host(),
+                    member.controllers(),
+                    member.heap(),
+                    System.getProperty("java.class.path"),
+                    clock,
+                    STOP_GRACE))
+            : Optional.empty();
     this.runtime =
         new LocalProcessRuntime(
             cluster.stateDir(),
             member.host(),
             member.portNames(),
-            rabbitMq.<MemberLauncher>map(RabbitMqLauncher::new).orElseGet(() -> launcher(cluster)),
+            rabbitMq
+                .<MemberLauncher>map(RabbitMqLauncher::new)
+                .or(
+                    () ->
+                        kafkaControllers.map(
+                            // Brokers run from the class path of this very ballast (it holds
+                            // Kafka).
+                            q ->
+                                new KafkaLauncher(
+                                    q, member.heap(), System.getProperty("java.class.path"))))
+                .orElseGet(() -> launcher(cluster)),
             clock,
             STOP_GRACE);
     this.membership =
@@ -114,6 +140,7 @@ public final class LocalWiring implements AutoCloseable {
           case RABBITMQ ->
               new RabbitMqMembership(
                   rabbitMq.orElseGet(() -> rabbitMqNodes(cluster)), RABBITMQ_REQUEST_TIMEOUT);
+          case KAFKA -> new KafkaMembership(MEMBERSHIP_REQUEST_TIMEOUT);
           case HOOKS -> {
             HooksSpec hooks = cluster.hooks().orElseThrow();
             yield new HooksMembership(
@@ -275,6 +302,14 @@ public final class LocalWiring implements AutoCloseable {
   /** The peer list publisher, when the cluster file has a {@code peers} section. */
   public Optional<PeerListPublisher> peers() {
     return peers;
+  }
+
+  /**
+   * The fixed KRaft controller quorum of a {@code kafka} member kind, started with the first broker
+   * and stopped after the last one; empty for other kinds.
+   */
+  public Optional<KafkaControllerQuorum> kafkaControllers() {
+    return kafkaControllers;
   }
 
   /** Whether this wiring holds the cluster's lock (may change the cluster). */

@@ -110,7 +110,9 @@ public final class StateDirectory {
                     ? children(p, RETIRED_DIR, found, name)
                     : TRASH_DIR.matcher(name).matches()
                         // a RabbitMQ cluster's Erlang cookie and epmd port
-                        || name.equals(dev.ballast.members.rabbitmq.RabbitMqNodes.HOME_DIR);
+                        || name.equals(dev.ballast.members.rabbitmq.RabbitMqNodes.HOME_DIR)
+                        // a Kafka cluster's controller quorum (its own member table and members)
+                        || name.equals(dev.ballast.local.runtime.KafkaControllerQuorum.DIR);
       } else {
         known =
             Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)

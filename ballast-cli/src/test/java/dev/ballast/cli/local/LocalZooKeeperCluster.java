@@ -67,6 +67,12 @@ final class LocalZooKeeperCluster implements AutoCloseable {
     return new LocalZooKeeperCluster(dir, name, "member:\n  kind: redis\n", specExtra);
   }
 
+  /** A local Kafka cluster of 3 brokers beside one KRaft controller (kind kafka). */
+  static LocalZooKeeperCluster kafka(Path dir, String name, String specExtra) {
+    return new LocalZooKeeperCluster(
+        dir, name, "member:\n  kind: kafka\n  heap: 192m\n  controllers: 1\n", specExtra);
+  }
+
   private LocalZooKeeperCluster(Path dir, String name, String member, String specExtra) {
     this.file = dir.resolve(name + ".yaml");
     String yaml =
@@ -104,6 +110,16 @@ final class LocalZooKeeperCluster implements AutoCloseable {
   List<HistoryRecord> history() {
     try (LocalWiring w = LocalWiring.readOnly(cluster, Clock.systemUTC())) {
       return w.history().list();
+    }
+  }
+
+  /** The live processes of a Kafka cluster's controller quorum (none for other kinds). */
+  Set<Long> controllerProcesses() {
+    try (LocalWiring w = LocalWiring.readOnly(cluster, Clock.systemUTC())) {
+      return w.kafkaControllers().stream()
+          .flatMap(q -> q.runtime().clusterProcesses().stream())
+          .map(ProcessIdentity::pid)
+          .collect(Collectors.toSet());
     }
   }
 
@@ -149,6 +165,8 @@ final class LocalZooKeeperCluster implements AutoCloseable {
     assertThat(s.members()).allSatisfy(m -> assertThat(m.voting()).isTrue());
     if (s.members().stream().allMatch(m -> m.role().equals("master"))) {
       assertThat(s.leader()).as("Redis Cluster masters elect no leader").isNull();
+    } else if (s.members().stream().allMatch(m -> m.role().equals("broker"))) {
+      assertThat(s.leader()).as("Kafka brokers elect no leader").isNull();
     } else {
       assertThat(s.members().stream().filter(m -> m.role().equals("leader")).count())
           .isEqualTo(rabbitMq() ? 0 : 1);
@@ -189,6 +207,15 @@ final class LocalZooKeeperCluster implements AutoCloseable {
         runtime
             .clusterProcesses()
             .forEach(p -> ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly));
+        w.kafkaControllers()
+            .ifPresent(
+                q ->
+                    q.runtime()
+                        .clusterProcesses()
+                        .forEach(
+                            p ->
+                                ProcessHandle.of(p.pid())
+                                    .ifPresent(ProcessHandle::destroyForcibly)));
       }
     }
   }

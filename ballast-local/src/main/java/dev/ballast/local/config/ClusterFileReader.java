@@ -506,7 +506,8 @@ final class ClusterFileReader {
           List.of(),
           Map.of(),
           null,
-          OptionalLong.empty());
+          OptionalLong.empty(),
+          MemberSpec.DEFAULT_CONTROLLERS);
     }
     String p = "spec.member";
     known(
@@ -521,7 +522,8 @@ final class ClusterFileReader {
         "env",
         "binary",
         "storageCapacity",
-        "clusterReplicas");
+        "clusterReplicas",
+        "controllers");
     OptionalLong capacity = OptionalLong.empty();
     Optional<String> capacityText = text(node, p, "storageCapacity", false);
     if (capacityText.isPresent()) {
@@ -539,7 +541,7 @@ final class ClusterFileReader {
     }
     MemberKind kind = choice(node, p, "kind", MemberKind.class).orElse(null);
     if (kind == null && !node.has("kind")) {
-      problem(p + ".kind", "is required: zookeeper, etcd, redis, rabbitmq or command");
+      problem(p + ".kind", "is required: zookeeper, etcd, redis, rabbitmq, kafka or command");
     }
     String host = text(node, p, "host", false).orElse(DEFAULT_HOST);
     String heap = text(node, p, "heap", false).orElse(DEFAULT_HEAP);
@@ -608,6 +610,27 @@ final class ClusterFileReader {
                 + " runs masters only; set 0 or remove it");
       }
     }
+    int controllers = MemberSpec.DEFAULT_CONTROLLERS;
+    if (kind == MemberKind.KAFKA) {
+      for (String field : List.of("command", "ports", "tickTime")) {
+        if (node.has(field)) {
+          problem(p + "." + field, "does not apply to kind kafka; remove it");
+        }
+      }
+      if (HEAP.matcher(heap).matches() && megabytes(heap) < 128) {
+        problem(p + ".heap", "a Kafka broker needs at least 128m");
+      }
+      controllers = positiveInt(node, p, "controllers", false).orElse(controllers);
+      if (controllers % 2 == 0) {
+        problem(
+            p + ".controllers",
+            "must be odd (1, 3 or 5): a KRaft quorum of "
+                + controllers
+                + " is no safer than one less");
+      }
+    } else if (node.has("controllers")) {
+      problem(p + ".controllers", "only applies to kind kafka; remove it");
+    }
     return new MemberSpec(
         kind == null ? MemberKind.COMMAND : kind,
         host,
@@ -617,7 +640,8 @@ final class ClusterFileReader {
         ports,
         env,
         binary,
-        capacity);
+        capacity,
+        controllers);
   }
 
   private Path relativeToFile(String raw) {
@@ -667,6 +691,7 @@ final class ClusterFileReader {
           case ETCD -> MembershipType.ETCD;
           case REDIS -> MembershipType.REDIS;
           case RABBITMQ -> MembershipType.RABBITMQ;
+          case KAFKA -> MembershipType.KAFKA;
           default -> MembershipType.NONE;
         };
     if (node != null) {
@@ -692,6 +717,9 @@ final class ClusterFileReader {
     }
     if (type == MembershipType.RABBITMQ && member.kind() != MemberKind.RABBITMQ) {
       problem("spec.membership.type", "rabbitmq needs spec.member.kind rabbitmq");
+    }
+    if (type == MembershipType.KAFKA && member.kind() != MemberKind.KAFKA) {
+      problem("spec.membership.type", "kafka needs spec.member.kind kafka");
     }
     return type;
   }

@@ -1,6 +1,7 @@
 package dev.ballast.local.config;
 
 import dev.ballast.members.etcd.EtcdServerConfig;
+import dev.ballast.members.kafka.KafkaServerConfig;
 import dev.ballast.members.redis.RedisServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,10 @@ import java.util.OptionalLong;
  * the etcd executable when not the default one. {@link MemberKind#REDIS} is the same with the ports
  * {@code client} and {@code bus} and the {@code redis-server} executable. {@code
  * storageCapacityBytes} is each member's storage capacity, the divisor of the {@code
- * data_dir_usage} metric (empty when not set).
+ * data_dir_usage} metric (empty when not set). For {@link MemberKind#KAFKA} the members are brokers
+ * with the port {@code client}, {@code heap} is each broker's and controller's heap, and {@code
+ * controllers} is the size of the fixed KRaft controller quorum that runs beside them (ignored for
+ * other kinds).
  */
 public record MemberSpec(
     MemberKind kind,
@@ -30,7 +34,11 @@ public record MemberSpec(
     List<String> ports,
     Map<String, String> env,
     Path binary,
-    OptionalLong storageCapacityBytes) {
+    OptionalLong storageCapacityBytes,
+    int controllers) {
+
+  /** The controllers of a Kafka cluster when the file does not say. */
+  public static final int DEFAULT_CONTROLLERS = 1;
 
   /** The port names of a built-in ZooKeeper member. */
   public static final List<String> ZOOKEEPER_PORTS =
@@ -53,6 +61,7 @@ public record MemberSpec(
       case ETCD -> EtcdServerConfig.PORTS;
       case REDIS -> RedisServerConfig.PORTS;
       case RABBITMQ -> dev.ballast.members.rabbitmq.RabbitMqNodes.PORTS;
+      case KAFKA -> KafkaServerConfig.PORTS;
       default -> ports;
     };
   }

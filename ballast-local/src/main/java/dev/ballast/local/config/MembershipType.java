@@ -13,6 +13,8 @@ public enum MembershipType {
    * one, forget_cluster_node once it stopped.
    */
   RABBITMQ,
+  /** Kafka (KRaft): partitions reassigned onto a new broker and off a leaving one, unregister. */
+  KAFKA,
   /**
    * The user's own HTTP and exec hooks for each stage, a membership check and a health hook (see
    * {@code dev.ballast.members.hooks.HooksSpec}).

@@ -113,6 +113,23 @@ class ClusterFileTest {
   }
 
   @Test
+  void readsTheExampleKafkaFile() throws Exception {
+    // given
+    Path example = Path.of("../examples/local/kafka.yaml");
+
+    // when
+    ClusterFile c = ClusterFile.load(example);
+
+    // then
+    assertThat(c.member().kind()).isEqualTo(MemberKind.KAFKA);
+    assertThat(c.member().portNames()).containsExactly("client");
+    assertThat(c.member().controllers()).isEqualTo(1);
+    assertThat(c.member().heap()).isEqualTo("256m");
+    assertThat(c.membership()).isEqualTo(MembershipType.KAFKA);
+    assertThat(c.policy().timeout(Stage.REBALANCED)).isEqualTo(Duration.ofMinutes(10));
+  }
+
+  @Test
   void readsTheExampleEtcdFile() throws Exception {
     // given
     Path example = Path.of("../examples/local/etcd.yaml");
@@ -319,7 +336,26 @@ class ClusterFileTest {
         new Case(
             "unknown membership type",
             MINIMAL.replace("maxReplicas: 5", "maxReplicas: 5\n  membership:\n    type: raft"),
-            "cluster.yaml: spec.membership.type: must be one of zookeeper, etcd, redis, rabbitmq, hooks, none"),
+            "cluster.yaml: spec.membership.type: must be one of zookeeper, etcd, redis, rabbitmq, kafka, hooks, none"),
+        new Case(
+            "an even Kafka controller quorum",
+            MINIMAL.replace("kind: zookeeper", "kind: kafka\n    controllers: 2"),
+            "cluster.yaml: spec.member.controllers: must be odd (1, 3 or 5): a KRaft quorum of 2 is"
+                + " no safer than one less"),
+        new Case(
+            "controllers for a ZooKeeper member",
+            MINIMAL.replace("kind: zookeeper", "kind: zookeeper\n    controllers: 3"),
+            "cluster.yaml: spec.member.controllers: only applies to kind kafka; remove it"),
+        new Case(
+            "a Kafka broker heap too small",
+            MINIMAL.replace("kind: zookeeper", "kind: kafka\n    heap: 64m"),
+            "cluster.yaml: spec.member.heap: a Kafka broker needs at least 128m"),
+        new Case(
+            "kafka membership for a command member",
+            MINIMAL.replace(
+                "kind: zookeeper",
+                "kind: command\n    command: [srv]\n  membership:\n    type: kafka"),
+            "cluster.yaml: spec.membership.type: kafka needs spec.member.kind kafka"),
         new Case(
             "a command for an etcd member",
             MINIMAL.replace("kind: zookeeper", "kind: etcd\n    command: [etcd]"),
