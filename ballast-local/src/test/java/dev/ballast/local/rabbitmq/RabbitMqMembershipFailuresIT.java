@@ -13,39 +13,34 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What {@link RabbitMqMembership} refuses or stops on real RabbitMQ nodes, with every message kept:
  * a drain that would leave a quorum queue without a majority, a leave of a node that still holds
  * replicas, a fill whose new node died, a drain whose remaining nodes lost their majority. One
- * cluster for the class, restored to three healthy nodes after each test.
+ * cluster for the run, shared with {@link RabbitMqMembershipContractIT} ({@link
+ * SharedRabbitMqCluster}), restored to three healthy nodes before the class and after each test.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
+@ExtendWith(SharedRabbitMqCluster.class)
 class RabbitMqMembershipFailuresIT {
   private static RabbitMqTestCluster cluster;
   private static RabbitMqMembership membership;
 
   @BeforeAll
-  static void start() throws Exception {
-    cluster = RabbitMqTestCluster.start(3);
+  static void start() {
+    cluster = SharedRabbitMqCluster.get();
     membership = cluster.membership;
   }
 
   @AfterEach
   void restore() {
     cluster.restore(3);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test
