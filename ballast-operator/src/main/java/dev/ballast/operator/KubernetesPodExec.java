@@ -90,7 +90,16 @@ public final class KubernetesPodExec implements CommandExecutor {
             .writingOutput(out)
             .writingError(err)
             .exec(command.toArray(String[]::new))) {
-      int exit = watch.exitCode().get(hook.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      Integer exit = watch.exitCode().get(hook.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      if (exit == null) {
+        // fabric8 completes the future with null when the stream closed before the API server
+        // sent the command's status: success cannot be proven, so the hook did not pass.
+        return Outcome.cannotRun(
+            "the exec stream closed without the command's exit status (output: "
+                + output(out, err)
+                + ")",
+            where);
+      }
       return Outcome.exited(exit, output(out, err), where);
     } catch (TimeoutException e) {
       return Outcome.timedOut(output(out, err), where);

@@ -133,11 +133,14 @@ class RunbookHooksMockIT {
         .always();
     Hook flush = Hook.exec("flush", List.of("flush")).withRetries(1, Duration.ofMillis(10));
 
-    // when / then
+    // when / then: it fails with its output; the mock server may close the stream before the
+    // client read the status (fabric8 then has no exit code), which fails the hook too
     assertThatThrownBy(() -> runner(Map.of()).run(flush, Map.of("ordinal", "2"), List.of()))
         .isInstanceOf(MembershipException.class)
-        .hasMessageContaining("flush: flush (in pod chunk-2 container chunk) -> exit 3")
-        .hasMessageContaining("disk busy");
+        .hasMessageContaining("flush: flush (in pod chunk-2 container chunk)")
+        .hasMessageContaining("disk busy")
+        .message()
+        .containsAnyOf("-> exit 3", "without the command's exit status");
   }
 
   @Test
