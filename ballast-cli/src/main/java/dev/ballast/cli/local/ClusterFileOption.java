@@ -31,8 +31,14 @@ public final class ClusterFileOption {
 
   /** The option set to {@code file}, for commands that take {@code -f} in a group of options. */
   public static ClusterFileOption of(Path file) {
+    return of(file, null);
+  }
+
+  /** The options set to {@code file} and {@code component} (null: none named). */
+  public static ClusterFileOption of(Path file, String component) {
     ClusterFileOption option = new ClusterFileOption();
     option.file = file;
+    option.component = component;
     return option;
   }
 

@@ -22,11 +22,26 @@ public final class ClusterOrAutoscaler {
               + " examples/local/zookeeper.yaml.")
   Path file;
 
+  @Option(
+      names = "--component",
+      paramLabel = "NAME",
+      description =
+          "Local mode, for a file with spec.components (several components of one system, e.g."
+              + " meta and chunk servers): the component to address. Components change one at a"
+              + " time: a command that would change one waits while another changes, and says"
+              + " why.")
+  String component;
+
   @Mixin AutoscalerOptions autoscaler;
 
   /** The StatefulAutoscaler named, or empty for a local cluster; exit 2 when neither or both. */
   public Optional<AutoscalerRef> autoscaler() {
     boolean kube = autoscaler.selected();
+    if (kube && component != null) {
+      throw CliException.usage(
+          "--component: only for a local cluster file (-f FILE); a StatefulAutoscaler is one"
+              + " component");
+    }
     if (kube && file != null) {
       throw CliException.usage(
           "-f: give either -f FILE (a local cluster) or [-n NAMESPACE] NAME (a"
@@ -42,6 +57,6 @@ public final class ClusterOrAutoscaler {
 
   /** The local cluster file option (after {@link #autoscaler()} returned empty). */
   public ClusterFileOption local() {
-    return ClusterFileOption.of(file);
+    return ClusterFileOption.of(file, component);
   }
 }

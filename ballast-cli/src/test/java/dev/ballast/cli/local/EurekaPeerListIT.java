@@ -260,8 +260,11 @@ class EurekaPeerListIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(posted.statusCode()).as(posted.body()).isEqualTo(204);
+    // Eureka answers GET /eureka/apps from its read-only response cache, refreshed every 30 s
+    // (eureka.server.response-cache-update-interval-ms): a replicated registration may show only
+    // at the next refresh, so wait for more than one refresh.
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(75))
         .pollInterval(Duration.ofMillis(500))
         .untilAsserted(
             () -> assertThat(probeIds(ports.get(to))).as("PROBE at member " + to).contains(id));
