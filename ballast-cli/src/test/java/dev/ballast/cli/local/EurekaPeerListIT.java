@@ -3,8 +3,6 @@ package dev.ballast.cli.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ballast.core.port.Member;
 import dev.ballast.local.LocalWiring;
 import dev.ballast.local.config.ClusterFile;
@@ -43,7 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
  * registered replicas, and an instance registered at one server is replicated to its new peer.
  */
 class EurekaPeerListIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final Path SERVER = Path.of("..", "ballast-eureka-testserver", "target");
@@ -260,32 +257,49 @@ class EurekaPeerListIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(posted.statusCode()).as(posted.body()).isEqualTo(204);
-    // Eureka answers GET /eureka/apps from its read-only response cache, refreshed every 30 s
-    // (eureka.server.response-cache-update-interval-ms): a replicated registration may show only
-    // at the next refresh, so wait for more than one refresh.
-    await()
-        .atMost(Duration.ofSeconds(75))
-        .pollInterval(Duration.ofMillis(500))
-        .untilAsserted(
-            () -> assertThat(probeIds(ports.get(to))).as("PROBE at member " + to).contains(id));
+    // GET /eureka/apps/{app}/{id} reads the registry itself (GET /eureka/apps/{app} is served from
+    // a response cache refreshed every 30 s): the instance is there once the peer has replicated
+    // it.
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () ->
+                  assertThat(probeStatus(ports.get(to), id))
+                      .as("GET /eureka/apps/PROBE/" + id + " at member " + to)
+                      .isEqualTo(200));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + "\n" + memberLogs(Math.max(at, to) + 1), e);
+    }
   }
 
-  private static List<String> probeIds(int port) throws IOException, InterruptedException {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/eureka/apps/PROBE"))
+  /** The replication lines of each member's log, for a failure message. */
+  private String memberLogs(int size) throws Exception {
+    StringBuilder out = new StringBuilder();
+    try (LocalWiring w = LocalWiring.readOnly(ClusterFile.load(file), Clock.systemUTC())) {
+      for (int i = 0; i < size; i++) {
+        Path log = w.runtime().logFile(i);
+        out.append("--- member ").append(i).append(" log (replication, warnings, errors):\n");
+        if (Files.exists(log)) {
+          Files.readAllLines(log).stream()
+              .filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("eplicat"))
+              .forEach(l -> out.append(l).append('\n'));
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  private static int probeStatus(int port, String id) throws IOException, InterruptedException {
+    return HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/eureka/apps/PROBE/" + id))
                 .header("Accept", "application/json")
                 .timeout(Duration.ofSeconds(5))
                 .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      return List.of();
-    }
-    List<String> ids = new ArrayList<>();
-    JsonNode instances = JSON.readTree(r.body()).path("application").path("instance");
-    (instances.isArray() ? instances : JSON.createArrayNode().add(instances))
-        .forEach(i -> ids.add(i.path("instanceId").asText()));
-    return ids;
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   /**
