@@ -129,7 +129,7 @@ class EtcdScalingIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("boundaries")
   @Order(2)
-  void resumesAfterAKillMidStep(KillBoundary boundary) {
+  void resumesAfterAKillMidStep(KillBoundary boundary) throws Exception {
     boundary.killThenResume(cluster);
   }
 

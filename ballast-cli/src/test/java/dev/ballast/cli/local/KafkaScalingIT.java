@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ballast.core.history.HistoryRecord;
 import dev.ballast.core.history.Outcome;
 import dev.ballast.core.history.RecordKind;
-import dev.ballast.local.ClusterStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Real Kafka 4.4 brokers beside one KRaft controller through the CLI: {@code ballast up} (3
@@ -122,31 +124,17 @@ class KafkaScalingIT {
         .containsExactly(Outcome.SUCCEEDED, Outcome.SUCCEEDED);
   }
 
-  @Test
-  @Order(2)
-  void resumesARebalanceAndADrainKilledInTheMiddle() throws Exception {
-    for (String[] boundary :
-        List.of(new String[] {"0:REBALANCED", "4"}, new String[] {"0:DRAINED", "3"})) {
-      // when: ballast dies right after the partition moves started, then resumes
-      BallastCli.Result killed =
-          BallastCli.killedAt(
-              boundary[0], "scale", "-f", cluster.path(), "--replicas", boundary[1]);
-      assertThat(killed.exitCode()).as(killed.toString()).isEqualTo(137);
-      ClusterStatus afterKill = cluster.status();
-      assertThat(afterKill.operation()).isNotNull();
-      assertThat(afterKill.operation().stage().name()).isEqualTo(boundary[0].substring(2));
-      BallastCli.Result resumed = BallastCli.run("resume", "-f", cluster.path());
+  static Stream<KillBoundary> boundaries() {
+    return Stream.of(
+        new KillBoundary("add 3→4, killed in the middle of the fill", 3, 4, "0:REBALANCED"),
+        new KillBoundary("remove 4→3, killed in the middle of the drain", 4, 3, "0:DRAINED"));
+  }
 
-      // then
-      assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
-      int size = Integer.parseInt(boundary[1]);
-      assertHealthyAt(size);
-      List<HistoryRecord> ops =
-          cluster.history().stream().filter(r -> r.kind() == RecordKind.OPERATION).toList();
-      HistoryRecord last = ops.get(ops.size() - 1);
-      assertThat(last.outcome()).isEqualTo(Outcome.SUCCEEDED);
-      assertThat(last.to()).isEqualTo(size);
-    }
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("boundaries")
+  @Order(2)
+  void resumesARebalanceAndADrainKilledInTheMiddle(KillBoundary boundary) throws Exception {
+    boundary.killThenResume(cluster, this::assertHealthyAt);
   }
 
   /**

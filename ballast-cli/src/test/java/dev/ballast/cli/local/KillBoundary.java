@@ -20,13 +20,26 @@ record KillBoundary(String name, int from, int to, String haltAfter) {
   }
 
   /**
+   * A check that the cluster is healthy at a size, by Ballast's status and the system's own view.
+   */
+  @FunctionalInterface
+  interface SizeCheck {
+    void assertHealthyAt(int size) throws Exception;
+  }
+
+  /**
    * Kills {@code ballast scale} at this boundary of a cluster at {@code from}, checks that the
    * journal holds the operation at that stage, runs {@code ballast resume}, and checks that the
    * cluster is healthy at {@code to} with the operation recorded as succeeded.
    */
-  void killThenResume(LocalZooKeeperCluster cluster) {
+  void killThenResume(LocalZooKeeperCluster cluster) throws Exception {
+    killThenResume(cluster, cluster::assertAt);
+  }
+
+  /** {@link #killThenResume(LocalZooKeeperCluster)}, with the system's own health check. */
+  void killThenResume(LocalZooKeeperCluster cluster, SizeCheck healthy) throws Exception {
     // given
-    cluster.assertAt(from);
+    healthy.assertHealthyAt(from);
 
     // when: ballast dies right after saving the journal at the boundary, then resumes
     BallastCli.Result killed =
@@ -39,7 +52,7 @@ record KillBoundary(String name, int from, int to, String haltAfter) {
 
     // then
     assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
-    cluster.assertAt(to);
+    healthy.assertHealthyAt(to);
     List<HistoryRecord> ops =
         cluster.history().stream().filter(r -> r.kind() == RecordKind.OPERATION).toList();
     HistoryRecord last = ops.get(ops.size() - 1);
