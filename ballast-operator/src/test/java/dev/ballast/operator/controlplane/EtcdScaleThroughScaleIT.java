@@ -11,12 +11,9 @@ import dev.ballast.k8s.testkit.KubeControlPlane;
 import dev.ballast.k8s.testkit.KubeTools;
 import dev.ballast.k8s.testkit.ManagedProcess;
 import dev.ballast.k8s.testkit.PodProcess;
+import dev.ballast.k8s.testkit.etcd.EtcdContinuousWriter;
 import dev.ballast.k8s.testkit.etcd.EtcdPodRunner;
 import dev.ballast.k8s.testkit.etcd.EtcdStatefulSet;
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.options.GetOption;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -31,15 +28,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -111,12 +105,12 @@ class EtcdScaleThroughScaleIT {
     RealControlPlane.apply(cluster, "sas-etcd", autoscaler());
     RealControlPlane.awaitAutoscalerReplicas(client, NS, etcd.name(), 3);
     List<String> endpoints = pods(client).stream().map(this::clientUrl).toList();
-    Map<Integer, Long> removedPids = new HashMap<>();
+    Map<Integer, Long> removedPids = new java.util.TreeMap<>();
     try (ReplicasWatch replicas = new ReplicasWatch(client);
-        Writes writes = new Writes(endpoints)) {
+        EtcdContinuousWriter writes = new EtcdContinuousWriter(endpoints, "/it/scale/")) {
       await("first writes acknowledged")
           .atMost(TIMEOUT)
-          .until(() -> writes.acknowledged.size() >= 50);
+          .until(() -> writes.acknowledgedCount() >= 50);
 
       // when
       KubeControlPlane.KubectlResult up =
@@ -143,35 +137,20 @@ class EtcdScaleThroughScaleIT {
       // then
       RealControlPlane.awaitAutoscalerReplicas(client, NS, etcd.name(), 3);
       awaitVoters(client, 3);
-      await("the removed members' claims deleted (dataPolicy Delete)")
-          .atMost(TIMEOUT)
-          .until(
-              () ->
-                  client.persistentVolumeClaims().inNamespace(NS).list().getItems().stream()
-                      .map(c -> c.getMetadata().getName())
-                      .collect(Collectors.toSet())
-                      .equals(Set.of("data-etcd-0", "data-etcd-1", "data-etcd-2")));
-      int afterChange = writes.acknowledged.size();
+      RealControlPlane.awaitClaims(client, NS, Set.of("data-etcd-0", "data-etcd-1", "data-etcd-2"));
+      int afterChange = writes.acknowledgedCount();
       await("writes acknowledged after the change")
           .atMost(TIMEOUT)
-          .until(() -> writes.acknowledged.size() >= afterChange + 20);
-      writes.close();
-      Map<String, String> stored = readAll(endpoints);
-      List<String> lost =
-          writes.acknowledged.entrySet().stream()
-              .filter(e -> !e.getValue().equals(stored.get(e.getKey())))
-              .map(Map.Entry::getKey)
-              .sorted()
-              .toList();
+          .until(() -> writes.acknowledgedCount() >= afterChange + 20);
+      List<String> lost = writes.lostWrites();
       LOG.info(
-          "figures acknowledged={} failed={} stored={} lost={}",
-          writes.acknowledged.size(),
-          writes.failed.get(),
-          stored.size(),
+          "figures acknowledged={} failed={} lost={}",
+          writes.acknowledgedCount(),
+          writes.failureCount(),
           lost.size());
       assertThat(replicas.seen).as("StatefulSet spec.replicas seen").containsExactly(3, 4, 5, 4, 3);
       assertThat(lost).as("acknowledged writes lost").isEmpty();
-      assertThat(writes.acknowledged).hasSizeGreaterThan(100);
+      assertThat(writes.acknowledgedCount()).isGreaterThan(100);
     }
 
     // then: etcd's own tools on every member
@@ -289,75 +268,6 @@ class EtcdScaleThroughScaleIT {
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("etcdctl %s finished", argv).isTrue();
     assertThat(p.exitValue()).as("etcdctl %s: %s", String.join(" ", args), out).isZero();
     return out;
-  }
-
-  /** Every key under the writes' prefix, read linearizably through the given members. */
-  private static Map<String, String> readAll(List<String> endpoints) throws Exception {
-    try (Client c = Client.builder().endpoints(endpoints.toArray(String[]::new)).build()) {
-      ByteSequence prefix = ByteSequence.from(Writes.PREFIX, StandardCharsets.UTF_8);
-      List<KeyValue> kvs =
-          c.getKVClient()
-              .get(prefix, GetOption.builder().isPrefix(true).build())
-              .get(30, TimeUnit.SECONDS)
-              .getKvs();
-      Map<String, String> out = new HashMap<>();
-      kvs.forEach(
-          kv ->
-              out.put(
-                  kv.getKey().toString(StandardCharsets.UTF_8),
-                  kv.getValue().toString(StandardCharsets.UTF_8)));
-      return out;
-    }
-  }
-
-  /**
-   * Puts numbered keys one after the other through the initial members, keeping each write etcd
-   * acknowledged; a write that fails or times out is counted and not retried (its outcome is
-   * unknown, so it is not checked).
-   */
-  private static final class Writes implements AutoCloseable {
-    static final String PREFIX = "/it/scale/";
-    final Map<String, String> acknowledged = new ConcurrentHashMap<>();
-    final AtomicLong failed = new AtomicLong();
-    private final Client client;
-    private final Thread thread;
-    private volatile boolean running = true;
-
-    Writes(List<String> endpoints) {
-      client = Client.builder().endpoints(endpoints.toArray(String[]::new)).build();
-      thread = new Thread(this::loop, "etcd-writes");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    private void loop() {
-      for (int i = 0; running; i++) {
-        String key = PREFIX + String.format("%07d", i);
-        String value = "v" + i;
-        try {
-          client
-              .getKVClient()
-              .put(
-                  ByteSequence.from(key, StandardCharsets.UTF_8),
-                  ByteSequence.from(value, StandardCharsets.UTF_8))
-              .get(5, TimeUnit.SECONDS);
-          acknowledged.put(key, value);
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        } catch (Exception e) {
-          failed.incrementAndGet();
-        }
-      }
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      running = false;
-      thread.join(15_000);
-      client.close();
-    }
   }
 
   /** Every value of the StatefulSet's {@code spec.replicas}, in order, from a watch. */

@@ -40,8 +40,11 @@ import java.util.function.Predicate;
  */
 public final class EtcdPodRunner implements PodRunner {
 
-  /** Size of the initial cluster, from the pod's environment. */
-  public static final String BOOTSTRAP_SIZE_ENV = "ETCD_BOOTSTRAP_SIZE";
+  /**
+   * Size of the initial cluster, from the pod's environment (not {@code ETCD_*}: etcd reads those
+   * as its own flags).
+   */
+  public static final String BOOTSTRAP_SIZE_ENV = "INITIAL_CLUSTER_SIZE";
 
   private final Path binary;
   private final Predicate<Pod> selects;
