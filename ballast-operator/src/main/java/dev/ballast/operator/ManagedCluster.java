@@ -55,12 +55,10 @@ final class ManagedCluster implements AutoCloseable {
 
   /**
    * Bound of one etcd member API call (jetcd's gRPC calls, a membership change committed through
-   * raft), and how long a change etcd refuses for now (unhealthy cluster, learner not caught up) is
-   * retried within one stage.
+   * raft); a change etcd refuses for now (unhealthy cluster, learner not caught up) is retried for
+   * 6 times that within one stage, as in a local cluster.
    */
   static final Duration ETCD_REQUEST_TIMEOUT = Duration.ofSeconds(5);
-
-  static final Duration ETCD_CHANGE_WAIT = Duration.ofSeconds(60);
 
   final long generation;
   final AutoscalerSettings settings;
@@ -172,7 +170,7 @@ final class ManagedCluster implements AutoCloseable {
     Membership membership =
         switch (settings.membership()) {
           case ZooKeeper -> new ZooKeeperMembership(READ_TIMEOUT);
-          case Etcd -> new EtcdMembership(ETCD_REQUEST_TIMEOUT, ETCD_CHANGE_WAIT);
+          case Etcd -> new EtcdMembership(ETCD_REQUEST_TIMEOUT);
           case Hooks -> runbook.membership();
           case None -> PodReadinessMembership.of(runtime);
         };

@@ -100,29 +100,37 @@ public final class PrivateHosts {
    */
   public static void requireSupported() {
     if (!checked) {
-      unsupported = probe();
+      unsupported = probe(List.of());
       checked = true;
     }
     if (unsupported != null) {
-      throw new IllegalStateException(
-          "pods of non-Java members resolve pod DNS names through a private /etc/hosts, which"
-              + " needs `unshare -m` and `mount --bind` (root or CAP_SYS_ADMIN, util-linux);"
-              + " this machine refused: "
-              + unsupported);
+      throw unsupported(unsupported);
     }
   }
 
-  private static String probe() {
+  /** The failure {@link #requireSupported} reports when the machine refused with {@code why}. */
+  static IllegalStateException unsupported(String why) {
+    return new IllegalStateException(
+        "pods of non-Java members resolve pod DNS names through a private /etc/hosts, which"
+            + " needs `unshare -m` and `mount --bind` (root or CAP_SYS_ADMIN, util-linux);"
+            + " this machine refused: "
+            + why);
+  }
+
+  /**
+   * Null when a member started through {@code runAs} (a command prefix, e.g. one dropping root;
+   * empty: as this JVM) sees a private {@code /etc/hosts}, else what refused it.
+   */
+  static String probe(List<String> runAs) {
     try {
       Path probe = Files.createTempFile("ballast-hosts-probe", ".txt");
       try {
         Files.writeString(probe, "127.0.0.1 ballast-private-hosts-probe\n");
-        Process p =
-            new ProcessBuilder(
-                    new PrivateHosts(probe, probe)
-                        .wrap(List.of("grep", "-q", "ballast-private-hosts-probe", "/etc/hosts")))
-                .redirectErrorStream(true)
-                .start();
+        List<String> argv = new ArrayList<>(runAs);
+        argv.addAll(
+            new PrivateHosts(probe, probe)
+                .wrap(List.of("grep", "-q", "ballast-private-hosts-probe", "/etc/hosts")));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (!p.waitFor(10, TimeUnit.SECONDS)) {
           p.destroyForcibly();

@@ -72,4 +72,19 @@ class PrivateHostsIT {
                 .filter(c -> c.contains(seen.toString())))
         .isEmpty();
   }
+
+  @Test
+  void aMachineThatRefusesThePrivateMountIsReportedSayingSoNotSkipped() {
+    // given: the probe run as an unprivileged user (nobody), who may not unshare a mount namespace
+    List<String> asNobody = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+
+    // when
+    String why = PrivateHosts.probe(asNobody);
+
+    // then
+    assertThat(why).isNotNull().contains("exit").contains("not permitted");
+    assertThat(PrivateHosts.unsupported(why))
+        .hasMessageContaining("needs `unshare -m` and `mount --bind`")
+        .hasMessageContaining("this machine refused: " + why);
+  }
 }
