@@ -15,6 +15,7 @@ import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
 import dev.ballast.crd.v1alpha1.StatefulAutoscalerSpec.MembershipType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AutoscalerSettingsTest {
@@ -56,6 +57,30 @@ class AutoscalerSettingsTest {
     assertThat(s.autoscale().syncPeriod()).isEqualTo(Duration.ofSeconds(15));
     assertThat(s.prediction().enabled()).isFalse();
     assertThat(s.preflight()).isTrue();
+  }
+
+  @Test
+  void etcdMembershipVotesAndKeepsItsSettings() {
+    // given
+    StatefulAutoscaler sas =
+        cr(
+            """
+            targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: etcd}
+            maxReplicas: 5
+            replicas: 3
+            membership:
+              type: Etcd
+              settings: {clientPort: "2379", peerPort: "2380"}
+            """);
+
+    // when
+    AutoscalerSettings s = AutoscalerSettings.from(sas.getSpec(), 500);
+
+    // then: a removal keeps a voting majority, as for ZooKeeper
+    assertThat(s.membership()).isEqualTo(MembershipType.Etcd);
+    assertThat(s.policy().quorumGuard()).isEqualTo(QuorumGuard.MAJORITY);
+    assertThat(s.membershipSettings())
+        .containsOnly(Map.entry("clientPort", "2379"), Map.entry("peerPort", "2380"));
   }
 
   @Test

@@ -14,6 +14,8 @@ import dev.ballast.crd.AutoscalerSettings;
 import dev.ballast.crd.InvalidSpecException;
 import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
 import dev.ballast.crd.v1alpha1.StatefulAutoscalerSpec;
+import dev.ballast.members.etcd.EtcdMembership;
+import dev.ballast.members.etcd.EtcdServerConfig;
 import dev.ballast.members.zookeeper.ZooKeeperMembership;
 import dev.ballast.metrics.PrometheusScrapeSource;
 import dev.ballast.metrics.RoutingMetricSource;
@@ -50,6 +52,13 @@ import java.util.Optional;
 final class ManagedCluster implements AutoCloseable {
   /** Bound of one read of one member or metrics endpoint. */
   static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
+
+  /**
+   * Bound of one etcd member API call (jetcd's gRPC calls, a membership change committed through
+   * raft); a change etcd refuses for now (unhealthy cluster, learner not caught up) is retried for
+   * 6 times that within one stage, as in a local cluster.
+   */
+  static final Duration ETCD_REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
   final long generation;
   final AutoscalerSettings settings;
@@ -138,13 +147,11 @@ final class ManagedCluster implements AutoCloseable {
                   + target.reference()
                   + "'s pod template or use averageValue"));
     }
-    boolean zookeeper = settings.membership() == StatefulAutoscalerSpec.MembershipType.ZooKeeper;
     MemberAddressing addressing;
     try {
       addressing =
           MemberAddressing.fromSettings(
-              settings.membershipSettings(),
-              zookeeper ? Map.of("client", 2181, "quorum", 2888, "election", 3888) : Map.of());
+              settings.membershipSettings(), defaultPorts(settings.membership()));
     } catch (IllegalArgumentException e) {
       throw new InvalidSpecException(List.of(e.getMessage()));
     }
@@ -163,6 +170,7 @@ final class ManagedCluster implements AutoCloseable {
     Membership membership =
         switch (settings.membership()) {
           case ZooKeeper -> new ZooKeeperMembership(READ_TIMEOUT);
+          case Etcd -> new EtcdMembership(ETCD_REQUEST_TIMEOUT);
           case Hooks -> runbook.membership();
           case None -> PodReadinessMembership.of(runtime);
         };
@@ -230,6 +238,15 @@ final class ManagedCluster implements AutoCloseable {
       evaluator.restoreHpaMemory(StatusMapper.hpaMemory(sas.getStatus().hpaMemory));
     }
     return c;
+  }
+
+  /** The ports a membership adapter needs when the settings leave them out (its defaults). */
+  static Map<String, Integer> defaultPorts(StatefulAutoscalerSpec.MembershipType type) {
+    return switch (type) {
+      case ZooKeeper -> Map.of("client", 2181, "quorum", 2888, "election", 3888);
+      case Etcd -> Map.of(EtcdServerConfig.CLIENT_PORT, 2379, EtcdServerConfig.PEER_PORT, 2380);
+      case Hooks, None -> Map.of();
+    };
   }
 
   /** The result of the last sync of the loop, if any. */

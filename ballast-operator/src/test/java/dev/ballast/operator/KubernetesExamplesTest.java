@@ -49,7 +49,12 @@ class KubernetesExamplesTest {
     Map<String, AutoscalerSettings> all = settings();
 
     // then
-    assertThat(all).containsOnlyKeys("zk", "zk-by-hpa", "chat", "chunk", "meta");
+    assertThat(all).containsOnlyKeys("zk", "zk-by-hpa", "chat", "chunk", "meta", "etcd");
+    assertThat(all.get("etcd").membership()).isEqualTo(StatefulAutoscalerSpec.MembershipType.Etcd);
+    assertThat(all.get("etcd").policy().quorumGuard())
+        .isEqualTo(dev.ballast.core.policy.QuorumGuard.MAJORITY);
+    assertThat(all.get("etcd").policy().allowedReplicas()).containsExactly(3, 5);
+    assertThat(all.get("etcd").fixedReplicas()).hasValue(3);
     assertThat(all.get("zk").policy().allowedReplicas()).containsExactly(3, 5, 7);
     assertThat(all.get("zk").autoscaling()).isTrue();
     assertThat(all.get("zk-by-hpa").autoscaling()).isFalse();

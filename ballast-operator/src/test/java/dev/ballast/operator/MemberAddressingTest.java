@@ -3,6 +3,8 @@ package dev.ballast.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ballast.crd.v1alpha1.StatefulAutoscalerSpec;
+import dev.ballast.members.etcd.EtcdServerConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,21 @@ class MemberAddressingTest {
     // when / then
     assertThat(a.member(0, "zk-0", "zk-hs", "ns", null).host()).isEqualTo("127.0.0.10");
     assertThat(a.member(3, "zk-3", "zk-hs", "ns", null).host()).isEqualTo("127.0.0.13");
+  }
+
+  @Test
+  void etcdMembersAreTheirPodDnsNamesOnEtcdsDefaultPorts() {
+    // given: type Etcd with no settings
+    MemberAddressing a =
+        MemberAddressing.fromSettings(
+            Map.of(), ManagedCluster.defaultPorts(StatefulAutoscalerSpec.MembershipType.Etcd));
+
+    // when
+    var member = a.member(3, "etcd-3", "etcd-hs", "ns", "10.0.0.9");
+
+    // then: the URLs a real etcd StatefulSet advertises, through its headless Service
+    assertThat(EtcdServerConfig.clientUrl(member)).isEqualTo("http://etcd-3.etcd-hs.ns.svc:2379");
+    assertThat(EtcdServerConfig.peerUrl(member)).isEqualTo("http://etcd-3.etcd-hs.ns.svc:2380");
   }
 
   @Test

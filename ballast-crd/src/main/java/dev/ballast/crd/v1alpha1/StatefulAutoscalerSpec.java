@@ -216,10 +216,19 @@ public class StatefulAutoscalerSpec {
           "(has(self.type) && self.type == 'Hooks') || !(has(self.hooks) || has(self.members)"
               + " || has(self.health) || has(self.memberId) || has(self.http))",
       message = "memberId, http, members, health and hooks need type: Hooks")
+  @ValidationRule(
+      value =
+          "!has(self.type) || self.type != 'Etcd' || !has(self.settings)"
+              + " || self.settings.all(k, k in ['host', 'clientPort', 'peerPort', 'metricsPort'])",
+      message =
+          "type Etcd takes the settings host, clientPort, peerPort and metricsPort only (plain"
+              + " http: TLS is not supported yet)",
+      fieldPath = ".settings")
   public static class Membership {
     @JsonPropertyDescription(
-        "ZooKeeper (dynamic reconfiguration), Hooks (the user's HTTP and exec hooks) or None"
-            + " (pods only).")
+        "ZooKeeper (dynamic reconfiguration), Etcd (the etcd v3 member API: learner add, catch-up,"
+            + " promote; member remove), Hooks (the user's HTTP and exec hooks) or None (pods"
+            + " only).")
     public MembershipType type;
 
     @JsonPropertyDescription(
@@ -249,7 +258,10 @@ public class StatefulAutoscalerSpec {
 
     @JsonPropertyDescription(
         "Adapter settings, e.g. for ZooKeeper: clientPort (2181), quorumPort (2888),"
-            + " electionPort (3888).")
+            + " electionPort (3888); for Etcd: clientPort (2379), peerPort (2380), host (the"
+            + " member's host template, default {pod}.{service}.{namespace}.svc; plain http, TLS"
+            + " is not supported yet).")
+    @Size(max = 32)
     public Map<String, String> settings;
   }
 
@@ -263,7 +275,8 @@ public class StatefulAutoscalerSpec {
   public enum MembershipType {
     ZooKeeper,
     Hooks,
-    None
+    None,
+    Etcd
   }
 
   /** Whether and how members leave. */

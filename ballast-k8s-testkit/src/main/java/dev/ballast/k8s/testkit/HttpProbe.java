@@ -7,14 +7,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** One plain-HTTP GET with a short timeout, for health endpoints. */
-final class HttpProbe {
+public final class HttpProbe {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private HttpProbe() {}
 
   /** Whether {@code url} answers 200 with a body containing {@code expected}. */
-  static boolean ok(String url, String expected) {
+  public static boolean ok(String url, String expected) {
     try {
       HttpResponse<String> r =
           HTTP.send(

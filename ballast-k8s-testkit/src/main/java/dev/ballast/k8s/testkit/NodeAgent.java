@@ -145,6 +145,7 @@ public final class NodeAgent implements AutoCloseable {
 
     /** Registers the Node and starts watching pods. */
     public NodeAgent start() {
+      runners.forEach(PodRunner::requireUsable);
       NodeAgent agent = new NodeAgent(this);
       agent.startAll();
       return agent;

@@ -86,6 +86,60 @@ public record PodContext(
     return addressOfPod.apply(podName);
   }
 
+  /**
+   * The launch settings the operator wrote for this pod's ordinal: keys {@code
+   * member-<ordinal>.<setting>} of ConfigMap {@code <set>-ballast-launch} (which the example
+   * StatefulSets mount), without that prefix; empty when there are none.
+   */
+  public Map<String, String> launchSettings() {
+    String set = name().substring(0, name().lastIndexOf('-'));
+    String prefix = "member-" + ordinal() + ".";
+    Map<String, String> settings = new java.util.HashMap<>();
+    configMap(set + "-ballast-launch")
+        .orElse(Map.of())
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(prefix)) {
+                settings.put(k.substring(prefix.length()), v);
+              }
+            });
+    return settings;
+  }
+
+  /**
+   * The container port named {@code names[0]} (or one of its aliases).
+   *
+   * @throws IllegalArgumentException naming the pod and the port when none is declared
+   */
+  public int requiredPort(String... names) {
+    return containerPort(names)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "pod "
+                        + name()
+                        + " declares no container port named "
+                        + String.join(" or ", names)));
+  }
+
+  /**
+   * The number in environment variable {@code name}, or {@code otherwise} when it is unset.
+   *
+   * @throws IllegalArgumentException naming the variable and the pod when it is not a number
+   */
+  public int envInt(String name, int otherwise) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      return otherwise;
+    }
+    try {
+      return Integer.parseInt(v.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          name + " of pod " + name() + " must be a number, was '" + v + "'");
+    }
+  }
+
   /** The first container (the member). */
   public Container container() {
     return pod.getSpec().getContainers().get(0);

@@ -18,4 +18,11 @@ public interface PodRunner {
    * as a kubelet does for a crashing container.
    */
   PodProcess start(PodContext context) throws Exception;
+
+  /**
+   * Fails, saying what is missing, when this machine cannot run this runner's pods (a binary not
+   * installed, a permission refused). The agent asks before it starts, so a test that needs the
+   * runner fails at once with that message instead of waiting for pods that never start.
+   */
+  default void requireUsable() {}
 }

@@ -87,6 +87,20 @@ public final class EtcdServerConfig {
    */
   public static List<String> command(
       Path binary, Member member, Path dataDir, Map<String, String> launchSettings) {
+    return command(binary, member, member.host(), dataDir, launchSettings);
+  }
+
+  /**
+   * As {@link #command(Path, Member, Path, Map)}, listening on {@code listenHost} (an IP address:
+   * etcd binds only to addresses) while advertising the member's host, e.g. a pod listening on its
+   * pod IP and advertising its DNS name, as an etcd StatefulSet does.
+   */
+  public static List<String> command(
+      Path binary,
+      Member member,
+      String listenHost,
+      Path dataDir,
+      Map<String, String> launchSettings) {
     String initial = launchSettings.get(INITIAL_CLUSTER);
     if ((initial == null || initial.isBlank()) && !hasRun(dataDir)) {
       throw new IllegalArgumentException(
@@ -96,9 +110,9 @@ public final class EtcdServerConfig {
     cmd.add(binary.toString());
     cmd.add("--name=" + name(member.ordinal()));
     cmd.add("--data-dir=" + dataDir);
-    cmd.add("--listen-client-urls=" + clientUrl(member));
+    cmd.add("--listen-client-urls=http://" + listenHost + ":" + member.port(CLIENT_PORT));
     cmd.add("--advertise-client-urls=" + clientUrl(member));
-    cmd.add("--listen-peer-urls=" + peerUrl(member));
+    cmd.add("--listen-peer-urls=http://" + listenHost + ":" + member.port(PEER_PORT));
     cmd.add("--initial-advertise-peer-urls=" + peerUrl(member));
     if (initial != null && !initial.isBlank()) {
       cmd.add("--initial-cluster=" + initial);

@@ -67,6 +67,26 @@ class EtcdServerConfigTest {
   }
 
   @Test
+  void listensOnAnAddressWhileAdvertisingTheMembersHostName() {
+    // given: a pod listening on its address, known to its peers by its DNS name
+    Member pod = new Member(1, "etcd-1.etcd-hs.ns.svc", Map.of("client", 2379, "peer", 2380));
+
+    // when
+    List<String> cmd =
+        EtcdServerConfig.command(
+            Path.of("etcd"), pod, "10.0.0.7", dir, EtcdServerConfig.bootstrap(List.of(pod)));
+
+    // then
+    assertThat(cmd)
+        .contains(
+            "--listen-client-urls=http://10.0.0.7:2379",
+            "--advertise-client-urls=http://etcd-1.etcd-hs.ns.svc:2379",
+            "--listen-peer-urls=http://10.0.0.7:2380",
+            "--initial-advertise-peer-urls=http://etcd-1.etcd-hs.ns.svc:2380",
+            "--initial-cluster=member-1=http://etcd-1.etcd-hs.ns.svc:2380");
+  }
+
+  @Test
   void refusesToStartAMemberWithoutDataOrInitialCluster() {
     assertThatThrownBy(
             () -> EtcdServerConfig.command(Path.of("etcd"), member(0, 1, 2), dir, Map.of()))

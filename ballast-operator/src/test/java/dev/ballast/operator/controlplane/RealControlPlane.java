@@ -304,6 +304,21 @@ public final class RealControlPlane {
   }
 
   /**
+   * Waits until the volume claims of {@code namespace} are exactly {@code names} (the removed
+   * members' claims deleted, dataPolicy Delete).
+   */
+  public static void awaitClaims(KubernetesClient client, String namespace, Set<String> names) {
+    await("the claims " + names + " only (the removed members' deleted)")
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                client.persistentVolumeClaims().inNamespace(namespace).list().getItems().stream()
+                    .map(c -> c.getMetadata().getName())
+                    .collect(java.util.stream.Collectors.toSet())
+                    .equals(names));
+  }
+
+  /**
    * Waits until StatefulAutoscaler {@code namespace/name} reports {@code n} replicas with no
    * operation in flight.
    */

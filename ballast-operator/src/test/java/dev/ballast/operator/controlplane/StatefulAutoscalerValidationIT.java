@@ -87,6 +87,12 @@ class StatefulAutoscalerValidationIT {
             "spec.membership",
             "memberId, http, members, health and hooks need type: Hooks"),
         new Case(
+            "an etcd setting the adapter does not read, e.g. TLS (CEL)",
+            "replicas: 3\nmaxReplicas: 7\nmembership:\n  type: Etcd\n  settings: {clientPort: '2379',"
+                + " scheme: https}",
+            "spec.membership.settings",
+            "type Etcd takes the settings host, clientPort, peerPort and metricsPort only"),
+        new Case(
             "a hook URL that is not HTTP (schema)",
             "replicas: 3\nmaxReplicas: 7\nmembership:\n  type: Hooks\n  hooks:\n    join:\n"
                 + "      - {http: {url: 'ftp://r/x'}}",

@@ -28,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -160,14 +159,7 @@ class ZooKeeperScaleThroughScaleIT {
       awaitEnsemble(client, Set.of(1, 2, 3));
       awaitAutoscalerReplicas(client, 3);
       long downMillis = (System.nanoTime() - t1) / 1_000_000;
-      await("the removed members' claims deleted (dataPolicy Delete)")
-          .atMost(TIMEOUT)
-          .until(
-              () ->
-                  client.persistentVolumeClaims().inNamespace(NS).list().getItems().stream()
-                      .map(c -> c.getMetadata().getName())
-                      .collect(Collectors.toSet())
-                      .equals(Set.of("data-zk-0", "data-zk-1", "data-zk-2")));
+      RealControlPlane.awaitClaims(client, NS, Set.of("data-zk-0", "data-zk-1", "data-zk-2"));
 
       load.stop();
       assertThat(load.awaitFinished(Duration.ofSeconds(30))).isTrue();

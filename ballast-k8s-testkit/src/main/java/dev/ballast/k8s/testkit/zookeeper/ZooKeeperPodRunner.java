@@ -5,6 +5,7 @@ import dev.ballast.k8s.testkit.ManagedProcess;
 import dev.ballast.k8s.testkit.PodContext;
 import dev.ballast.k8s.testkit.PodProcess;
 import dev.ballast.k8s.testkit.PodRunner;
+import dev.ballast.k8s.testkit.ProbedProcess;
 import dev.ballast.local.runtime.LaunchCommand;
 import dev.ballast.local.runtime.ZooKeeperLauncher;
 import dev.ballast.members.zookeeper.ZooKeeperMembership;
@@ -99,22 +100,11 @@ public final class ZooKeeperPodRunner implements PodRunner {
         host,
         Map.of(
             ZooKeeperServerConfig.CLIENT_PORT,
-            port(ctx, ZooKeeperServerConfig.CLIENT_PORT),
+            ctx.requiredPort(ZooKeeperServerConfig.CLIENT_PORT),
             ZooKeeperServerConfig.QUORUM_PORT,
-            port(ctx, ZooKeeperServerConfig.QUORUM_PORT, "server"),
+            ctx.requiredPort(ZooKeeperServerConfig.QUORUM_PORT, "server"),
             ZooKeeperServerConfig.ELECTION_PORT,
-            port(ctx, ZooKeeperServerConfig.ELECTION_PORT, "leader-election")));
-  }
-
-  private static int port(PodContext ctx, String... names) {
-    return ctx.containerPort(names)
-        .orElseThrow(
-            () ->
-                new IllegalArgumentException(
-                    "pod "
-                        + ctx.name()
-                        + " declares no container port named "
-                        + String.join(" or ", names)));
+            ctx.requiredPort(ZooKeeperServerConfig.ELECTION_PORT, "leader-election")));
   }
 
   @Override
@@ -144,11 +134,12 @@ public final class ZooKeeperPodRunner implements PodRunner {
             env,
             dir,
             ctx.workDir().resolve("zookeeper.log"));
-    return new ZooKeeperPodProcess(process, ctx.ip(), self.port(ZooKeeperServerConfig.CLIENT_PORT));
+    int clientPort = self.port(ZooKeeperServerConfig.CLIENT_PORT);
+    return new ProbedProcess(process, () -> notReady(ctx.ip(), clientPort));
   }
 
   private Map<String, String> startSettings(PodContext ctx, Member self, List<Member> peers) {
-    Map<String, String> fromOperator = launchSettings(ctx);
+    Map<String, String> fromOperator = ctx.launchSettings();
     if (fromOperator.containsKey(ZooKeeperServerConfig.DYNAMIC_CONFIG_SETTING)) {
       return fromOperator;
     }
@@ -181,37 +172,8 @@ public final class ZooKeeperPodRunner implements PodRunner {
     return ZooKeeperServerConfig.launchSettings(ZooKeeperServerConfig.dynamicConfig(initial));
   }
 
-  /**
-   * The launch settings the operator wrote for this pod's ordinal: keys {@code
-   * member-<k>.<setting>} of ConfigMap {@code <set>-ballast-launch} (which the example StatefulSet
-   * mounts).
-   */
-  static Map<String, String> launchSettings(PodContext ctx) {
-    String set = ctx.name().substring(0, ctx.name().lastIndexOf('-'));
-    String prefix = "member-" + ctx.ordinal() + ".";
-    Map<String, String> settings = new HashMap<>();
-    ctx.configMap(set + "-ballast-launch")
-        .orElse(Map.of())
-        .forEach(
-            (k, v) -> {
-              if (k.startsWith(prefix)) {
-                settings.put(k.substring(prefix.length()), v);
-              }
-            });
-    return settings;
-  }
-
   private static int bootstrapSize(PodContext ctx) {
-    String v = ctx.env().get(BOOTSTRAP_SIZE_ENV);
-    if (v == null || v.isBlank()) {
-      return 1;
-    }
-    try {
-      return Integer.parseInt(v.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          BOOTSTRAP_SIZE_ENV + " of pod " + ctx.name() + " must be a number, was '" + v + "'");
-    }
+    return ctx.envInt(BOOTSTRAP_SIZE_ENV, 1);
   }
 
   /**
@@ -232,44 +194,4 @@ public final class ZooKeeperPodRunner implements PodRunner {
 
   private static final java.util.Set<String> SERVING =
       java.util.Set.of("leader", "follower", "observer");
-
-  private static final class ZooKeeperPodProcess implements PodProcess {
-    private final ManagedProcess process;
-    private final String ip;
-    private final int clientPort;
-
-    ZooKeeperPodProcess(ManagedProcess process, String ip, int clientPort) {
-      this.process = process;
-      this.ip = ip;
-      this.clientPort = clientPort;
-    }
-
-    @Override
-    public boolean isAlive() {
-      return process.isAlive();
-    }
-
-    @Override
-    public Optional<String> notReady() {
-      if (!process.isAlive()) {
-        return Optional.of("the server exited");
-      }
-      return ZooKeeperPodRunner.notReady(ip, clientPort);
-    }
-
-    @Override
-    public void stop(Duration grace) {
-      process.stop(grace);
-    }
-
-    @Override
-    public void kill() {
-      process.kill();
-    }
-
-    @Override
-    public long pid() {
-      return process.pid();
-    }
-  }
 }

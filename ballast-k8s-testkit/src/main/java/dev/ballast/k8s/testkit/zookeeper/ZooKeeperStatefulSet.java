@@ -1,13 +1,13 @@
 package dev.ballast.k8s.testkit.zookeeper;
 
 import dev.ballast.k8s.testkit.FreePorts;
+import dev.ballast.k8s.testkit.MemberStatefulSet;
 import dev.ballast.members.zookeeper.ZooKeeperServerConfig;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -96,85 +96,28 @@ public final class ZooKeeperStatefulSet {
   }
 
   public Service service() {
-    return new ServiceBuilder()
-        .withNewMetadata()
-        .withName(serviceName())
-        .withNamespace(namespace)
-        .addToLabels("app", name)
-        .endMetadata()
-        .withNewSpec()
-        .withClusterIP("None")
-        .withPublishNotReadyAddresses(true)
-        .addToSelector("app", name)
-        .addNewPort()
-        .withName(ZooKeeperServerConfig.CLIENT_PORT)
-        .withPort(clientPort)
-        .endPort()
-        .endSpec()
-        .build();
+    return MemberStatefulSet.headlessService(
+        namespace, name, serviceName(), ZooKeeperServerConfig.CLIENT_PORT, clientPort);
   }
 
   public StatefulSet statefulSet() {
-    return new StatefulSetBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(namespace)
-        .addToLabels("app", name)
-        .endMetadata()
-        .withNewSpec()
-        .withReplicas(replicas)
-        .withServiceName(serviceName())
-        .withPodManagementPolicy(podManagementPolicy)
-        .withNewSelector()
-        .addToMatchLabels("app", name)
-        .endSelector()
-        .withNewTemplate()
-        .withNewMetadata()
-        .addToLabels("app", name)
-        .endMetadata()
-        .withNewSpec()
-        .withTerminationGracePeriodSeconds(10L)
-        .addNewContainer()
-        .withName("zookeeper")
-        .withImage("zookeeper:3.9")
-        .addNewPort()
-        .withName(ZooKeeperServerConfig.CLIENT_PORT)
-        .withContainerPort(clientPort)
-        .endPort()
-        .addNewPort()
-        .withName(ZooKeeperServerConfig.QUORUM_PORT)
-        .withContainerPort(quorumPort)
-        .endPort()
-        .addNewPort()
-        .withName(ZooKeeperServerConfig.ELECTION_PORT)
-        .withContainerPort(electionPort)
-        .endPort()
-        .addNewEnv()
-        .withName(ZooKeeperPodRunner.BOOTSTRAP_SIZE_ENV)
-        .withValue(Integer.toString(bootstrapSize))
-        .endEnv()
-        .withNewResources()
-        .withRequests(Map.of("cpu", new Quantity(cpuRequest), "memory", new Quantity("128Mi")))
-        .endResources()
-        .addNewVolumeMount()
-        .withName("data")
-        .withMountPath("/data")
-        .endVolumeMount()
-        .endContainer()
-        .endSpec()
-        .endTemplate()
-        .addNewVolumeClaimTemplate()
-        .withNewMetadata()
-        .withName("data")
-        .endMetadata()
-        .withNewSpec()
-        .withAccessModes("ReadWriteOnce")
-        .withNewResources()
-        .withRequests(Map.of("storage", new Quantity("1Gi")))
-        .endResources()
-        .endSpec()
-        .endVolumeClaimTemplate()
-        .endSpec()
-        .build();
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    ports.put(ZooKeeperServerConfig.CLIENT_PORT, clientPort);
+    ports.put(ZooKeeperServerConfig.QUORUM_PORT, quorumPort);
+    ports.put(ZooKeeperServerConfig.ELECTION_PORT, electionPort);
+    return MemberStatefulSet.statefulSet(
+        new MemberStatefulSet.Template(
+            namespace,
+            name,
+            serviceName(),
+            replicas,
+            podManagementPolicy,
+            "zookeeper",
+            "zookeeper:3.9",
+            ports,
+            List.of(
+                new EnvVar(
+                    ZooKeeperPodRunner.BOOTSTRAP_SIZE_ENV, Integer.toString(bootstrapSize), null)),
+            cpuRequest));
   }
 }
