@@ -22,11 +22,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,9 +70,6 @@ final class SystemClaim {
   private final Clock clock;
   private final KubernetesEvents events;
 
-  /** The last wait reported per StatefulAutoscaler (namespace/name), so each is told once. */
-  private final Map<String, String> reported = new ConcurrentHashMap<>();
-
   SystemClaim(KubernetesClient client, Clock clock, KubernetesEvents events) {
     this.client = Objects.requireNonNull(client, "client");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -90,14 +85,11 @@ final class SystemClaim {
    */
   Optional<Duration> hold(
       ManagedCluster c, StatefulAutoscaler sas, Context<StatefulAutoscaler> context, int current) {
-    if (system(sas).isEmpty()) {
-      return Optional.empty();
-    }
     String ns = sas.getMetadata().getNamespace();
-    String key = ns + "/" + sas.getMetadata().getName();
     OptionalInt fixed = c.settings.fixedReplicas();
     boolean mayChange =
-        c.settings.autoscaling() || (fixed.isPresent() && fixed.getAsInt() != current);
+        system(sas).isPresent()
+            && (c.settings.autoscaling() || (fixed.isPresent() && fixed.getAsInt() != current));
     Optional<Wait> wait =
         mayChange
             ? check(
@@ -112,19 +104,21 @@ final class SystemClaim {
                     : context.getPrimaryCache().list(ns))
             : Optional.empty();
     Instant now = clock.instant();
+    Optional<Condition> shown =
+        Optional.ofNullable(c.writer.status().conditions).stream()
+            .flatMap(List::stream)
+            .filter(x -> CONDITION.equals(x.getType()) && "True".equals(x.getStatus()))
+            .findFirst();
     if (wait.isEmpty()) {
-      reported.remove(key);
-      boolean wasWaiting =
-          c.writer.status().conditions != null
-              && c.writer.status().conditions.stream()
-                  .anyMatch(x -> CONDITION.equals(x.getType()) && "True".equals(x.getStatus()));
-      if (wasWaiting) {
+      if (shown.isPresent()) {
         c.writer.update(s -> s.conditions = put(s.conditions, false, "SystemFree", "", now));
       }
       return Optional.empty();
     }
     String message = wait.get().message();
-    if (!message.equals(reported.put(key, message))) {
+    // Told once per sibling waited for (the condition remembers it across operator restarts), not
+    // at each stage of the sibling's operation.
+    if (shown.filter(x -> x.getMessage().startsWith(wait.get().prefix())).isEmpty()) {
       LOG.info(
           "action=system-wait system={} sibling=\"{}\"", wait.get().system(), wait.get().sibling());
       events.emit(sas, KubernetesEvents.Reason.WAITING_FOR_SYSTEM, message);
@@ -152,15 +146,14 @@ final class SystemClaim {
 
   /** Whom a component waits for, and why ("meta has operation op-1 (3 to 4) in flight..."). */
   record Wait(String system, String sibling, String why) {
+    /** The start of {@link #message}: the same for the whole wait on one sibling. */
+    String prefix() {
+      return "waiting for " + sibling + ":";
+    }
+
     /** The message of the condition, the Event and the history record. */
     String message() {
-      return "waiting for "
-          + sibling
-          + ": "
-          + why
-          + "; components of system "
-          + system
-          + " change one at a time";
+      return prefix() + " " + why + "; components of system " + system + " change one at a time";
     }
   }
 

@@ -129,7 +129,10 @@ class SystemComponentsMockIT {
     // chunk waited, and said so: a history record, an Event and a condition naming meta
     StatefulAutoscaler chunk = cluster.get("chunk");
     assertThat(chunk.getStatus().history)
-        .anySatisfy(
+        .filteredOn(h -> h.path("outcome").asText().equals("HELD"))
+        .as("one record per wait, not one per stage of meta's operation")
+        .singleElement()
+        .satisfies(
             h -> {
               assertThat(h.path("outcome").asText()).isEqualTo("HELD");
               assertThat(h.path("message").asText())
