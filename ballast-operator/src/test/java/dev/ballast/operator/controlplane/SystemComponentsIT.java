@@ -9,10 +9,16 @@ import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
 import dev.ballast.k8s.testkit.KubeClusterExtension;
 import dev.ballast.k8s.testkit.ManagedProcess;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,17 +45,23 @@ class SystemComponentsIT {
   static ManagedProcess operator;
 
   @BeforeAll
-  static void workloadsAndOperator() {
+  static void workloadsAndOperator() throws IOException {
     KubernetesClient client = cluster.client();
     client
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
         .create();
     var kubeconfig = RealControlPlane.installOperator(cluster, NS);
+    RealControlPlane.apply(
+        cluster,
+        "enable-rolling-restart",
+        Files.readString(RealControlPlane.repoFile("deploy/enable-rolling-restart.yaml"))
+            .replace("namespace: default", "namespace: " + NS));
     for (String name : COMPONENTS) {
-      RealControlPlane.apply(cluster, "sts-" + name, statefulSet(name));
+      RealControlPlane.apply(cluster, "sts-" + name, statefulSet(name, 1));
     }
-    await("one Ready pod per component")
+    RealControlPlane.apply(cluster, "sts-peers", statefulSet("peers", 2));
+    await("the pods of meta, chunk and peers Ready")
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofMillis(250))
         .until(
@@ -57,7 +69,7 @@ class SystemComponentsIT {
                 client.pods().inNamespace(NS).list().getItems().stream()
                         .filter(RealControlPlane::ready)
                         .count()
-                    == COMPONENTS.size());
+                    == COMPONENTS.size() + 2);
     RunbookHooksIT.untaintReadyNodes(client);
     operator = RealControlPlane.startOperator(cluster, kubeconfig, NS, "operator-a");
   }
@@ -69,14 +81,14 @@ class SystemComponentsIT {
     }
   }
 
-  static String statefulSet(String name) {
+  static String statefulSet(String name, int replicas) {
     return """
         apiVersion: apps/v1
         kind: StatefulSet
         metadata: {name: %1$s, namespace: %2$s}
         spec:
           serviceName: %1$s
-          replicas: 1
+          replicas: %3$d
           selector: {matchLabels: {app: %1$s}}
           template:
             metadata: {labels: {app: %1$s}}
@@ -85,7 +97,7 @@ class SystemComponentsIT {
                 - name: main
                   image: ballast-test/idle
         """
-        .formatted(name, NS);
+        .formatted(name, NS, replicas);
   }
 
   static String autoscaler(String name) {
@@ -191,5 +203,110 @@ class SystemComponentsIT {
                 .getSpec()
                 .getHolderIdentity())
         .isNull();
+  }
+
+  @Test
+  void aPeerListChangeRestartsTheMembersOneAtATimeThroughTheStatefulSetController()
+      throws IOException {
+    // given: peers-0 and peers-1 running, their pods' uids noted
+    KubernetesClient client = cluster.client();
+    Map<String, String> before = new ConcurrentHashMap<>();
+    for (Pod p : client.pods().inNamespace(NS).withLabel("app", "peers").list().getItems()) {
+      before.put(p.getMetadata().getName(), p.getMetadata().getUid());
+    }
+    assertThat(before).containsOnlyKeys("peers-0", "peers-1");
+    // A watcher of the pods: how many of those seen so far are not Ready at one moment
+    Map<String, Boolean> seen = new ConcurrentHashMap<>();
+    List<Integer> downAtOnce = new CopyOnWriteArrayList<>();
+    Thread watcher =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                int down = 0;
+                for (String n : List.of("peers-0", "peers-1", "peers-2")) {
+                  Pod p = client.pods().inNamespace(NS).withName(n).get();
+                  if (p != null) {
+                    seen.put(n, true);
+                  }
+                  if (seen.containsKey(n) && (p == null || !RealControlPlane.ready(p))) {
+                    down++;
+                  }
+                }
+                downAtOnce.add(down);
+                try {
+                  Thread.sleep(100);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "peers-watcher");
+    watcher.setDaemon(true);
+    watcher.start();
+    long t0 = System.nanoTime();
+
+    // when: a third member joins, so the peer list changes (version 2) and is followed by a
+    // rolling restart of the members that started with version 1
+    RealControlPlane.apply(cluster, "sas-peers", peersAutoscaler());
+
+    // then: both earlier pods replaced by new Ready pods (new uids: the StatefulSet controller
+    // recreated them and the node agent runs their processes again), never two members down
+    try {
+      await("peers-0 and peers-1 restarted for peer list version 2, the operation ended")
+          .atMost(TIMEOUT.multipliedBy(2))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                StatefulAutoscaler s = sas(client, "peers");
+                return s.getStatus() != null
+                    && s.getStatus().operation == null
+                    && replicas(client, "peers") == 3
+                    && before.entrySet().stream()
+                        .allMatch(
+                            e -> {
+                              Pod p = client.pods().inNamespace(NS).withName(e.getKey()).get();
+                              return p != null
+                                  && !e.getValue().equals(p.getMetadata().getUid())
+                                  && RealControlPlane.ready(p);
+                            });
+              });
+    } finally {
+      watcher.interrupt();
+    }
+    LOG.info("figures grow2to3WithRollingRestartMillis={}", (System.nanoTime() - t0) / 1_000_000);
+    assertThat(downAtOnce).as("members not Ready at once, sampled").isNotEmpty();
+    assertThat(downAtOnce).allMatch(d -> d <= 1);
+    assertThat(downAtOnce).contains(1);
+    var cm = client.configMaps().inNamespace(NS).withName("peers-peers").get();
+    assertThat(cm.getMetadata().getAnnotations()).containsEntry("ballast.dev/peers-version", "2");
+    assertThat(cm.getData().get("cluster.conf"))
+        .isEqualTo(
+            "peers-0.peers.storage.svc\npeers-1.peers.storage.svc\npeers-2.peers.storage.svc");
+    // highest ordinal first: the new member too, as it started before version 2 was written
+    List<String> restarts =
+        Files.readAllLines(operator.log()).stream()
+            .filter(l -> l.contains("action=restart pod=peers-"))
+            .map(l -> l.substring(l.indexOf("pod=") + 4, l.indexOf(" peersVersion")))
+            .toList();
+    assertThat(restarts).containsExactly("peers-2", "peers-1", "peers-0");
+  }
+
+  static String peersAutoscaler() {
+    return """
+        apiVersion: ballast.dev/v1alpha1
+        kind: StatefulAutoscaler
+        metadata: {name: peers, namespace: %s}
+        spec:
+          targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: peers}
+          replicas: 3
+          maxReplicas: 3
+          syncPeriod: 1s
+          scaleUp: {preflight: false}
+          peers:
+            key: cluster.conf
+            member: "{host}"
+            after: RollingRestart
+        """
+        .formatted(NS);
   }
 }
