@@ -90,6 +90,9 @@ final class SystemClaim {
     boolean mayChange =
         system(sas).isPresent()
             && (c.settings.autoscaling() || (fixed.isPresent() && fixed.getAsInt() != current));
+    if (system(sas).isPresent() && !mayChange) {
+      freeStale(sas);
+    }
     Optional<Wait> wait =
         mayChange
             ? check(
@@ -201,13 +204,7 @@ final class SystemClaim {
       return Optional.empty();
     }
     if (heldBy(lease, sas)) {
-      if (unfinished(sas).isEmpty() && stale(lease)) {
-        LOG.warn(
-            "action=system-release-stale system={} lease={}",
-            system.get(),
-            leaseName(system.get()));
-        release(sas);
-      }
+      freeStale(sas, lease);
       return Optional.empty();
     }
     return live(lease, system.get())
@@ -220,6 +217,24 @@ final class SystemClaim {
                         + leaseName(system.get())
                         + " since "
                         + lease.getSpec().getAcquireTime()));
+  }
+
+  /** Frees a claim {@code sas} holds with nothing in its journal for {@link #STALE_AFTER}. */
+  private void freeStale(StatefulAutoscaler sas) {
+    Lease lease = lease(sas.getMetadata().getNamespace(), system(sas).orElseThrow());
+    if (lease != null) {
+      freeStale(sas, lease);
+    }
+  }
+
+  private void freeStale(StatefulAutoscaler sas, Lease lease) {
+    if (heldBy(lease, sas) && unfinished(sas).isEmpty() && stale(lease)) {
+      LOG.warn(
+          "action=system-release-stale lease={} since={}",
+          lease.getMetadata().getName(),
+          lease.getSpec().getAcquireTime());
+      release(sas);
+    }
   }
 
   /**

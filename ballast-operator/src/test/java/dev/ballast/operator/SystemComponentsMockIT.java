@@ -235,6 +235,27 @@ class SystemComponentsMockIT {
     assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("chunk");
   }
 
+  @Test
+  void aClaimLeftWithoutAnOperationIsFreedByItsOwnHolderAfterAMinute() {
+    // given: meta at its size, holding the system with an empty journal (an operator that died
+    // between clearing the journal and releasing the Lease)
+    cluster.statefulSet("meta", 3, "500m");
+    cluster.kubelet("meta");
+    cluster.apply(component("meta", 3));
+    new SystemClaim(client, clock, new KubernetesEvents(client, clock, "ballast-test"))
+        .acquire(cluster.get("meta"));
+
+    // when: meta is reconciled at once, then after the grace
+    reconciler.reconcile(cluster.get("meta"), null);
+    String soon = lease().getSpec().getHolderIdentity();
+    clock.advance(SystemClaim.STALE_AFTER.plusSeconds(30));
+    reconciler.reconcile(cluster.get("meta"), null);
+
+    // then: kept at first (its operation may be about to be journaled), freed after the grace
+    assertThat(soon).isEqualTo("meta");
+    assertThat(lease().getSpec().getHolderIdentity()).isNull();
+  }
+
   /** A new 3 -> 4 operation of {@code name}. */
   Operation grow(String name) {
     Plan plan =
