@@ -33,7 +33,8 @@ public final class KubernetesEvents {
     HELD("ScalingHeld", false),
     SCALE_FAILED("ScaleFailed", true),
     SCALE_RETRY("ScaleRetry", false),
-    CONFLICT("StatusConflict", true);
+    CONFLICT("StatusConflict", true),
+    WAITING_FOR_SYSTEM("WaitingForSystem", false);
 
     private final String code;
     private final boolean warning;

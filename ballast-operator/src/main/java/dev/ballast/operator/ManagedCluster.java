@@ -182,7 +182,7 @@ final class ManagedCluster implements AutoCloseable {
             settings.policy(),
             runbook.runtime(),
             membership,
-            new StatusOperationStore(writer),
+            new SystemClaim(client, clock, events).guard(sas, new StatusOperationStore(writer)),
             history,
             clock,
             event -> {

@@ -68,6 +68,7 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
   private final Clock clock;
   private final KubernetesEvents events;
   private final OperatorMetrics metrics;
+  private final SystemClaim systems;
   private final Map<String, ManagedCluster> clusters = new ConcurrentHashMap<>();
   private final Map<String, String> lastProblem = new ConcurrentHashMap<>();
 
@@ -77,6 +78,7 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
     this.clock = Objects.requireNonNull(clock, "clock");
     this.events = Objects.requireNonNull(events, "events");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.systems = new SystemClaim(client, clock, events);
   }
 
   @Override
@@ -128,7 +130,7 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
     MDC.put("name", sas.getMetadata().getName());
     Timer.Sample sample = Timer.start(metrics.registry());
     try {
-      return reconcile(key, sas);
+      return reconcile(key, sas, context);
     } finally {
       sample.stop(metrics.reconcileTimer());
       MDC.remove("namespace");
@@ -136,7 +138,8 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
     }
   }
 
-  private UpdateControl<StatefulAutoscaler> reconcile(String key, StatefulAutoscaler sas) {
+  private UpdateControl<StatefulAutoscaler> reconcile(
+      String key, StatefulAutoscaler sas, Context<StatefulAutoscaler> context) {
     Instant now = clock.instant();
     ManagedCluster c;
     try {
@@ -166,6 +169,12 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
         externalEdit(c, current, now);
       }
       if (!now.isBefore(c.nextSync)) {
+        // Components of one system (spec.system) change one at a time: see SystemClaim.
+        Optional<Duration> wait =
+            inFlight.isPresent() ? Optional.empty() : systems.hold(c, sas, context, current);
+        if (wait.isPresent()) {
+          return UpdateControl.<StatefulAutoscaler>noUpdate().rescheduleAfter(wait.get());
+        }
         c.nextSync = now.plus(c.settings.autoscale().syncPeriod());
         if (c.settings.autoscaling()) {
           AutoscaleLoop.SyncResult r = c.loop.sync();
@@ -213,6 +222,11 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
               ? max(progress.nextTick(), MIN_TICK)
               : max(Duration.between(clock.instant(), c.nextSync), MIN_TICK);
       return UpdateControl.<StatefulAutoscaler>noUpdate().rescheduleAfter(next);
+    } catch (SystemClaim.BusyException e) {
+      // A sibling took the system between the check and this operation's start: nothing started.
+      LOG.info("action=system-busy message=\"{}\"", e.getMessage());
+      drop(key);
+      return UpdateControl.<StatefulAutoscaler>noUpdate().rescheduleAfter(MIN_TICK);
     } catch (StatusWriter.ConflictException e) {
       // Another writer moved the journal on: forget this wiring and re-read everything.
       LOG.warn("action=conflict message=\"{}\"", e.getMessage());

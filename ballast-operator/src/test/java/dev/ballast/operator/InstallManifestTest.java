@@ -111,6 +111,10 @@ class InstallManifestTest {
       if (rule.path("resources").toString().contains("persistentvolumeclaims")) {
         assertThat(rule.path("verbs").toString()).doesNotContain("delete");
       }
+      if (rule.path("resources").toString().contains("leases")) {
+        // The spec.system claims: read, take and free one Lease, never list, watch or delete.
+        assertThat(rule.path("verbs").toString()).isEqualTo("[\"get\",\"create\",\"update\"]");
+      }
     }
     assertThat(
             find(docs, "ClusterRole", "ballast-pvc-delete").orElseThrow().path("rules").toString())

@@ -63,6 +63,18 @@ public class StatefulAutoscalerSpec {
           + " subresource (apiVersion, kind, name; same namespace).")
   public CrossVersionObjectReference targetRef;
 
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @Size(max = 48)
+  @JsonPropertyDescription(
+      "The system this StatefulAutoscaler is one component of (meta and chunk servers, TiKV and"
+          + " TiDB): StatefulAutoscalers of one namespace naming the same system change one at a"
+          + " time. Each keeps its own target, bounds, metrics and membership; an operation of one"
+          + " starts only while no other holds the system, and the others wait (condition"
+          + " SystemBusy, Event WaitingForSystem naming it). The claim is the Lease"
+          + " ballast-system-<system> in this namespace, held by the StatefulAutoscaler (not the"
+          + " operator pod) from before its operation starts until it ends. A DNS label.")
+  public String system;
+
   @Pattern("^(\\.[A-Za-z0-9_-]+)+$")
   @JsonPropertyDescription(
       "For a custom resource without a /scale subresource: the dotted path of its replica count,"

@@ -126,6 +126,11 @@ class StatefulAutoscalerValidationIT {
         new Case(
             "maxReplicas missing (schema)", "replicas: 3", "spec.maxReplicas", "Required value"),
         new Case(
+            "a system that is not a DNS label (schema)",
+            "replicas: 3\nmaxReplicas: 7\nsystem: Storage_1",
+            "spec.system",
+            "should match"),
+        new Case(
             "a duration that is not one (schema)",
             "replicas: 3\nmaxReplicas: 7\nsyncPeriod: soon",
             "spec.syncPeriod",
