@@ -57,6 +57,27 @@ class LocalInputTest {
   }
 
   @Test
+  void refusesAnUnknownBenchSystemNamingTheChoicesBeforeStartingAnything() {
+    // when
+    int code =
+        run(
+            "bench",
+            "scale",
+            "--system",
+            "cassandra",
+            "--work-dir",
+            dir.resolve("bench").toString());
+
+    // then
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "ballast: --system must be zookeeper, etcd, redis, rabbitmq or kafka, was"
+                + " cassandra\n");
+    assertThat(dir.resolve("bench")).doesNotExist();
+  }
+
+  @Test
   void refusesAWatchIntervalBelowTheFloor() throws Exception {
     int code = run("status", "-f", cluster("").toString(), "--watch", "--interval", "5ms");
 

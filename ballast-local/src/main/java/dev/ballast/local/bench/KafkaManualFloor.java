@@ -156,10 +156,29 @@ public final class KafkaManualFloor {
                       new NewTopic(TOPIC, PARTITIONS, REPLICATION)
                           .configs(Map.of("min.insync.replicas", "2"))))
               .all());
+      // Writes right after the creation meet leaders still being elected: wait until every
+      // partition has a leader and its full in-sync replica set.
+      EtcdManualFloor.waitUntil(
+          "the bench topic's leaders",
+          () -> {
+            try {
+              Map<TopicPartition, TopicPartitionInfo> ps = partitions(admin);
+              return ps.size() == PARTITIONS
+                  && ps.values().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())
+                  && fullyInSync(admin);
+            } catch (IllegalStateException e) {
+              return false;
+            }
+          });
     }
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
+    // Plain retries, one batch in flight per partition: an idempotent producer that meets a
+    // leader change right after the creation can retry OUT_OF_ORDER_SEQUENCE_NUMBER for minutes.
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     byte[] value = new byte[RECORD_BYTES];
