@@ -78,6 +78,40 @@ class LocalInputTest {
   }
 
   @Test
+  void refusesAnUnknownDemoSystemNamingTheChoicesBeforeStartingAnything() {
+    // when
+    int code = run("demo", "--system", "kafka", "--state-dir", dir.resolve("demo").toString());
+
+    // then
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo("ballast: --system must be zookeeper or etcd, was kafka\n");
+    assertThat(dir.resolve("demo")).doesNotExist();
+  }
+
+  @Test
+  void refusesALoadOptionForTheScriptedEtcdDemo() {
+    // when
+    int code =
+        run(
+            "demo",
+            "--system",
+            "etcd",
+            "--peak-rate",
+            "50",
+            "--state-dir",
+            dir.resolve("demo").toString());
+
+    // then
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "ballast: --peak-rate applies to --system zookeeper only (the etcd demo is a"
+                + " scripted scale)\n");
+    assertThat(dir.resolve("demo")).doesNotExist();
+  }
+
+  @Test
   void refusesAWatchIntervalBelowTheFloor() throws Exception {
     int code = run("status", "-f", cluster("").toString(), "--watch", "--interval", "5ms");
 
