@@ -8,6 +8,7 @@ import dev.ballast.local.config.ClusterFileException;
 import dev.ballast.local.demo.Demo;
 import dev.ballast.local.demo.DemoSettings;
 import dev.ballast.local.demo.DemoSummary;
+import dev.ballast.local.demo.EtcdDemo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -23,7 +24,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code ballast demo}: the embedded showcase, a real ZooKeeper ensemble autoscaled under load. */
+/**
+ * {@code ballast demo}: the embedded showcase, a real ZooKeeper ensemble autoscaled under load, or
+ * (with {@code --system etcd}) a real etcd cluster scaled 3 → 5 → 3 under continuous writes.
+ */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
@@ -35,6 +39,12 @@ import picocli.CommandLine.Spec;
       "At the end every acknowledged write is read back, every process the demo started is"
           + " stopped, and the state directory holds report.html (charts, decisions, stages),"
           + " summary.json, the cluster file, the journal and the history.",
+      "With --system etcd: a real 3-member etcd cluster (the etcd that"
+          + " scripts/install-test-tools builds), keys put continuously, and a scripted"
+          + " 'ballast scale' to 5 then back to 3 (learner add, catch-up, promote; member"
+          + " remove, stop), each change checked live through etcd (member list, every"
+          + " endpoint's health); every acknowledged put is read back at the end. The load and"
+          + " autoscaling options apply to zookeeper only.",
       "Exit codes: 0 the invariants held (scaled up, scaled back down, no write lost, quorum"
           + " kept, never two removals at once), 1 an invariant failed or the demo could not"
           + " run, 2 bad input."
@@ -91,13 +101,41 @@ public final class DemoCommand implements Callable<Integer> {
           "Also write the summary JSON here (it is always written to <state-dir>/summary.json).")
   Path summaryJson;
 
+  @Option(
+      names = "--system",
+      defaultValue = "zookeeper",
+      paramLabel = "SYSTEM",
+      description =
+          "zookeeper (autoscaled under load) or etcd (scripted scale; default:"
+              + " ${DEFAULT-VALUE}).")
+  String system;
+
   @Mixin ProgressOption progress;
+
+  /** The options that shape the ZooKeeper demo's load and autoscaling. */
+  private static final java.util.List<String> ZOOKEEPER_ONLY =
+      java.util.List.of("--duration", "--peak-rate", "--target", "--sync-period", "--summary-json");
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (!system.equals("zookeeper") && !system.equals("etcd")) {
+      throw CliException.usage("--system must be zookeeper or etcd, was " + system);
+    }
+    if (system.equals("etcd")) {
+      for (String option : ZOOKEEPER_ONLY) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+          throw CliException.usage(
+              option + " applies to --system zookeeper only (the etcd demo is a scripted scale)");
+        }
+      }
+      quietLogs();
+      // jetcd's gRPC logs through java.util.logging ("Epoll available..."): not the demo's story.
+      java.util.logging.Logger.getLogger("io.grpc").setLevel(java.util.logging.Level.WARNING);
+      return etcd(out);
+    }
     quietLogs();
     DemoSettings settings;
     try {
@@ -134,37 +172,7 @@ public final class DemoCommand implements Callable<Integer> {
             printer);
 
     // Ctrl-C: stop the loop after its current stage and let run() bring everything down.
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              demo.abort();
-              try {
-                finished.await(60, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "ballast-demo-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    Demo.Result result;
-    try {
-      result = demo.run();
-    } catch (IllegalArgumentException | ClusterFileException e) {
-      throw CliException.usage(e.getMessage());
-    } catch (ClusterBusyException e) {
-      throw CliException.refused(e.getMessage());
-    } catch (IOException e) {
-      throw CliException.failed("the demo could not run: " + e.getMessage());
-    } finally {
-      printer.close();
-      finished.countDown();
-    }
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // Already shutting down: the hook is running and sees `finished`.
-    }
+    Demo.Result result = runDemo(demo::abort, printer, demo::run);
     if (summaryJson != null) {
       Files.copy(
           result.summaryJson(), summaryJson, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -192,6 +200,73 @@ public final class DemoCommand implements Callable<Integer> {
     s.invariantFailures().forEach(f -> out.println("INVARIANT FAILED: " + f));
     out.flush();
     return ExitCodes.FAILED;
+  }
+
+  private int etcd(PrintWriter out) throws Exception {
+    Clock clock = Clock.systemDefaultZone();
+    ProgressPrinter printer = progress.open(out, clock);
+    EtcdDemo demo = new EtcdDemo(stateDir, clock, printer::line, printer);
+    // Ctrl-C: no further change starts; run() brings everything down.
+    EtcdDemo.Result result = runDemo(demo::abort, printer, demo::run);
+    out.println();
+    out.println("replica path: " + result.replicaPath());
+    out.println(
+        "writes acknowledged " + result.writesAcknowledged() + ", lost " + result.writesLost());
+    if (result.invariantsHeld()) {
+      out.println(
+          "invariants held: scaled up, scaled back down, nothing lost, every endpoint healthy");
+      out.flush();
+      return ExitCodes.OK;
+    }
+    result.failures().forEach(f -> out.println("INVARIANT FAILED: " + f));
+    if (result.writesLost() > 0) {
+      out.println("INVARIANT FAILED: " + result.writesLost() + " acknowledged write(s) lost");
+    }
+    out.flush();
+    return ExitCodes.FAILED;
+  }
+
+  /** A demo's run. */
+  private interface DemoRun<T> {
+    T run() throws IOException, InterruptedException, ClusterFileException, ClusterBusyException;
+  }
+
+  /**
+   * Runs a demo with a Ctrl-C hook that calls {@code abort} and waits (at most 60 s) for the demo
+   * to bring everything down; its failures become the CLI's exit codes.
+   */
+  private static <T> T runDemo(Runnable abort, ProgressPrinter printer, DemoRun<T> demo)
+      throws Exception {
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              abort.run();
+              try {
+                finished.await(60, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "ballast-demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return demo.run();
+    } catch (IllegalArgumentException | ClusterFileException e) {
+      throw CliException.usage(e.getMessage());
+    } catch (ClusterBusyException e) {
+      throw CliException.refused(e.getMessage());
+    } catch (IOException e) {
+      throw CliException.failed("the demo could not run: " + e.getMessage());
+    } finally {
+      printer.close();
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // Already shutting down: the hook is running and sees `finished`.
+      }
+    }
   }
 
   /**

@@ -80,16 +80,7 @@ class DemoIT {
     assertThat(ops.get(1).get("outcome").asText()).isEqualTo("ScaledDown");
 
     // then: nothing of the demo is left running (every member carries its state dir in its command)
-    List<String> leftovers = new ArrayList<>();
-    ProcessHandle.allProcesses()
-        .forEach(
-            p -> {
-              Optional<String> cmd = p.info().commandLine();
-              if (cmd.isPresent() && cmd.get().contains(state.toString())) {
-                leftovers.add(p.pid() + " " + cmd.get());
-              }
-            });
-    assertThat(leftovers).isEmpty();
+    assertThat(processesMentioning(state)).isEmpty();
 
     // then: the report is one self-contained page whose charts are drawn
     Path report = state.resolve("report.html");
@@ -100,6 +91,38 @@ class DemoIT {
     assertThat(rendering.chartsDrawn()).isEqualTo(3);
     assertThat(rendering.pointsDrawn()).isPositive();
     assertThat(rendering.inkRatio()).isGreaterThan(0.02);
+  }
+
+  @Test
+  void scalesARealEtcdClusterThreeToFiveToThreeUnderWritesCheckingEachChangeWithEtcd()
+      throws Exception {
+    // given
+    Path state = dir.resolve("demo-etcd");
+
+    // when
+    BallastCli.Result run =
+        BallastCli.run(
+            List.of(),
+            Duration.ofMinutes(6),
+            "demo",
+            "--system",
+            "etcd",
+            "--state-dir",
+            state.toString());
+
+    // then: exit 0 only when every check held; each change was checked by etcd itself
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out())
+        .contains("scaled up from 3 to 5 members", "scaled down from 5 to 3 members")
+        .contains("checked by etcd: 5 voting members, healthy endpoints [member-0")
+        .contains("checked by etcd: 3 voting members, healthy endpoints [member-0")
+        .contains("replica path: [3, 5, 3]")
+        .contains("invariants held")
+        .doesNotContain("PROBLEMS")
+        .containsPattern("writes acknowledged [1-9][0-9]*, lost 0");
+
+    // then: nothing of the demo is left running
+    assertThat(processesMentioning(state)).isEmpty();
   }
 
   @Test
@@ -131,5 +154,19 @@ class DemoIT {
     List<Integer> out = new ArrayList<>();
     array.forEach(n -> out.add(n.asInt()));
     return out;
+  }
+
+  /** The processes whose command line names {@code state} (every member carries its state dir). */
+  private static List<String> processesMentioning(Path state) {
+    List<String> found = new ArrayList<>();
+    ProcessHandle.allProcesses()
+        .forEach(
+            p -> {
+              Optional<String> cmd = p.info().commandLine();
+              if (cmd.isPresent() && cmd.get().contains(state.toString())) {
+                found.add(p.pid() + " " + cmd.get());
+              }
+            });
+    return found;
   }
 }

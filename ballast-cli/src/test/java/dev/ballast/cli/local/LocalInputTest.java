@@ -57,6 +57,61 @@ class LocalInputTest {
   }
 
   @Test
+  void refusesAnUnknownBenchSystemNamingTheChoicesBeforeStartingAnything() {
+    // when
+    int code =
+        run(
+            "bench",
+            "scale",
+            "--system",
+            "cassandra",
+            "--work-dir",
+            dir.resolve("bench").toString());
+
+    // then
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "ballast: --system must be zookeeper, etcd, redis, rabbitmq or kafka, was"
+                + " cassandra\n");
+    assertThat(dir.resolve("bench")).doesNotExist();
+  }
+
+  @Test
+  void refusesAnUnknownDemoSystemNamingTheChoicesBeforeStartingAnything() {
+    // when
+    int code = run("demo", "--system", "kafka", "--state-dir", dir.resolve("demo").toString());
+
+    // then
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo("ballast: --system must be zookeeper or etcd, was kafka\n");
+    assertThat(dir.resolve("demo")).doesNotExist();
+  }
+
+  @Test
+  void refusesALoadOptionForTheScriptedEtcdDemo() {
+    // when
+    int code =
+        run(
+            "demo",
+            "--system",
+            "etcd",
+            "--peak-rate",
+            "50",
+            "--state-dir",
+            dir.resolve("demo").toString());
+
+    // then
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "ballast: --peak-rate applies to --system zookeeper only (the etcd demo is a"
+                + " scripted scale)\n");
+    assertThat(dir.resolve("demo")).doesNotExist();
+  }
+
+  @Test
   void refusesAWatchIntervalBelowTheFloor() throws Exception {
     int code = run("status", "-f", cluster("").toString(), "--watch", "--interval", "5ms");
 

@@ -21,11 +21,12 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * Times a local ZooKeeper ensemble, etcd cluster or RabbitMQ cluster going 3 → 5 and 5 → 3 through
- * Ballast (the same engine, journal and verification as {@code ballast scale}) next to the floor:
- * the same steps done by hand with the system's own API ({@link ZooKeeperManualFloor}, {@link
- * EtcdManualFloor}, {@link RabbitMqManualFloor}). Both sides use the same server settings and start
- * from a formed 3-member cluster.
+ * Times a local ZooKeeper ensemble, etcd cluster, Redis Cluster or RabbitMQ cluster going 3 → 5 and
+ * 5 → 3 (Kafka brokers: 3 → 4 and 4 → 3) through Ballast (the same engine, journal and verification
+ * as {@code ballast scale}) next to the floor: the same steps done by hand with the system's own
+ * API or tools ({@link ZooKeeperManualFloor}, {@link EtcdManualFloor}, {@link RedisManualFloor},
+ * {@link RabbitMqManualFloor}, {@link KafkaManualFloor}). Both sides use the same server settings
+ * and data and start from a formed 3-member cluster.
  */
 public final class ScaleBench {
 
@@ -34,13 +35,22 @@ public final class ScaleBench {
     ZOOKEEPER,
     ETCD,
     REDIS,
-    RABBITMQ
+    RABBITMQ,
+    /** Kafka brokers, 3 → 4 → 3. */
+    KAFKA;
+
+    /** The size the bench grows the cluster to from 3 (and shrinks back from): 5, Kafka 4. */
+    public int grown() {
+      return this == KAFKA ? 4 : 5;
+    }
   }
 
-  /** Wall times of the floor: the whole 3 → 5 and 5 → 3 changes done by hand. */
+  /**
+   * Wall times of the floor: the whole 3 → 5 and 5 → 3 changes done by hand (Kafka: 3 → 4, 4 → 3).
+   */
   public record Floor(Duration threeToFive, Duration fiveToThree) {}
 
-  /** Wall times of one run of each side. */
+  /** Wall times of one run of each side (for Kafka, "five" is 4 brokers). */
   public record Figures(
       Duration ballastThreeToFive,
       Duration ballastFiveToThree,
@@ -96,6 +106,12 @@ public final class ScaleBench {
           "floor: RabbitMQ's tools by hand (start, check_running, stop_app, reset, join_cluster,"
               + " start_app, rabbitmq-queues grow; shrink, stop, forget_cluster_node)");
       floor = RabbitMqManualFloor.measure(workDir.resolve("floor"));
+    } else if (system == BenchSystem.KAFKA) {
+      progress.accept(
+          "floor: Kafka's tools by hand (start, wait until registered, kafka-reassign-partitions"
+              + " --generate/--execute/--verify; the same off the broker, full ISR, stop, kafka-cluster"
+              + " unregister)");
+      floor = KafkaManualFloor.measure(workDir.resolve("floor"), classPath, progress);
     } else if (system == BenchSystem.ETCD) {
       progress.accept(
           "floor: etcd member API by hand (add --learner, start, promote; remove, stop)");
@@ -107,10 +123,15 @@ public final class ScaleBench {
           ZooKeeperManualFloor.measure(workDir.resolve("floor"), classPath);
       floor = new Floor(zk.threeToFive(), zk.fiveToThree());
     }
+    int grown = system.grown();
     progress.accept(
-        "floor: 3->5 "
+        "floor: 3->"
+            + grown
+            + " "
             + floor.threeToFive().toMillis()
-            + " ms, 5->3 "
+            + " ms, "
+            + grown
+            + "->3 "
             + floor.fiveToThree().toMillis()
             + " ms");
 
@@ -123,11 +144,15 @@ public final class ScaleBench {
         if (system == BenchSystem.RABBITMQ) {
           // the same quorum queues as the floor's
           RabbitMqManualFloor.declareQueues(wiring.runtime().members().get(0).port("amqp"));
+        } else if (system == BenchSystem.KAFKA) {
+          // the same topic and data as the floor's
+          KafkaManualFloor.fillTopic(
+              dev.ballast.members.kafka.KafkaServerConfig.bootstrap(wiring.runtime().members()));
         }
         long t0 = System.nanoTime();
-        ScaleResult up = control.scale(5, stages);
+        ScaleResult up = control.scale(grown, stages);
         long t1 = System.nanoTime();
-        require(up, 5);
+        require(up, grown);
         ScaleResult down = control.scale(3, stages);
         long t2 = System.nanoTime();
         require(down, 3);
@@ -138,9 +163,13 @@ public final class ScaleBench {
                 floor.threeToFive(),
                 floor.fiveToThree());
         progress.accept(
-            "ballast: 3->5 "
+            "ballast: 3->"
+                + grown
+                + " "
                 + figures.ballastThreeToFive().toMillis()
-                + " ms, 5->3 "
+                + " ms, "
+                + grown
+                + "->3 "
                 + figures.ballastFiveToThree().toMillis()
                 + " ms");
         return figures;
@@ -166,14 +195,16 @@ public final class ScaleBench {
   private static ClusterFile benchCluster(BenchSystem system, Path dir) {
     ZooKeeperServerConfig defaults = ZooKeeperServerConfig.defaults();
     String member =
-        system == BenchSystem.RABBITMQ
-            ? "kind: rabbitmq"
-            : system == BenchSystem.ETCD
-                ? "kind: etcd"
-                : system == BenchSystem.REDIS
-                    ? "kind: redis"
-                    : "kind: zookeeper\n    heap: %dm\n    tickTime: %dms"
-                        .formatted(defaults.maxHeapMegabytes(), defaults.tickTime().toMillis());
+        system == BenchSystem.KAFKA
+            ? "kind: kafka\n    heap: %s\n    controllers: 1".formatted(KafkaManualFloor.HEAP)
+            : system == BenchSystem.RABBITMQ
+                ? "kind: rabbitmq"
+                : system == BenchSystem.ETCD
+                    ? "kind: etcd"
+                    : system == BenchSystem.REDIS
+                        ? "kind: redis"
+                        : "kind: zookeeper\n    heap: %dm\n    tickTime: %dms"
+                            .formatted(defaults.maxHeapMegabytes(), defaults.tickTime().toMillis());
     String yaml =
         """
         apiVersion: ballast.dev/v1alpha1
@@ -184,11 +215,11 @@ public final class ScaleBench {
           stateDir: state
           replicas: 3
           minReplicas: 3
-          maxReplicas: 5
+          maxReplicas: %d
           member:
             %s
         """
-            .formatted(member);
+            .formatted(system.grown(), member);
     try {
       Files.createDirectories(dir);
       Path file = dir.resolve("bench.yaml");

@@ -102,7 +102,7 @@ public final class Demo {
   public Result run()
       throws IOException, InterruptedException, ClusterFileException, ClusterBusyException {
     Path dir = settings.stateDir().toAbsolutePath().normalize();
-    Path clusterFile = prepareStateDir(dir);
+    Path clusterFile = prepareStateDir(dir, clusterYaml(), DEMO_FILES, out, clock);
     ClusterFile cluster = ClusterFile.load(clusterFile);
     Instant started = clock.instant();
 
@@ -245,8 +245,16 @@ public final class Demo {
    * Creates the state directory with the demo's cluster file. A directory a previous demo left is
    * brought down and cleared; any other non-empty directory is refused.
    */
-  private Path prepareStateDir(Path dir)
+  /**
+   * Makes {@code dir} a demo's state directory holding {@code yaml} as its cluster file: a previous
+   * demo's directory is purged first (its members stopped), any other non-empty directory is
+   * refused; {@code demoFiles} names the files the demo itself writes there.
+   */
+  static Path prepareStateDir(
+      Path dir, String yaml, java.util.Set<String> demoFiles, Output out, Clock clock)
       throws IOException, ClusterFileException, ClusterBusyException {
+    java.util.Set<String> known = new java.util.HashSet<>(demoFiles);
+    known.add(CLUSTER_FILE);
     Path file = dir.resolve(CLUSTER_FILE);
     if (Files.isDirectory(dir)) {
       boolean empty;
@@ -262,7 +270,7 @@ public final class Demo {
       if (!empty) {
         out.line("clearing the previous demo in " + dir.getFileName() + "/");
         try (LocalWiring old = LocalWiring.exclusive(ClusterFile.load(file), clock)) {
-          new LocalClusterControl(old).purge(DEMO_FILES);
+          new LocalClusterControl(old).purge(known);
         } catch (ClusterOperationException e) {
           // An older demo directory (no marker) with files of its own: say so and go no further.
           throw new IllegalArgumentException(
@@ -271,8 +279,8 @@ public final class Demo {
       }
     }
     dev.ballast.local.StateDirectory.create(dir, "demo", clock.instant());
-    dev.ballast.local.StateDirectory.recordFiles(dir, DEMO_FILES);
-    Files.writeString(file, clusterYaml(), StandardCharsets.UTF_8);
+    dev.ballast.local.StateDirectory.recordFiles(dir, known);
+    Files.writeString(file, yaml, StandardCharsets.UTF_8);
     return file;
   }
 

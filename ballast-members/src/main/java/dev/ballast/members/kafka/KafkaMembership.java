@@ -156,8 +156,10 @@ public final class KafkaMembership implements Membership, AutoCloseable {
   public RebalanceProgress rebalanceProgress(Member joined, List<Member> current) {
     List<Member> all = with(current, joined);
     Map<TopicPartition, PartitionReassignment> ongoing = ongoing(all);
-    requireTargetsUp(all, ongoing, "filling broker " + joined.ordinal());
-    if (!serving(all).contains(joined.ordinal())) {
+    // One broker list for both checks: each poll is a few round trips, this saves one.
+    Set<Integer> up = serving(all);
+    requireTargetsUp(up, ongoing, "filling broker " + joined.ordinal());
+    if (!up.contains(joined.ordinal())) {
       throw new MembershipException(
           "filling broker "
               + joined.ordinal()
@@ -321,9 +323,11 @@ public final class KafkaMembership implements Membership, AutoCloseable {
   public DrainProgress drainProgress(Member leaving, List<Member> remaining) {
     List<Member> all = with(remaining, leaving);
     Map<TopicPartition, PartitionReassignment> ongoing = ongoing(all);
-    requireTargetsUp(all, ongoing, "draining broker " + leaving.ordinal());
+    // One broker list for the running moves' targets and the leaving broker's own log directories.
+    Map<Integer, Node> brokers = brokers(all);
+    requireTargetsUp(unfenced(brokers), ongoing, "draining broker " + leaving.ordinal());
     Map<TopicPartition, TopicPartitionInfo> partitions = partitions(all);
-    List<TopicPartition> left = held(all, leaving, replicas(partitions));
+    List<TopicPartition> left = held(all, leaving, replicas(partitions), brokers);
     int start = drainStart.merge(leaving.ordinal(), left.size(), Math::max);
     double fraction = start == 0 ? 1.0 : 1.0 - (double) left.size() / start;
     if (!left.isEmpty()) {
@@ -399,7 +403,13 @@ public final class KafkaMembership implements Membership, AutoCloseable {
 
   private void requireEmpty(Member broker, List<Member> remaining, String what) {
     List<Member> all = with(remaining, broker);
-    List<TopicPartition> held = held(all, broker, assignment(all));
+    Map<Integer, Node> brokers;
+    try {
+      brokers = brokers(all);
+    } catch (MembershipException e) {
+      brokers = Map.of(); // judged by the metadata alone, as for a broker that does not answer
+    }
+    List<TopicPartition> held = held(all, broker, assignment(all), brokers);
     if (!held.isEmpty()) {
       throw new MembershipException(
           "broker "
@@ -417,14 +427,18 @@ public final class KafkaMembership implements Membership, AutoCloseable {
   /**
    * The partitions {@code broker} holds: those the metadata gives it, and those whose logs it still
    * has on disk, as the broker itself says (a metadata read may lag the controller; the broker's
-   * own log directories do not). A broker that does not answer is judged by the metadata alone.
+   * own log directories do not). A broker that does not answer, or that {@code brokers} (the
+   * registered ones) does not list unfenced, is judged by the metadata alone.
    */
   private List<TopicPartition> held(
-      List<Member> all, Member broker, Map<TopicPartition, List<Integer>> assignment) {
+      List<Member> all,
+      Member broker,
+      Map<TopicPartition, List<Integer>> assignment,
+      Map<Integer, Node> brokers) {
     Set<TopicPartition> held = new TreeSet<>(KafkaReassignments.ORDER);
     held.addAll(KafkaReassignments.heldBy(assignment, broker.ordinal()));
     try {
-      Node node = brokers(all).get(broker.ordinal());
+      Node node = brokers.get(broker.ordinal());
       if (node == null || node.isFenced()) {
         return List.copyOf(held); // it does not serve: the metadata is all there is to ask
       }
@@ -474,12 +488,11 @@ public final class KafkaMembership implements Membership, AutoCloseable {
    * Fails when a broker that a running reassignment adds replicas to is down: that reassignment
    * cannot finish. The partitions keep being served by their old replicas meanwhile.
    */
-  private void requireTargetsUp(
-      List<Member> all, Map<TopicPartition, PartitionReassignment> ongoing, String what) {
+  private static void requireTargetsUp(
+      Set<Integer> up, Map<TopicPartition, PartitionReassignment> ongoing, String what) {
     if (ongoing.isEmpty()) {
       return;
     }
-    Set<Integer> up = serving(all);
     Map<Integer, List<TopicPartition>> stuck = new TreeMap<>();
     ongoing.forEach(
         (tp, r) ->
@@ -544,6 +557,14 @@ public final class KafkaMembership implements Membership, AutoCloseable {
   /** The ids of the brokers the controllers list unfenced: those that serve. */
   private Set<Integer> serving(List<Member> via) {
     return get("list the serving brokers", admin(via).describeCluster().nodes()).stream()
+        .map(Node::id)
+        .collect(Collectors.toSet());
+  }
+
+  /** The ids of {@code brokers} that are not fenced: those that serve. */
+  private static Set<Integer> unfenced(Map<Integer, Node> brokers) {
+    return brokers.values().stream()
+        .filter(n -> !n.isFenced())
         .map(Node::id)
         .collect(Collectors.toSet());
   }
