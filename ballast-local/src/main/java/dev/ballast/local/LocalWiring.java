@@ -36,6 +36,7 @@ import dev.ballast.members.redis.RedisClusterMembership;
 import dev.ballast.members.redis.RedisServerConfig;
 import dev.ballast.members.zookeeper.ZooKeeperMembership;
 import dev.ballast.members.zookeeper.ZooKeeperServerConfig;
+import java.io.File;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -110,7 +111,7 @@ public final class LocalWiring implements AutoCloseable {
                     member.host(),
                     member.controllers(),
                     member.heap(),
-                    System.getProperty("java.class.path"),
+                    ownClassPath(),
                     clock,
                     STOP_GRACE))
             : Optional.empty();
@@ -126,9 +127,7 @@ public final class LocalWiring implements AutoCloseable {
                         kafkaControllers.map(
                             // Brokers run from the class path of this very ballast (it holds
                             // Kafka).
-                            q ->
-                                new KafkaLauncher(
-                                    q, member.heap(), System.getProperty("java.class.path"))))
+                            q -> new KafkaLauncher(q, member.heap(), ownClassPath())))
                 .orElseGet(() -> launcher(cluster)),
             clock,
             STOP_GRACE);
@@ -390,8 +389,7 @@ public final class LocalWiring implements AutoCloseable {
     }
     if (member.kind() == MemberKind.ZOOKEEPER) {
       // Members run from the class path of this very ballast (the ballast jar holds ZooKeeper).
-      return new ZooKeeperLauncher(
-          zooKeeperConfig(cluster).orElseThrow(), System.getProperty("java.class.path"));
+      return new ZooKeeperLauncher(zooKeeperConfig(cluster).orElseThrow(), ownClassPath());
     }
     return new CommandLauncher(
         cluster.name(),
@@ -417,5 +415,17 @@ public final class LocalWiring implements AutoCloseable {
         gate.close();
       }
     }
+  }
+
+  /**
+   * The class path of this very ballast with every entry absolute, for the members it runs from it
+   * (ZooKeeper, Kafka): they start in directories of their own, where a relative entry (from {@code
+   * java -jar build/ballast.jar}) would name nothing.
+   */
+  public static String ownClassPath() {
+    return java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(e -> !e.isEmpty())
+        .map(e -> Path.of(e).toAbsolutePath().normalize().toString())
+        .collect(java.util.stream.Collectors.joining(File.pathSeparator));
   }
 }

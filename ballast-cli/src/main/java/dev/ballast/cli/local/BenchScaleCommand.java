@@ -102,7 +102,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
             ScaleBench.run(
                 target,
                 root.resolve("run-" + i),
-                System.getProperty("java.class.path"),
+                dev.ballast.local.LocalWiring.ownClassPath(),
                 line -> {
                   out.println(Output.stamped(clock, "run " + run + ": " + line));
                   out.flush();
