@@ -14,9 +14,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The behaviour every {@link Membership} adapter must have, checked against a real running cluster
@@ -26,8 +33,17 @@ import org.junit.jupiter.api.Test;
  * that {@link Membership#forgetsAfterStop}, stop → forget), and idempotence of every change. Extend
  * it and implement {@link #startCluster(int)}, which starts the members (ordinals 0..size-1)
  * through a runtime that can also start the members the tests add.
+ *
+ * <p>A cluster is shared by consecutive tests as long as each of them proved, by its own
+ * assertions, that it left the cluster as it found it (those tests run first). After a test that
+ * changed it, the subclass may {@link #restore} it cheaply; otherwise, or when the test failed, the
+ * cluster is closed and the next test starts a new one. Every test starts by awaiting a healthy
+ * view of exactly members 0..size-1, on a new cluster or a shared one, and passes alone as well.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public abstract class MembershipContract {
+  private static final Logger LOG = LoggerFactory.getLogger(MembershipContract.class);
 
   /**
    * A running cluster for one test: the runtime that runs its members, the adapter under test, and
@@ -38,9 +54,21 @@ public abstract class MembershipContract {
   private Cluster cluster;
   private ReplicaRuntime runtime;
   private Membership membership;
+  private boolean unchanged;
+  private boolean passed;
 
   /** Starts {@code size} members (ordinals 0..size-1) that form a healthy cluster. */
   protected abstract Cluster startCluster(int size) throws Exception;
+
+  /**
+   * Brings a cluster that a test changed back to running, healthy members 0..size-1 and no other,
+   * as {@link #startCluster} left them, when that is cheaper than a new cluster; answers false (the
+   * default) when it cannot, and the cluster is closed. It must not rely on the adapter under test:
+   * a restore that went wrong would hide a fault. The next test still awaits the healthy view.
+   */
+  protected boolean restore(Cluster cluster, int size) throws Exception {
+    return false;
+  }
 
   /** The size of the cluster each test starts with; at least 3 so that one can leave. */
   protected int initialSize() {
@@ -54,16 +82,56 @@ public abstract class MembershipContract {
 
   @BeforeEach
   final void start() throws Exception {
-    cluster = startCluster(initialSize());
-    runtime = cluster.runtime();
-    membership = cluster.membership();
+    unchanged = false;
+    passed = false;
+    if (cluster == null) {
+      cluster = startCluster(initialSize());
+      runtime = cluster.runtime();
+      membership = cluster.membership();
+    }
     awaitView(members(initialSize()), ordinals(initialSize()));
+  }
+
+  /**
+   * Called last by a test whose assertions proved that the cluster is as the test found it: the
+   * next test may use it.
+   */
+  private void leftUnchanged() {
+    unchanged = true;
+  }
+
+  /** Called last by a test that changed the cluster: it may be restored for the next test. */
+  private void passedWithChanges() {
+    passed = true;
   }
 
   @AfterEach
   final void stop() throws Exception {
-    if (cluster != null) {
-      cluster.closer().close();
+    if (unchanged) {
+      return;
+    }
+    if (passed && cluster != null) {
+      try {
+        if (restore(cluster, initialSize())) {
+          return;
+        }
+      } catch (Exception | AssertionError e) {
+        LOG.warn("could not restore the cluster, starting a new one: {}", e.toString());
+      }
+    }
+    closeCluster();
+  }
+
+  @AfterAll
+  final void stopShared() throws Exception {
+    closeCluster();
+  }
+
+  private void closeCluster() throws Exception {
+    Cluster closing = cluster;
+    cluster = null;
+    if (closing != null) {
+      closing.closer().close();
     }
   }
 
@@ -104,6 +172,7 @@ public abstract class MembershipContract {
   }
 
   @Test
+  @Order(1)
   void theViewOfAFreshClusterShowsEveryMemberVotingAndHealthy() {
     // when
     ClusterView view = membership.view(members(initialSize()));
@@ -115,18 +184,22 @@ public abstract class MembershipContract {
     assertThat(view.members())
         .extracting(ClusterView.MemberStatus::ordinal)
         .containsExactlyInAnyOrderElementsOf(ordinals(initialSize()));
+    leftUnchanged();
   }
 
   @Test
+  @Order(6)
   void addsAMemberThroughAnnounceStartReadyAndJoin() {
     // when
     addMember();
 
     // then
     awaitView(members(initialSize() + 1), ordinals(initialSize() + 1));
+    passedWithChanges();
   }
 
   @Test
+  @Order(7)
   void joiningTwiceHasTheEffectOfJoiningOnce() {
     // given
     Member joined = addMember();
@@ -136,9 +209,11 @@ public abstract class MembershipContract {
 
     // then
     awaitView(members(initialSize() + 1), ordinals(initialSize() + 1));
+    passedWithChanges();
   }
 
   @Test
+  @Order(8)
   void announcingTwiceThenAddingTheMemberWorksAsAnnouncingOnce() {
     // given
     int n = initialSize();
@@ -158,9 +233,11 @@ public abstract class MembershipContract {
 
     // then
     awaitView(members(n + 1), ordinals(n + 1));
+    passedWithChanges();
   }
 
   @Test
+  @Order(10)
   void fillsAJoinedMemberUntilItHoldsItsShareAndFillingTwiceIsHarmless() {
     // given
     int n = initialSize();
@@ -183,9 +260,11 @@ public abstract class MembershipContract {
       assertThat(again.total()).as("nothing moves for a system without fills").isZero();
     }
     awaitView(members(n + 1), ordinals(n + 1));
+    passedWithChanges();
   }
 
   @Test
+  @Order(2)
   void cancellingAFillThatNeverStartedChangesNothing() {
     // given
     int n = initialSize();
@@ -196,9 +275,11 @@ public abstract class MembershipContract {
 
     // then
     awaitView(members(n), ordinals(n));
+    leftUnchanged();
   }
 
   @Test
+  @Order(5)
   void aMemberThatIsNotRunningIsNotReady() {
     // given
     int n = initialSize();
@@ -208,9 +289,11 @@ public abstract class MembershipContract {
     // then: not ready, and the reason (when the adapter gives one) agrees
     assertThat(membership.isReady(joining, members(n))).isFalse();
     assertThat(membership.notReady(joining, members(n))).isPresent();
+    passedWithChanges();
   }
 
   @Test
+  @Order(11)
   void removesTheHighestMemberThroughDrainAndLeaveAndLeavingTwiceIsHarmless() {
     // given
     int n = initialSize();
@@ -234,9 +317,11 @@ public abstract class MembershipContract {
 
     // then
     awaitView(remaining, ordinals(n - 1));
+    passedWithChanges();
   }
 
   @Test
+  @Order(4)
   void leavingAMemberThatNeverJoinedChangesNothing() {
     // given
     int n = initialSize();
@@ -247,9 +332,11 @@ public abstract class MembershipContract {
 
     // then
     awaitView(members(n), ordinals(n));
+    leftUnchanged();
   }
 
   @Test
+  @Order(3)
   void cancellingADrainThatNeverStartedChangesNothing() {
     // given
     int n = initialSize();
@@ -260,9 +347,11 @@ public abstract class MembershipContract {
 
     // then
     awaitView(members(n), ordinals(n));
+    leftUnchanged();
   }
 
   @Test
+  @Order(9)
   void reportsAStoppedMemberAsUnhealthy() {
     // given
     int n = initialSize();
@@ -275,5 +364,6 @@ public abstract class MembershipContract {
         .atMost(settleTimeout())
         .pollInterval(Duration.ofMillis(100))
         .until(() -> !membership.view(members(n)).healthy());
+    passedWithChanges();
   }
 }

@@ -11,17 +11,21 @@ import dev.ballast.members.etcd.EtcdMembership;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * What etcd refuses, and that the adapter waits for a bounded time and then reports etcd's reason:
  * a change while a member is down, the removal of a member that would leave no healthy majority,
- * the promotion of a learner that has not caught up (never started).
+ * the promotion of a learner that has not caught up (never started). The members start once for the
+ * class and are restored after each test ({@link EtcdTestCluster#restore}).
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EtcdMembershipRefusalsIT {
   private static final Duration CHANGE_WAIT = Duration.ofSeconds(2);
 
@@ -30,8 +34,10 @@ class EtcdMembershipRefusalsIT {
 
   @BeforeEach
   void start() throws Exception {
-    cluster = EtcdTestCluster.start(3);
-    membership = new EtcdMembership(Duration.ofSeconds(2), CHANGE_WAIT);
+    if (cluster == null) {
+      cluster = EtcdTestCluster.start(3);
+      membership = new EtcdMembership(Duration.ofSeconds(2), CHANGE_WAIT);
+    }
     await()
         .atMost(Duration.ofSeconds(45))
         .pollInterval(Duration.ofMillis(200))
@@ -39,10 +45,26 @@ class EtcdMembershipRefusalsIT {
         .until(() -> membership.view(cluster.members(3)).healthy());
   }
 
+  /** The members the test stopped start again, the ones it added go; or new members next time. */
   @AfterEach
+  void restore() throws Exception {
+    boolean restored = false;
+    try {
+      restored = cluster.restore(3);
+    } finally {
+      if (!restored) {
+        stop();
+      }
+    }
+  }
+
+  @AfterAll
   void stop() throws Exception {
-    membership.close();
-    cluster.close();
+    if (cluster != null) {
+      membership.close();
+      cluster.close();
+      cluster = null;
+    }
   }
 
   @Test

@@ -232,10 +232,12 @@ class KafkaBrokerDeathIT {
                 replicas))
         .all()
         .get(30, TimeUnit.SECONDS);
-    // Each broker applies the change from its metadata: wait until every one reports it.
+    // Each broker applies the change from its metadata: wait until every one reports it (a broker
+    // that was just started again may not answer yet).
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
         .until(
             () ->
                 admin

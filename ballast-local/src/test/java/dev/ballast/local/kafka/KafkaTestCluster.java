@@ -6,6 +6,7 @@ import dev.ballast.core.port.Member;
 import dev.ballast.local.runtime.KafkaControllerQuorum;
 import dev.ballast.local.runtime.KafkaLauncher;
 import dev.ballast.local.runtime.LocalProcessRuntime;
+import dev.ballast.local.runtime.TestTeardown;
 import dev.ballast.members.kafka.KafkaServerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,8 +29,8 @@ import org.apache.kafka.common.Node;
  * Real Kafka brokers for the adapter tests: one KRaft controller and {@code size} brokers started
  * by the local process runtime on free 127.0.0.1 ports in a temporary state directory, from the
  * test's own class path (as Ballast runs them), with one topic of {@value #PARTITIONS} partitions
- * and replication factor {@value #REPLICATION}. {@link #close} stops every process and deletes the
- * directory.
+ * and replication factor {@value #REPLICATION}. {@link #close} kills every process ({@link
+ * TestTeardown}) and deletes the directory.
  */
 final class KafkaTestCluster implements AutoCloseable {
   static final String TOPIC = "ballast-test";
@@ -117,6 +118,7 @@ final class KafkaTestCluster implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    TestTeardown.killAll(runtime, controllers.runtime());
     runtime.stopAll();
     controllers.stopAll();
     try (var paths = Files.walk(stateDir)) {

@@ -137,13 +137,25 @@ final class RabbitMqTestCluster implements AutoCloseable {
 
   /**
    * Brings the cluster back to {@code size} running members 0..size-1 with every quorum queue on
-   * exactly their nodes: members a test added are drained, stopped and forgotten; a member a test
-   * stopped is started again; one a test removed is started anew and joined.
+   * exactly their nodes: members a test added are drained, stopped and forgotten (only deleted when
+   * they never ran as a cluster member); a member a test stopped is started again; one a test
+   * removed is started anew and joined.
    */
   void restore(int size) {
     List<Member> base = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       base.add(runtime.member(i).orElse(null));
+    }
+    List<Member> running =
+        base.stream().filter(b -> b != null && runtime.isRunning(b.ordinal())).toList();
+    Set<Integer> clustered =
+        running.isEmpty() ? Set.of() : membership.view(running).votingMembers();
+    for (Member m : runtime.members()) {
+      if (m.ordinal() >= size
+          && !runtime.isRunning(m.ordinal())
+          && !clustered.contains(m.ordinal())) {
+        runtime.cleanup(m.ordinal(), DataPolicy.DELETE); // prepared, never joined: nothing to undo
+      }
     }
     if (intact(base)) {
       return; // the test changed nothing that lasts: three calls instead of a rebuild

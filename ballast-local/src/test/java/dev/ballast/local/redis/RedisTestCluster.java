@@ -3,6 +3,7 @@ package dev.ballast.local.redis;
 import dev.ballast.core.port.Member;
 import dev.ballast.local.runtime.LocalProcessRuntime;
 import dev.ballast.local.runtime.RedisLauncher;
+import dev.ballast.local.runtime.TestTeardown;
 import dev.ballast.members.redis.RedisClusterMembership;
 import dev.ballast.members.redis.RedisServerConfig;
 import java.io.IOException;
@@ -18,7 +19,8 @@ import java.util.Map;
 /**
  * Real Redis Cluster masters for the adapter tests: {@code size} nodes started by the local process
  * runtime on free 127.0.0.1 ports in a temporary state directory and formed into one cluster by
- * {@link RedisClusterMembership#create}; {@link #close} stops every node and deletes the directory.
+ * {@link RedisClusterMembership#create}; {@link #close} kills every node ({@link TestTeardown}) and
+ * deletes the directory.
  */
 final class RedisTestCluster implements AutoCloseable {
   final LocalProcessRuntime runtime;
@@ -64,6 +66,7 @@ final class RedisTestCluster implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    TestTeardown.killAll(runtime);
     runtime.stopAll();
     try (var paths = Files.walk(stateDir)) {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
