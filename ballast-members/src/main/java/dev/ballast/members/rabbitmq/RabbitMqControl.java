@@ -20,14 +20,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers read questions about a RabbitMQ cluster (cluster status, quorum queue replicas, whether a
- * node is booted) through one hidden Erlang node that stays up while the membership is in use,
- * instead of booting a CLI tool's Erlang VM (about 1-3 s on a loaded host) per question. The hidden
- * node ({@code control.erl.txt}) runs each question on the asked node itself with the functions
- * RabbitMQ's own CLI tools call there ({@code rabbit_mnesia:status/0}, {@code rabbit:alarms/0},
- * {@code rabbit:is_booted/1}, {@code rabbit_amqqueue:info/2}), so every answer is the node's own
- * view at the time of the question: nothing is cached. It joins with the cluster's cookie and epmd,
- * as {@code rabbitmqctl} does, and halts when its input closes (this process ended or closed it).
+ * Answers questions about a RabbitMQ cluster (cluster status, quorum queue replicas, whether a node
+ * is booted) and forgets a stopped node, through one hidden Erlang node that stays up while the
+ * membership is in use, instead of booting a CLI tool's Erlang VM (about 1-3 s on a loaded host)
+ * per question. The hidden node ({@code control.erl.txt}) runs each question on the asked node
+ * itself with the functions RabbitMQ's own CLI tools call there ({@code rabbit_mnesia:status/0},
+ * {@code rabbit:alarms/0}, {@code rabbit:is_booted/1}, {@code rabbit_amqqueue:info/2}; the two
+ * calls of {@code rabbitmqctl forget_cluster_node}: {@code rabbit_mnesia:forget_cluster_node/2},
+ * then {@code rabbit_quorum_queue:shrink_all/1}), so every answer is the node's own view at the
+ * time of the question: nothing is cached. It joins with the cluster's cookie and epmd, as {@code
+ * rabbitmqctl} does, and halts when its input closes (this process ended or closed it).
  */
 final class RabbitMqControl implements AutoCloseable {
 
@@ -49,17 +51,26 @@ final class RabbitMqControl implements AutoCloseable {
   }
 
   /**
-   * The JSON answer of {@code node} to {@code query} ({@code status}, {@code queues} or {@code
-   * booted}); throws with the node's reason when it cannot answer (down, not booted, timeout).
+   * The JSON answer of {@code node} to {@code query} ({@code status}, {@code queues}, {@code
+   * booted}, or {@code forget} with the node to forget as {@code argument}); throws with the node's
+   * reason when it cannot answer (down, not booted, refused, timeout).
    */
-  synchronized String ask(String query, String node) {
+  synchronized String ask(String query, String node, String... argument) {
     long started = System.nanoTime();
     ensureStarted();
     long id = ++nextId;
     calls++;
     try {
       input.write(
-          (id + " " + query + " " + node + " " + timeout.toMillis() + "\n")
+          (id
+                  + " "
+                  + query
+                  + " "
+                  + node
+                  + " "
+                  + timeout.toMillis()
+                  + (argument.length == 0 ? "" : " " + String.join(" ", argument))
+                  + "\n")
               .getBytes(StandardCharsets.UTF_8));
       input.flush();
       long deadline = System.nanoTime() + timeout.plusSeconds(5).toNanos();

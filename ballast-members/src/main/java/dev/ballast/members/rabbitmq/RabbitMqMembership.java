@@ -35,10 +35,11 @@ import org.slf4j.LoggerFactory;
  * forget_cluster_node}) from a remaining node ({@link #forgetsAfterStop}). Classic queues live on
  * one node and are not moved: quorum queues are the replicated ones.
  *
- * <p>Changes go through the tools; the questions asked before and after each change (cluster
- * status, quorum queue replicas, whether a node has booted) go through one hidden Erlang node that
- * stays up ({@link RabbitMqControl}) and asks the node itself each time, because a tool run boots
- * an Erlang VM (1-3 s on a loaded host) and a removal asks about ten of them.
+ * <p>Changes go through the tools, except the forget (the two calls {@code rabbitmqctl
+ * forget_cluster_node} makes on the node); the questions asked before and after each change
+ * (cluster status, quorum queue replicas, whether a node has booted) and the forget go through one
+ * hidden Erlang node that stays up ({@link RabbitMqControl}) and asks the node itself each time,
+ * because a tool run boots an Erlang VM (1-3 s on a loaded host) and a removal asked about fifteen.
  */
 public final class RabbitMqMembership implements Membership, AutoCloseable {
 
@@ -365,7 +366,8 @@ public final class RabbitMqMembership implements Membership, AutoCloseable {
       throw new MembershipException(
           node + " still runs; RabbitMQ forgets only a stopped node (stop it first)");
     }
-    must("rabbitmqctl", via, "forget " + node + " through", "forget_cluster_node", node);
+    // What rabbitmqctl forget_cluster_node does, through the control node (no VM boot).
+    control.ask("forget", via, node);
     LOG.info("stage=forget member={} via={} outcome=forgotten", gone.ordinal(), via);
   }
 

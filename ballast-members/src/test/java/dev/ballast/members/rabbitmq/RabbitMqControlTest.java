@@ -68,12 +68,17 @@ class RabbitMqControlTest {
           .hasMessage("status on ballast-7@localhost: nodedown");
       assertThatThrownBy(() -> control.ask("drop_everything", "ballast-0@localhost"))
           .hasMessageContaining("unknown query drop_everything");
+      // the forget runs on the asked node, with the node to forget as its argument
+      assertThatThrownBy(() -> control.ask("forget", "ballast-0@localhost", "ballast-9@localhost"))
+          .hasMessageStartingWith("forget on ballast-0@localhost: ")
+          .hasMessageContaining("undef")
+          .hasMessageContaining("forget_cluster_node");
 
       // when the control node ends, the next question starts a new one
       control.close();
       assertThatThrownBy(() -> control.ask("status", "ballast-7@localhost"))
           .hasMessage("status on ballast-7@localhost: nodedown");
-      assertThat(control.calls() - before).isEqualTo(4);
+      assertThat(control.calls() - before).isEqualTo(5);
     } finally {
       if (plain != null) {
         plain.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
