@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * question gets its own answer or the node's own reason, and a control node that ended is replaced
  * at the next question. What RabbitMQ answers is proven by the RabbitMQ ITs of ballast-local.
  */
-class RabbitMqControlTest {
+class RabbitMqControlIT {
   @TempDir Path stateDir;
 
   @Test
