@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * forget_cluster_node} makes on the node); the questions asked before and after each change
  * (cluster status, quorum queue replicas, whether a node has booted) and the forget go through one
  * hidden Erlang node that stays up ({@link RabbitMqControl}) and asks the node itself each time,
- * because a tool run boots an Erlang VM (1-3 s on a loaded host) and a removal asked about fifteen.
+ * because a tool run boots an Erlang VM (1-3 s on a loaded host) and a removal asked 17 per member.
  */
 public final class RabbitMqMembership implements Membership, AutoCloseable {
 
