@@ -36,6 +36,21 @@ final class RabbitMqCli {
 
   /** Runs {@code tool args} against {@code node} and waits for it (at most the timeout). */
   Result run(String tool, String node, String... args) {
+    long t0 = System.nanoTime();
+    try {
+      return runTimed(tool, node, args);
+    } finally {
+      org.slf4j.LoggerFactory.getLogger(RabbitMqCli.class)
+          .debug(
+              "cli-run tool={} command={} node={} took_ms={}",
+              tool,
+              args.length == 0 ? "" : args[0],
+              node,
+              (System.nanoTime() - t0) / 1_000_000);
+    }
+  }
+
+  private Result runTimed(String tool, String node, String... args) {
     Process p = start(tool, node, List.of(args), false);
     // A watchdog ends a run that outlives the timeout, which closes its output and ends the read.
     Thread watchdog =

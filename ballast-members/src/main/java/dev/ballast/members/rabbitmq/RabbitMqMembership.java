@@ -34,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * quorum queue without a majority of its members online; it is stopped, then forgotten ({@code
  * forget_cluster_node}) from a remaining node ({@link #forgetsAfterStop}). Classic queues live on
  * one node and are not moved: quorum queues are the replicated ones.
+ *
+ * <p>Changes go through the tools, except the forget (the two calls {@code rabbitmqctl
+ * forget_cluster_node} makes on the node); the questions asked before and after each change
+ * (cluster status, quorum queue replicas, whether a node has booted) and the forget go through one
+ * hidden Erlang node that stays up ({@link RabbitMqControl}) and asks the node itself each time,
+ * because a tool run boots an Erlang VM (1-3 s on a loaded host) and a removal asked 17 per member.
  */
 public final class RabbitMqMembership implements Membership, AutoCloseable {
 
@@ -45,6 +51,9 @@ public final class RabbitMqMembership implements Membership, AutoCloseable {
 
   private final RabbitMqCli cli;
 
+  /** Answers the read questions (status, queues, booted) without a tool run each. */
+  private final RabbitMqControl control;
+
   /** The node that answered the last read: it runs, so the next command can go through it. */
   private volatile String lastAnswered;
 
@@ -54,6 +63,7 @@ public final class RabbitMqMembership implements Membership, AutoCloseable {
   /** A membership whose tool runs each take at most {@code requestTimeout}. */
   public RabbitMqMembership(RabbitMqNodes nodes, Duration requestTimeout) {
     this.cli = new RabbitMqCli(nodes, requestTimeout);
+    this.control = new RabbitMqControl(nodes, requestTimeout);
   }
 
   // ------------------------------------------------------------------ add
@@ -71,14 +81,20 @@ public final class RabbitMqMembership implements Membership, AutoCloseable {
     return notReady(member, current).isEmpty();
   }
 
+  /** Ready once the node has fully booted, as {@code rabbitmq-diagnostics check_running} asks. */
   @Override
   public Optional<String> notReady(Member member, List<Member> current) {
-    RabbitMqCli.Result r =
-        cli.run("rabbitmq-diagnostics", nodeName(member.ordinal()), "check_running");
-    return r.ok()
-        ? Optional.empty()
-        : Optional.of(
-            "node " + nodeName(member.ordinal()) + " is not running RabbitMQ: " + r.firstLine());
+    String node = nodeName(member.ordinal());
+    String why;
+    try {
+      if (json(control.ask("booted", node)).asBoolean(false)) {
+        return Optional.empty();
+      }
+      why = "it is not running or has not fully booted yet";
+    } catch (MembershipException e) {
+      why = e.getMessage();
+    }
+    return Optional.of("node " + node + " is not running RabbitMQ: " + why);
   }
 
   @Override
@@ -350,7 +366,8 @@ public final class RabbitMqMembership implements Membership, AutoCloseable {
       throw new MembershipException(
           node + " still runs; RabbitMQ forgets only a stopped node (stop it first)");
     }
-    must("rabbitmqctl", via, "forget " + node + " through", "forget_cluster_node", node);
+    // What rabbitmqctl forget_cluster_node does, through the control node (no VM boot).
+    control.ask("forget", via, node);
     LOG.info("stage=forget member={} via={} outcome=forgotten", gone.ordinal(), via);
   }
 
@@ -396,13 +413,13 @@ public final class RabbitMqMembership implements Membership, AutoCloseable {
   }
 
   Status status(String via) {
-    JsonNode s = json(must("rabbitmqctl", via, "read the cluster status of", "cluster_status"));
+    JsonNode s = json(control.ask("status", via));
     return new Status(
         strings(s.path("disk_nodes")),
         strings(s.path("ram_nodes")),
         strings(s.path("running_nodes")),
         texts(s.path("alarms")),
-        fields(s.path("partitions")));
+        texts(s.path("partitions")));
   }
 
   /** Every quorum queue of every virtual host, as the first answering node of {@code via} says. */
@@ -412,31 +429,13 @@ public final class RabbitMqMembership implements Membership, AutoCloseable {
 
   private List<QuorumQueue> quorumQueues(String node) {
     List<QuorumQueue> out = new ArrayList<>();
-    for (JsonNode vhost : json(must("rabbitmqctl", node, "list the vhosts of", "list_vhosts"))) {
-      String v = vhost.path("name").asText();
-      JsonNode queues =
-          json(
-              must(
-                  "rabbitmqctl",
-                  node,
-                  "list the queues of",
-                  "list_queues",
-                  "--vhost",
-                  v,
-                  "name",
-                  "type",
-                  "members",
-                  "online"));
-      for (JsonNode q : queues) {
-        if ("quorum".equals(q.path("type").asText())) {
-          out.add(
-              new QuorumQueue(
-                  v,
-                  q.path("name").asText(),
-                  List.copyOf(strings(q.path("members"))),
-                  List.copyOf(strings(q.path("online")))));
-        }
-      }
+    for (JsonNode q : json(control.ask("queues", node))) {
+      out.add(
+          new QuorumQueue(
+              q.path("vhost").asText(),
+              q.path("name").asText(),
+              List.copyOf(strings(q.path("members"))),
+              List.copyOf(strings(q.path("online")))));
     }
     return out;
   }
@@ -467,12 +466,7 @@ public final class RabbitMqMembership implements Membership, AutoCloseable {
   }
 
   private String must(String tool, String node, String what, String... args) {
-    List<String> full = new ArrayList<>(List.of(args));
-    if (tool.equals("rabbitmqctl") && isListing(args[0])) {
-      full.add("--formatter");
-      full.add("json");
-    }
-    RabbitMqCli.Result r = cli.run(tool, node, full.toArray(String[]::new));
+    RabbitMqCli.Result r = cli.run(tool, node, args);
     if (!r.ok()) {
       throw new MembershipException(
           "cannot "
@@ -488,12 +482,6 @@ public final class RabbitMqMembership implements Membership, AutoCloseable {
               + (r.firstLine().isEmpty() ? "" : ": " + r.firstLine()));
     }
     return r.output();
-  }
-
-  private static boolean isListing(String command) {
-    return command.equals("cluster_status")
-        || command.equals("list_vhosts")
-        || command.equals("list_queues");
   }
 
   /**
@@ -534,20 +522,12 @@ public final class RabbitMqMembership implements Membership, AutoCloseable {
     }
   }
 
-  private static JsonNode json(String out) {
+  private static JsonNode json(String answer) {
     try {
-      // The tools print a header line with -q omitted; the JSON starts at the first bracket.
-      int start = firstBracket(out);
-      return JSON.readTree(start < 0 ? "[]" : out.substring(start));
+      return JSON.readTree(answer);
     } catch (IOException e) {
-      throw new MembershipException("cannot read the tool's JSON output: " + e.getMessage(), e);
+      throw new MembershipException("cannot read the control node's answer: " + e.getMessage(), e);
     }
-  }
-
-  private static int firstBracket(String s) {
-    int a = s.indexOf('{');
-    int b = s.indexOf('[');
-    return a < 0 ? b : b < 0 ? a : Math.min(a, b);
   }
 
   private static Set<String> strings(JsonNode array) {
@@ -562,12 +542,6 @@ public final class RabbitMqMembership implements Membership, AutoCloseable {
     return out;
   }
 
-  private static List<String> fields(JsonNode object) {
-    List<String> out = new ArrayList<>();
-    object.fields().forEachRemaining(e -> out.add(e.getKey() + ": " + e.getValue()));
-    return out;
-  }
-
   private static <T> java.util.stream.Collector<T, ?, Set<T>> toSet() {
     return Collectors.toCollection(TreeSet::new);
   }
@@ -577,5 +551,6 @@ public final class RabbitMqMembership implements Membership, AutoCloseable {
   public void close() {
     running.values().forEach(Process::destroy);
     running.clear();
+    control.close();
   }
 }
