@@ -109,6 +109,7 @@ final class ManagedCluster implements AutoCloseable {
    */
   static ManagedCluster wire(
       KubernetesClient client,
+      KubernetesReads reads,
       StatefulAutoscaler sas,
       KubernetesEvents events,
       Clock clock,
@@ -119,7 +120,8 @@ final class ManagedCluster implements AutoCloseable {
       throw new InvalidSpecException(List.of("spec.targetRef: required; name the workload"));
     }
     TargetWorkload target =
-        new TargetWorkload(client, ns, spec.targetRef, Optional.ofNullable(spec.replicasPath));
+        new TargetWorkload(
+            client, reads, ns, spec.targetRef, Optional.ofNullable(spec.replicasPath));
     PodTemplateSpec template =
         Serialization.jsonMapper().convertValue(target.podTemplate(), PodTemplateSpec.class);
     long cpuRequest = cpuRequestMilli(template);
