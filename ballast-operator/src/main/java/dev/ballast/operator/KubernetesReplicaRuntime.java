@@ -118,6 +118,20 @@ public final class KubernetesReplicaRuntime implements ReplicaRuntime {
     return !"Failed".equals(phase) && !"Succeeded".equals(phase);
   }
 
+  /** As the cache has the pod (the decision path). */
+  @Override
+  public boolean deleting(int ordinal) {
+    Pod pod = pod(ordinal);
+    return pod != null && pod.getMetadata().getDeletionTimestamp() != null;
+  }
+
+  /** As the cache has the pod (the decision path). */
+  @Override
+  public boolean failed(int ordinal) {
+    Pod pod = pod(ordinal);
+    return pod != null && pod.getStatus() != null && "Failed".equals(pod.getStatus().getPhase());
+  }
+
   /** Whether the member's pod reports the Ready condition True (as the cache has it). */
   public boolean isPodReady(int ordinal) {
     return PodConditions.ready(pod(ordinal));
