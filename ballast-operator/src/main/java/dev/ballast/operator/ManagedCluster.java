@@ -81,6 +81,9 @@ final class ManagedCluster implements AutoCloseable {
   /** The loop's evaluator, whose HPA memory the status keeps for the next leader. */
   SyncEvaluator evaluator;
 
+  /** The forecaster's observations, which the status keeps for the next leader. */
+  StatusForecastStore forecast;
+
   private ManagedCluster(
       long generation,
       AutoscalerSettings settings,
@@ -184,6 +187,11 @@ final class ManagedCluster implements AutoCloseable {
               metrics.operation(event.reason().code(), event.reason().warning() ? "warning" : "ok");
             });
     MetricSource sources = metricSources(client, sas, target, settings, clock);
+    // The forecaster's observations live in the status, so a new leader keeps the season.
+    StatusForecastStore forecast =
+        new StatusForecastStore(
+            settings.prediction().sampleInterval(),
+            sas.getStatus() == null ? null : sas.getStatus().forecast);
     SyncEvaluator evaluator =
         new SyncEvaluator(
             settings.autoscale(),
@@ -195,7 +203,7 @@ final class ManagedCluster implements AutoCloseable {
             ScaleAheadFeed.of(
                 settings.autoscale(),
                 settings.prediction(),
-                new InMemoryForecastStore(),
+                forecast,
                 clock.instant(),
                 AddStepDurations.of(history.list())));
     List<AutoscaleLoop.SyncResult> last = new ArrayList<>(1);
@@ -227,6 +235,7 @@ final class ManagedCluster implements AutoCloseable {
             loop);
     c.lastSyncSink = last;
     c.evaluator = evaluator;
+    c.forecast = forecast;
     if (sas.getStatus() != null && sas.getStatus().hpaMemory != null) {
       // A previous leader's (or wiring's) memory: the windows and rate policies go on.
       evaluator.restoreHpaMemory(StatusMapper.hpaMemory(sas.getStatus().hpaMemory));

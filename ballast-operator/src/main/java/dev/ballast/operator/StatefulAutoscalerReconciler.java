@@ -495,6 +495,9 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
               if (!c.evaluator.hpaMemory().isFirstReconcile()) {
                 s.hpaMemory = StatusMapper.hpaMemory(c.evaluator.hpaMemory());
               }
+              if (c.evaluator.scaleAhead().isPresent()) {
+                s.forecast = c.forecast.toJson();
+              }
             });
     s.conditions = StatusMapper.put(s.conditions, StatusMapper.progressing(s.conditions, op, now));
     s.conditions =
