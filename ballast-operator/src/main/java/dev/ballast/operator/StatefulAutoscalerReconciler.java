@@ -299,7 +299,7 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
     // a size outside the bounds) stays refused until spec.replicas changes.
     if (wanted == heading
         || (asked && (op.isPresent() || !c.fixedAccepted || !retryDue(c, sas, wanted, current)))) {
-      c.writer.update(s -> s.desiredReplicas = wanted);
+      desire(c, wanted);
       return;
     }
     if (wanted > current && op.isEmpty() && c.settings.preflight()) {
@@ -346,7 +346,14 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
         events.emit(sas, Reason.HELD, message);
       }
     }
-    c.writer.update(s -> s.desiredReplicas = wanted);
+    desire(c, wanted);
+  }
+
+  /** Records spec.replicas as the desired size; a status write only when it changes. */
+  private static void desire(ManagedCluster c, int wanted) {
+    if (!Integer.valueOf(wanted).equals(c.writer.status().desiredReplicas)) {
+      c.writer.update(s -> s.desiredReplicas = wanted);
+    }
   }
 
   /**
