@@ -23,9 +23,10 @@ import java.util.TreeMap;
 /**
  * Translates the members of a cluster into the decision engine's snapshot, the way the HPA sees
  * pods: each member is a pod named {@code member-<ordinal>}, ready when it is a healthy voting
- * member; a {@code Pods} metric's per-member values become custom metric values, CPU becomes pod
- * usage against the spec's cpu request, an {@code External} metric's values summed become its one
- * series. No arithmetic beyond units.
+ * member, failed or being deleted as its pod (which the HPA sets aside); a {@code Pods} metric's
+ * per-member values become custom metric values, CPU becomes pod usage against the spec's cpu
+ * request, an {@code External} metric's values summed become its one series. No arithmetic beyond
+ * units.
  */
 final class SnapshotAssembler {
   /** Members that serve are taken to have started long before (past the CPU warm-up rules). */
@@ -39,6 +40,16 @@ final class SnapshotAssembler {
 
   private SnapshotAssembler() {}
 
+  /** The members whose pods failed, and those whose pods are being deleted (by ordinal). */
+  record SetAside(Set<Integer> failed, Set<Integer> deleting) {
+    static final SetAside NONE = new SetAside(Set.of(), Set.of());
+
+    SetAside {
+      failed = Set.copyOf(failed);
+      deleting = Set.copyOf(deleting);
+    }
+  }
+
   static String podName(int ordinal) {
     return "member-" + ordinal;
   }
@@ -48,6 +59,7 @@ final class SnapshotAssembler {
       AutoscaleSpec spec,
       List<Member> members,
       Set<Integer> ready,
+      SetAside setAside,
       Map<String, MetricSample> samples,
       History history) {
     Snapshot.Builder b =
@@ -82,6 +94,18 @@ final class SnapshotAssembler {
                 false,
                 now,
                 PodInfo.ReadyCondition.notReady(now),
+                pod.containers());
+      }
+      boolean failed = setAside.failed().contains(m.ordinal());
+      boolean deleting = setAside.deleting().contains(m.ordinal());
+      if (failed || deleting) {
+        pod =
+            new PodInfo(
+                pod.name(),
+                failed ? PodInfo.Phase.FAILED : pod.phase(),
+                deleting,
+                pod.startTime(),
+                pod.ready(),
                 pod.containers());
       }
       b.pod(pod);

@@ -168,7 +168,19 @@ public final class SyncEvaluator {
                   policy.maxReplicas(),
                   spec.controller().tolerance());
     }
-    Snapshot snapshot = SnapshotAssembler.assemble(now, spec, members, ready, samples, hpaMemory);
+    // The pods the HPA sets aside before counting those missing a metric.
+    SnapshotAssembler.SetAside setAside =
+        new SnapshotAssembler.SetAside(
+            members.stream()
+                .map(Member::ordinal)
+                .filter(runtime::failed)
+                .collect(Collectors.toSet()),
+            members.stream()
+                .map(Member::ordinal)
+                .filter(runtime::deleting)
+                .collect(Collectors.toSet()));
+    Snapshot snapshot =
+        SnapshotAssembler.assemble(now, spec, members, ready, setAside, samples, hpaMemory);
     OptionalInt predicted =
         prediction.map(ScaleAheadPredictor.Prediction::proposal).orElse(OptionalInt.empty());
     AutoscaleDecision decision = pipeline.decide(snapshot, withNodeCount(policy), predicted);

@@ -27,6 +27,13 @@ import org.slf4j.LoggerFactory;
  * the member's volume claims once it has verifiably left: {@code Delete} deletes them, {@code
  * Retain} labels them {@link #RETIRED_LABEL}; a retired claim blocks a later start of that ordinal
  * so that a member never rejoins with stale data.
+ *
+ * <p>The member list (replicas, pod addresses) and pod readiness come from the target's {@link
+ * KubernetesReads}: the informer cache in the operator, which may lag the server. Whatever guards
+ * an action reads the server instead: {@link #start} and {@link #stop} re-read the replicas and
+ * write them under that read's {@code resourceVersion}; {@link #isRunning} (which lets the executor
+ * go on to the next action, the claims' cleanup after a stop among them) and {@link #cleanup}
+ * re-read the pod and the claims.
  */
 public final class KubernetesReplicaRuntime implements ReplicaRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesReplicaRuntime.class);
@@ -90,16 +97,20 @@ public final class KubernetesReplicaRuntime implements ReplicaRuntime {
     if (!launchSettings.isEmpty()) {
       writeLaunchSettings(k, launchSettings);
     }
-    int replicas = target.replicas();
+    // Fresh: after a stale read the member would be started twice, or others stopped.
+    int replicas = target.setReplicasIf(current -> current <= k, k + 1);
     if (replicas <= k) {
       LOG.info("action=start member={} replicas={}->{}", k, replicas, k + 1);
-      target.setReplicas(k + 1);
     }
   }
 
+  /** Read from the server: the executor moves on to an action (start, cleanup) on this answer. */
   @Override
   public boolean isRunning(int ordinal) {
-    Pod pod = pod(ordinal);
+    return running(freshPod(ordinal));
+  }
+
+  private static boolean running(Pod pod) {
     if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
       return false;
     }
@@ -107,22 +118,36 @@ public final class KubernetesReplicaRuntime implements ReplicaRuntime {
     return !"Failed".equals(phase) && !"Succeeded".equals(phase);
   }
 
-  /** Whether the member's pod reports the Ready condition True. */
+  /** As the cache has the pod (the decision path). */
+  @Override
+  public boolean deleting(int ordinal) {
+    Pod pod = pod(ordinal);
+    return pod != null && pod.getMetadata().getDeletionTimestamp() != null;
+  }
+
+  /** As the cache has the pod (the decision path). */
+  @Override
+  public boolean failed(int ordinal) {
+    Pod pod = pod(ordinal);
+    return pod != null && pod.getStatus() != null && "Failed".equals(pod.getStatus().getPhase());
+  }
+
+  /** Whether the member's pod reports the Ready condition True (as the cache has it). */
   public boolean isPodReady(int ordinal) {
     return PodConditions.ready(pod(ordinal));
   }
 
   @Override
   public void stop(int ordinal) {
-    int replicas = target.replicas();
-    if (replicas > ordinal) {
-      if (replicas != ordinal + 1) {
-        // The planner removes the highest ordinal only; a lower one would take others with it.
-        throw new IllegalStateException(
-            "cannot stop member " + ordinal + " while the workload has " + replicas + " replicas");
-      }
+    // Fresh, and written only over the replicas read: never a lower ordinal with others.
+    int replicas = target.setReplicasIf(current -> current == ordinal + 1, ordinal);
+    if (replicas > ordinal + 1) {
+      // The planner removes the highest ordinal only; a lower one would take others with it.
+      throw new IllegalStateException(
+          "cannot stop member " + ordinal + " while the workload has " + replicas + " replicas");
+    }
+    if (replicas == ordinal + 1) {
       LOG.info("action=stop member={} replicas={}->{}", ordinal, replicas, ordinal);
-      target.setReplicas(ordinal);
     }
   }
 
@@ -234,7 +259,13 @@ public final class KubernetesReplicaRuntime implements ReplicaRuntime {
     return out;
   }
 
+  /** The member's pod as the target's reads have it (the cache in the operator). */
   private Pod pod(int ordinal) {
+    return target.reads().pod(target.namespace(), target.podName(ordinal)).orElse(null);
+  }
+
+  /** The member's pod as the server has it now. */
+  private Pod freshPod(int ordinal) {
     return client.pods().inNamespace(target.namespace()).withName(target.podName(ordinal)).get();
   }
 

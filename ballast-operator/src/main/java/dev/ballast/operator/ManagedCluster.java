@@ -90,6 +90,9 @@ final class ManagedCluster implements AutoCloseable {
   /** The loop's evaluator, whose HPA memory the status keeps for the next leader. */
   SyncEvaluator evaluator;
 
+  /** The forecaster's observations, which the status keeps for the next leader. */
+  StatusForecastStore forecast;
+
   private ManagedCluster(
       long generation,
       AutoscalerSettings settings,
@@ -118,6 +121,7 @@ final class ManagedCluster implements AutoCloseable {
    */
   static ManagedCluster wire(
       KubernetesClient client,
+      KubernetesReads reads,
       StatefulAutoscaler sas,
       KubernetesEvents events,
       Clock clock,
@@ -128,7 +132,8 @@ final class ManagedCluster implements AutoCloseable {
       throw new InvalidSpecException(List.of("spec.targetRef: required; name the workload"));
     }
     TargetWorkload target =
-        new TargetWorkload(client, ns, spec.targetRef, Optional.ofNullable(spec.replicasPath));
+        new TargetWorkload(
+            client, reads, ns, spec.targetRef, Optional.ofNullable(spec.replicasPath));
     PodTemplateSpec template =
         Serialization.jsonMapper().convertValue(target.podTemplate(), PodTemplateSpec.class);
     long cpuRequest = cpuRequestMilli(template);
@@ -190,6 +195,11 @@ final class ManagedCluster implements AutoCloseable {
               metrics.operation(event.reason().code(), event.reason().warning() ? "warning" : "ok");
             });
     MetricSource sources = metricSources(client, sas, target, settings, clock);
+    // The forecaster's observations live in the status, so a new leader keeps the season.
+    StatusForecastStore forecast =
+        new StatusForecastStore(
+            settings.prediction().sampleInterval(),
+            sas.getStatus() == null ? null : sas.getStatus().forecast);
     SyncEvaluator evaluator =
         new SyncEvaluator(
             settings.autoscale(),
@@ -201,7 +211,7 @@ final class ManagedCluster implements AutoCloseable {
             ScaleAheadFeed.of(
                 settings.autoscale(),
                 settings.prediction(),
-                new InMemoryForecastStore(),
+                forecast,
                 clock.instant(),
                 AddStepDurations.of(history.list())));
     List<AutoscaleLoop.SyncResult> last = new ArrayList<>(1);
@@ -233,6 +243,7 @@ final class ManagedCluster implements AutoCloseable {
             loop);
     c.lastSyncSink = last;
     c.evaluator = evaluator;
+    c.forecast = forecast;
     if (sas.getStatus() != null && sas.getStatus().hpaMemory != null) {
       // A previous leader's (or wiring's) memory: the windows and rate policies go on.
       evaluator.restoreHpaMemory(StatusMapper.hpaMemory(sas.getStatus().hpaMemory));

@@ -46,8 +46,13 @@ import org.slf4j.MDC;
  * generation) onto the core's records ({@link ManagedCluster}), sync the shared {@link
  * AutoscaleLoop} when the sync period is due, tick the in-flight operation one stage, patch the
  * status, and reschedule (at the next stage's poll while an operation runs, else at the sync
- * period). StatefulSet and Pod informers wake it when the target or its pods change. Log lines
- * carry the resource as {@code namespace}/{@code name} in the MDC.
+ * period). StatefulSet and Pod informers wake it when the target or its pods change, and their
+ * caches serve the snapshot ({@link KubernetesReads}): a steady reconcile sends no request to the
+ * API server, and patches the status only when it changed. What must be fresh is read fresh where
+ * it is written: the journal's status writes carry the resourceVersion they were computed on
+ * ({@link StatusWriter}, which also ignores a cached copy older than its last write), and the
+ * actions re-read the replicas, pods and claims they act on ({@link KubernetesReplicaRuntime}). Log
+ * lines carry the resource as {@code namespace}/{@code name} in the MDC.
  */
 public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAutoscaler> {
   private static final Logger LOG = LoggerFactory.getLogger(StatefulAutoscalerReconciler.class);
@@ -72,6 +77,12 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
   private final Map<String, ManagedCluster> clusters = new ConcurrentHashMap<>();
   private final Map<String, String> lastProblem = new ConcurrentHashMap<>();
 
+  /**
+   * Where targets and pods are read: the API server until {@link #prepareEventSources} gives the
+   * informer caches (a reconciler driven by hand keeps the server).
+   */
+  private volatile KubernetesReads reads;
+
   public StatefulAutoscalerReconciler(
       KubernetesClient client, Clock clock, KubernetesEvents events, OperatorMetrics metrics) {
     this.client = Objects.requireNonNull(client, "client");
@@ -79,6 +90,18 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
     this.events = Objects.requireNonNull(events, "events");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.systems = new SystemClaim(client, clock, events);
+    this.reads = KubernetesReads.apiServer(client);
+  }
+
+  /** A reconciler reading targets and pods through {@code reads} (an informer store, a test's). */
+  public StatefulAutoscalerReconciler(
+      KubernetesClient client,
+      KubernetesReads reads,
+      Clock clock,
+      KubernetesEvents events,
+      OperatorMetrics metrics) {
+    this(client, clock, events, metrics);
+    this.reads = Objects.requireNonNull(reads, "reads");
   }
 
   @Override
@@ -103,8 +126,13 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
                                     .stream())
                         .collect(Collectors.toSet()))
             .build();
-    return List.of(
-        new InformerEventSource<>(statefulSets, context), new InformerEventSource<>(pods, context));
+    InformerEventSource<StatefulSet, StatefulAutoscaler> statefulSetSource =
+        new InformerEventSource<>(statefulSets, context);
+    InformerEventSource<Pod, StatefulAutoscaler> podSource =
+        new InformerEventSource<>(pods, context);
+    // The caches that wake the reconciler also serve its snapshot: no GET in a steady reconcile.
+    reads = KubernetesReads.cached(statefulSetSource::get, podSource::get);
+    return List.of(statefulSetSource, podSource);
   }
 
   /** The StatefulAutoscalers in {@code namespace} whose target is named {@code name}. */
@@ -244,7 +272,7 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
       return c;
     }
     drop(key);
-    ManagedCluster fresh = ManagedCluster.wire(client, sas, events, clock, metrics);
+    ManagedCluster fresh = ManagedCluster.wire(client, reads, sas, events, clock, metrics);
     fresh
         .target
         .read()
@@ -285,7 +313,7 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
     // a size outside the bounds) stays refused until spec.replicas changes.
     if (wanted == heading
         || (asked && (op.isPresent() || !c.fixedAccepted || !retryDue(c, sas, wanted, current)))) {
-      c.writer.update(s -> s.desiredReplicas = wanted);
+      desire(c, wanted);
       return;
     }
     if (wanted > current && op.isEmpty() && c.settings.preflight()) {
@@ -332,7 +360,14 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
         events.emit(sas, Reason.HELD, message);
       }
     }
-    c.writer.update(s -> s.desiredReplicas = wanted);
+    desire(c, wanted);
+  }
+
+  /** Records spec.replicas as the desired size; a status write only when it changes. */
+  private static void desire(ManagedCluster c, int wanted) {
+    if (!Integer.valueOf(wanted).equals(c.writer.status().desiredReplicas)) {
+      c.writer.update(s -> s.desiredReplicas = wanted);
+    }
   }
 
   /**
@@ -480,6 +515,9 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
               s.conditions = StatusMapper.hpaConditions(s.conditions, r, r.time());
               if (!c.evaluator.hpaMemory().isFirstReconcile()) {
                 s.hpaMemory = StatusMapper.hpaMemory(c.evaluator.hpaMemory());
+              }
+              if (c.evaluator.scaleAhead().isPresent()) {
+                s.forecast = c.forecast.toJson();
               }
             });
     s.conditions = StatusMapper.put(s.conditions, StatusMapper.progressing(s.conditions, op, now));

@@ -5,6 +5,8 @@ import dev.ballast.crd.v1alpha1.StatefulAutoscalerStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -15,11 +17,19 @@ import java.util.function.Predicate;
  * resource is read again and the change re-applied only when {@code stillValid} holds for the fresh
  * status; otherwise {@link ConflictException} is thrown and nothing is written, so a journal entry
  * that another writer (an older leader) has moved on from is never overwritten and the action it
- * guards never runs twice.
+ * guards never runs twice. A copy handed in by {@link #refresh} that is older than one this writer
+ * wrote over (an informer cache that has not seen the last write yet) is ignored, so the journal
+ * never steps back to a stage already acted on.
  */
 public final class StatusWriter {
   private final KubernetesClient client;
+
+  /** How many versions this writer wrote over are remembered to recognize a stale copy. */
+  private static final int SUPERSEDED_LIMIT = 32;
+
   private StatefulAutoscaler current;
+  // The resourceVersions this writer's writes replaced, newest last.
+  private final Deque<String> superseded = new ArrayDeque<>();
 
   public StatusWriter(KubernetesClient client, StatefulAutoscaler resource) {
     this.client = Objects.requireNonNull(client, "client");
@@ -48,12 +58,27 @@ public final class StatusWriter {
     return current.getStatus();
   }
 
-  /** Adopts a newer copy of the resource (a reconcile's fresh read). */
+  /**
+   * Adopts a newer copy of the resource (a reconcile's read, from a cache); a copy at a version
+   * this writer has already written over is stale and ignored.
+   */
   public void refresh(StatefulAutoscaler fresh) {
+    if (superseded.contains(fresh.getMetadata().getResourceVersion())) {
+      return;
+    }
     if (fresh.getStatus() == null) {
       fresh.setStatus(new StatefulAutoscalerStatus());
     }
     current = fresh;
+  }
+
+  private void supersede(String version) {
+    if (version != null) {
+      superseded.addLast(version);
+      if (superseded.size() > SUPERSEDED_LIMIT) {
+        superseded.removeFirst();
+      }
+    }
   }
 
   /** Applies {@code change} and writes it, re-applying once on a conflict. */
@@ -73,12 +98,14 @@ public final class StatusWriter {
       try {
         // Locked on the copy's resourceVersion: without the lock the client would fetch the latest
         // version and overwrite whatever another writer put there.
-        current =
+        StatefulAutoscaler written =
             client
                 .resources(StatefulAutoscaler.class)
                 .resource(copy)
                 .lockResourceVersion(copy.getMetadata().getResourceVersion())
                 .updateStatus();
+        supersede(copy.getMetadata().getResourceVersion());
+        current = written;
         if (current.getStatus() == null) {
           current.setStatus(new StatefulAutoscalerStatus());
         }
@@ -96,6 +123,7 @@ public final class StatusWriter {
         if (fresh == null) {
           throw new ConflictException("the StatefulAutoscaler was deleted");
         }
+        supersede(current.getMetadata().getResourceVersion());
         refresh(fresh);
         if (!stillValid.test(current.getStatus())) {
           throw new ConflictException(

@@ -1,6 +1,7 @@
 package dev.ballast.operator;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,26 +12,46 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.IntPredicate;
 
 /**
- * The workload a StatefulAutoscaler scales, read and written through the API server (never a cache:
- * the journal must act on what the server has): its replica count through the {@code /scale}
+ * The workload a StatefulAutoscaler scales: its replica count through the {@code /scale}
  * subresource (or {@code replicasPath} for a custom resource without one), its pod selector, the
  * cpu its pods request, and the names of its pods ({@code <name>-<ordinal>}, the StatefulSet
- * convention) and of their volume claims.
+ * convention) and of their volume claims. A StatefulSet (with no {@code replicasPath}) is read
+ * through {@link KubernetesReads}, the informer cache in the operator, whose {@code spec.replicas}
+ * is its {@code /scale} spec.replicas; any other kind with a GET. A write never trusts such a read:
+ * {@link #setReplicasIf} reads the replicas from the server and writes under that read's {@code
+ * resourceVersion}, so a stale cache can neither make it act twice nor overwrite another writer.
  */
 public final class TargetWorkload {
   private final KubernetesClient client;
   private final String namespace;
   private final CrossVersionObjectReference ref;
   private final Optional<String> replicasPath;
+  private final KubernetesReads reads;
+  // The cached StatefulSet as a generic resource, converted once per resourceVersion.
+  private String genericVersion;
+  private GenericKubernetesResource generic;
 
+  /** A workload read and written through the API server only. */
   public TargetWorkload(
       KubernetesClient client,
       String namespace,
       CrossVersionObjectReference ref,
       Optional<String> replicasPath) {
+    this(client, KubernetesReads.apiServer(client), namespace, ref, replicasPath);
+  }
+
+  /** A workload whose StatefulSet (and pods) are read through {@code reads}. */
+  public TargetWorkload(
+      KubernetesClient client,
+      KubernetesReads reads,
+      String namespace,
+      CrossVersionObjectReference ref,
+      Optional<String> replicasPath) {
     this.client = Objects.requireNonNull(client, "client");
+    this.reads = Objects.requireNonNull(reads, "reads");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
     this.ref = Objects.requireNonNull(ref, "ref");
     this.replicasPath = Objects.requireNonNull(replicasPath, "replicasPath");
@@ -56,13 +77,57 @@ public final class TargetWorkload {
         .withName(ref.getName());
   }
 
-  /** The workload as the server has it; empty when it does not exist. */
+  /** Where the workload's StatefulSet and pods are read. */
+  KubernetesReads reads() {
+    return reads;
+  }
+
+  /** Whether the workload is a StatefulSet read through {@link #reads} (no replicasPath). */
+  private boolean statefulSet() {
+    return "StatefulSet".equals(ref.getKind())
+        && ref.getApiVersion() != null
+        && ref.getApiVersion().startsWith("apps/")
+        && replicasPath.isEmpty();
+  }
+
+  /**
+   * The workload as {@link #reads} has it (a StatefulSet) or as the server has it (any other kind);
+   * empty when it does not exist.
+   */
   public Optional<GenericKubernetesResource> read() {
+    if (statefulSet()) {
+      return reads.statefulSet(namespace, ref.getName()).map(this::generic);
+    }
     return Optional.ofNullable(resource().get());
   }
 
-  /** The replicas the workload is asked to run (its /scale spec.replicas). */
+  private synchronized GenericKubernetesResource generic(StatefulSet sts) {
+    String version = sts.getMetadata().getResourceVersion();
+    if (generic == null || version == null || !version.equals(genericVersion)) {
+      generic =
+          io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()
+              .convertValue(sts, GenericKubernetesResource.class);
+      genericVersion = version;
+    }
+    return generic;
+  }
+
+  /**
+   * The replicas the workload is asked to run (its /scale spec.replicas), as {@link #reads} has
+   * them for a StatefulSet: for a decision, never to guard a write (see {@link #setReplicasIf}).
+   */
   public int replicas() {
+    if (statefulSet()) {
+      StatefulSet sts = reads.statefulSet(namespace, ref.getName()).orElseThrow(this::missing);
+      Integer replicas = sts.getSpec() == null ? null : sts.getSpec().getReplicas();
+      // A StatefulSet without spec.replicas runs one (the API server's default).
+      return replicas == null ? 1 : replicas;
+    }
+    return freshReplicas();
+  }
+
+  /** The replicas as the API server has them now (its /scale spec.replicas): one GET. */
+  public int freshReplicas() {
     if (replicasPath.isPresent()) {
       GenericKubernetesResource r = read().orElseThrow(this::missing);
       Object v = at(r.getAdditionalProperties(), replicasPath.get());
@@ -81,18 +146,43 @@ public final class TargetWorkload {
    * <kind>/scale}), or a merge patch of {@code replicasPath}.
    */
   public void setReplicas(int replicas) {
+    setReplicasIf(current -> true, replicas);
+  }
+
+  /**
+   * Sets the replicas to {@code replicas} when {@code when} accepts the replicas the server has
+   * now, and returns those: a fresh read of {@code /scale} (or of the resource for {@code
+   * replicasPath}), never a cache, written back under that read's {@code resourceVersion}, so that
+   * a change made in between fails with a conflict (409) instead of being overwritten.
+   */
+  public int setReplicasIf(IntPredicate when, int replicas) {
     if (replicasPath.isPresent()) {
-      Map<String, Object> patch = new TreeMap<>();
-      put(patch, replicasPath.get(), replicas);
-      resource().patch(io.fabric8.kubernetes.client.utils.Serialization.asJson(patch));
-      return;
+      GenericKubernetesResource r = resource().get();
+      if (r == null) {
+        throw missing();
+      }
+      Object v = at(r.getAdditionalProperties(), replicasPath.get());
+      int current = v instanceof Number n ? n.intValue() : 0;
+      if (when.test(current)) {
+        Map<String, Object> patch = new TreeMap<>();
+        put(patch, replicasPath.get(), replicas);
+        put(patch, ".metadata.resourceVersion", r.getMetadata().getResourceVersion());
+        resource().patch(io.fabric8.kubernetes.client.utils.Serialization.asJson(patch));
+      }
+      return current;
     }
     Scale scale = resource().scale();
     if (scale == null) {
       throw missing();
     }
-    scale.getSpec().setReplicas(replicas);
-    resource().scale(scale);
+    Integer seen = scale.getSpec() == null ? null : scale.getSpec().getReplicas();
+    int current = seen == null ? 0 : seen;
+    if (when.test(current)) {
+      // The Scale read carries its resourceVersion: the write is refused if anything changed.
+      scale.getSpec().setReplicas(replicas);
+      resource().scale(scale);
+    }
+    return current;
   }
 
   /** The pod selector in {@code a=b,c=d} form, from {@code spec.selector.matchLabels}. */

@@ -453,6 +453,66 @@ class StatefulAutoscalerReconcilerIT {
     assertThat(s.getStatus().desiredReplicas).isEqualTo(4);
   }
 
+  @Test
+  void aFailedPodIsSetAsideBeforeMissingPodsAreCounted() {
+    // given: 3 pods; zk-0 and zk-1 use 200m against an average of 500m, and zk-2, whose phase is
+    // Failed, has no metrics
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.kubelet("zk");
+    // (the mock API server drops a deletionTimestamp; a Failed phase is kept)
+    client.pods().inNamespace(MockCluster.NS).withName("zk-2").delete();
+    var failed = MockCluster.readyPod("zk", 2);
+    failed.getStatus().setPhase("Failed");
+    client.pods().inNamespace(MockCluster.NS).resource(failed).create();
+    assertThat(client.pods().inNamespace(MockCluster.NS).withName("zk-2").get().getStatus())
+        .extracting(io.fabric8.kubernetes.api.model.PodStatus::getPhase)
+        .isEqualTo("Failed");
+    String cpu200 = "{\"name\":\"main\",\"usage\":{\"cpu\":\"200m\"}}";
+    server
+        .expect()
+        .get()
+        .withPath("/apis/metrics.k8s.io/v1beta1/namespaces/test/pods")
+        .andReturn(
+            200,
+            "{\"kind\":\"PodMetricsList\",\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"items\":["
+                + podMetrics("zk-0", cpu200)
+                + ","
+                + podMetrics("zk-1", cpu200)
+                + "]}")
+        .always();
+    cluster.apply(
+        sas(
+            "zk",
+            "minReplicas: 1\nmaxReplicas: 7\nmetrics:\n"
+                + "- type: Resource\n  resource: {name: cpu,"
+                + " target: {type: AverageValue, averageValue: 500m}}\n"
+                + "behavior:\n  scaleDown: {stabilizationWindowSeconds: 0}"));
+
+    // when
+    reconciler.reconcile(cluster.get("zk"), null);
+
+    // then: as the HPA's replica calculator, zk-2 is ignored, not missing: 400m over 2 pods is a
+    // ratio of 0.4, ceil(0.4 x 2) = 1 (counted as missing, at 100 % on a scale-down, it would be
+    // (200 + 200 + 500) / 3 = 300m, ratio 0.6, ceil(0.6 x 3) = 2)
+    StatefulAutoscaler s = cluster.get("zk");
+    assertThat(condition(s, "ScalingActive"))
+        .get()
+        .extracting(Condition::getStatus)
+        .isEqualTo("True");
+    assertThat(s.getStatus().desiredReplicas)
+        .as(io.fabric8.kubernetes.client.utils.Serialization.asJson(s.getStatus()))
+        .isEqualTo(1);
+  }
+
+  private static String podMetrics(String pod, String containers) {
+    return "{\"metadata\":{\"name\":\""
+        + pod
+        + "\",\"namespace\":\"test\"},\"timestamp\":\"2026-01-01T00:00:00Z\",\"window\":\"15s\","
+        + "\"containers\":["
+        + containers
+        + "]}";
+  }
+
   private static String podMetrics(String pod, boolean withMain) {
     String sidecar = "{\"name\":\"sidecar\",\"usage\":{\"cpu\":\"500m\"}}";
     String main = "{\"name\":\"main\",\"usage\":{\"cpu\":\"450m\"}}";

@@ -114,4 +114,22 @@ class StatusOperationStoreIT {
     assertThat(now.getStatus().phase).isEqualTo("Idle");
     assertThat(new StatusOperationStore(new StatusWriter(client, now)).load()).isPresent();
   }
+
+  @Test
+  void aCachedCopyOlderThanTheLastWriteDoesNotTakeTheJournalBack() {
+    // given: the journal written over the copy an informer cache handed in
+    StatusWriter writer = new StatusWriter(client, sas);
+    StatusOperationStore store = new StatusOperationStore(writer);
+    store.save(operation("op-1"));
+
+    // when: the next reconcile gets the cache's copy, which has not seen that write yet
+    writer.refresh(sas);
+
+    // then: the writer keeps the journal it wrote; a newer copy is still adopted
+    assertThat(store.load()).map(Operation::id).contains("op-1");
+    StatefulAutoscaler newer = fresh();
+    newer.getStatus().operation = null;
+    writer.refresh(newer);
+    assertThat(store.load()).isEmpty();
+  }
 }

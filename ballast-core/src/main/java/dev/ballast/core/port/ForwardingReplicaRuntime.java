@@ -76,4 +76,14 @@ public abstract class ForwardingReplicaRuntime implements ReplicaRuntime {
   public OptionalInt schedulableNodes() {
     return delegate.schedulableNodes();
   }
+
+  @Override
+  public boolean deleting(int ordinal) {
+    return delegate.deleting(ordinal);
+  }
+
+  @Override
+  public boolean failed(int ordinal) {
+    return delegate.failed(ordinal);
+  }
 }

@@ -73,4 +73,21 @@ public interface ReplicaRuntime {
   default java.util.OptionalInt schedulableNodes() {
     return java.util.OptionalInt.empty();
   }
+
+  /**
+   * Whether member {@code ordinal}'s pod is being deleted ({@code deletionTimestamp} set): the HPA
+   * sets such a pod aside before it counts the pods missing a metric. False by default (a local
+   * process is running or gone).
+   */
+  default boolean deleting(int ordinal) {
+    return false;
+  }
+
+  /**
+   * Whether member {@code ordinal}'s pod has failed (phase {@code Failed}), which the HPA sets
+   * aside too. False by default.
+   */
+  default boolean failed(int ordinal) {
+    return false;
+  }
 }

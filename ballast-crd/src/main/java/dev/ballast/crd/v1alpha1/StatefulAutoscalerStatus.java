@@ -62,6 +62,11 @@ public class StatefulAutoscalerStatus {
   @JsonPropertyDescription("The most recent history records, oldest first (Ballast's format).")
   public List<JsonNode> history = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "The scale-ahead forecaster's observations, one per completed sample interval within its"
+          + " retention (Ballast's own format), so that a new leader rebuilds the same forecast.")
+  public JsonNode forecast;
+
   @JsonPropertyDescription("The metadata.generation this status reflects.")
   public Long observedGeneration;
 
