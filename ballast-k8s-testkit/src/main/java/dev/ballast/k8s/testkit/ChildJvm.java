@@ -26,6 +26,30 @@ public final class ChildJvm {
       Map<String, String> env,
       Path workDir,
       Path log) {
+    return start(
+        name,
+        System.getProperty("java.class.path"),
+        mainClass,
+        jvmOptions,
+        args,
+        env,
+        workDir,
+        log);
+  }
+
+  /**
+   * As {@link #start(String, String, List, List, Map, Path, Path)}, from class path {@code
+   * classpath}.
+   */
+  public static ManagedProcess start(
+      String name,
+      String classpath,
+      String mainClass,
+      List<String> jvmOptions,
+      List<String> args,
+      Map<String, String> env,
+      Path workDir,
+      Path log) {
     List<String> argv = new ArrayList<>();
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     argv.add("-Xmx256m");
@@ -33,7 +57,7 @@ public final class ChildJvm {
     argv.add("-XX:TieredStopAtLevel=1");
     argv.addAll(jvmOptions);
     argv.add("-cp");
-    argv.add(System.getProperty("java.class.path"));
+    argv.add(classpath);
     argv.add(mainClass);
     argv.addAll(args);
     return ManagedProcess.start(name, argv, env, workDir, log);

@@ -1,0 +1,297 @@
+package dev.ballast.operator.controlplane;
+
+import static dev.ballast.operator.controlplane.RealControlPlane.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
+import dev.ballast.k8s.testkit.FreePorts;
+import dev.ballast.k8s.testkit.KubeClusterExtension;
+import dev.ballast.k8s.testkit.KubeControlPlane;
+import dev.ballast.k8s.testkit.ManagedProcess;
+import dev.ballast.k8s.testkit.eureka.EurekaPodRunner;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The peer list on real Eureka servers (Spring Cloud Netflix, from Maven Central, one JVM per pod
+ * run by the test node agent) behind a real StatefulSet: each server reads {@code
+ * eureka.client.service-url.defaultZone} once, at start, from the ConfigMap the operator renders
+ * ({@code spec.peers}, mounted as a volume), so {@code after: RollingRestart} deletes the pods one
+ * at a time after each change. {@code kubectl scale sas/eureka --replicas=3} takes it 2 → 3; then
+ * each server's own {@code GET /eureka/status} lists exactly the two others as registered replicas,
+ * and an instance registered at one server is read at another.
+ */
+class EurekaRollingRestartIT {
+  private static final Logger LOG = LoggerFactory.getLogger(EurekaRollingRestartIT.class);
+  private static final String NS = "eureka";
+  private static final String NAME = "eureka";
+  private static final int PORT = FreePorts.next();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final Pattern REGISTERED =
+      Pattern.compile("<registered-replicas>([^<]*)</registered-replicas>");
+
+  @RegisterExtension
+  static final KubeClusterExtension cluster =
+      KubeClusterExtension.builder()
+          .runner(new EurekaPodRunner(Path.of("..", "ballast-eureka-testserver", "target")))
+          .build();
+
+  static ManagedProcess operator;
+
+  @BeforeAll
+  static void eurekaAndOperator() throws IOException {
+    KubernetesClient client = cluster.client();
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .create();
+    Path kubeconfig = RealControlPlane.installOperator(cluster, NS);
+    RealControlPlane.apply(
+        cluster,
+        "enable-rolling-restart",
+        Files.readString(RealControlPlane.repoFile("deploy/enable-rolling-restart.yaml"))
+            .replace("namespace: default", "namespace: " + NS));
+    RealControlPlane.apply(cluster, "sts-eureka", statefulSet());
+    awaitReadyPods(client, 2);
+    RunbookHooksIT.untaintReadyNodes(client);
+    operator = RealControlPlane.startOperator(cluster, kubeconfig, NS, "operator-a");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (operator != null) {
+      operator.stop(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void kubectlScaleTwoToThreeRestartsEurekaSoEveryServerListsTheOthersAsReplicas()
+      throws Exception {
+    // given: the autoscaler holds the 2 Eureka servers
+    KubernetesClient client = cluster.client();
+    KubeControlPlane cp = cluster.controlPlane();
+    RealControlPlane.apply(cluster, "sas-eureka", autoscaler());
+    RealControlPlane.awaitAutoscalerReplicas(client, NS, NAME, 2);
+    Map<String, String> uids = new HashMap<>();
+    for (Pod p : pods(client)) {
+      uids.put(p.getMetadata().getName(), p.getMetadata().getUid());
+    }
+    assertThat(uids).containsOnlyKeys(NAME + "-0", NAME + "-1");
+    long t0 = System.nanoTime();
+
+    // when
+    KubeControlPlane.KubectlResult up =
+        cp.kubectl("-n", NS, "scale", "sas/" + NAME, "--replicas=3");
+    assertThat(up.ok()).as(up.output()).isTrue();
+
+    // then: 3 replicas, the operation over, the two earlier pods replaced by new Ready ones
+    await("3 Eureka servers, eureka-0 and eureka-1 restarted, the operation ended")
+        .atMost(TIMEOUT.multipliedBy(3))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              StatefulAutoscaler s =
+                  client.resources(StatefulAutoscaler.class).inNamespace(NS).withName(NAME).get();
+              List<Pod> pods = pods(client);
+              return s.getStatus() != null
+                  && Integer.valueOf(3).equals(s.getStatus().replicas)
+                  && (s.getStatus().operation == null || s.getStatus().operation.isNull())
+                  && pods.size() == 3
+                  && pods.stream().allMatch(RealControlPlane::ready)
+                  && pods.stream()
+                      .filter(p -> uids.containsKey(p.getMetadata().getName()))
+                      .noneMatch(
+                          p ->
+                              uids.get(p.getMetadata().getName()).equals(p.getMetadata().getUid()));
+            });
+    LOG.info("figures grow2to3WithRollingRestartMillis={}", (System.nanoTime() - t0) / 1_000_000);
+    String list =
+        client.configMaps().inNamespace(NS).withName(NAME + "-peers").get().getData().get(KEY);
+    assertThat(list)
+        .isEqualTo(
+            "eureka.client.service-url.defaultZone="
+                + IntStream.range(0, 3)
+                    .mapToObj(EurekaRollingRestartIT::url)
+                    .collect(Collectors.joining(","))
+                + "\n");
+
+    // and each server's own status lists exactly the two others as registered replicas
+    List<Pod> pods = pods(client);
+    for (int i = 0; i < 3; i++) {
+      int self = i;
+      String ip = pods.get(i).getStatus().getPodIP();
+      Set<String> others =
+          IntStream.range(0, 3)
+              .filter(j -> j != self)
+              .mapToObj(EurekaRollingRestartIT::url)
+              .collect(Collectors.toCollection(TreeSet::new));
+      await("registered replicas of " + NAME + "-" + i)
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(() -> assertThat(registeredReplicas(ip)).isEqualTo(others));
+    }
+    // and an instance registered at the first server is read at the new one, and back
+    assertReplicated(pods.get(0), pods.get(2), "probe-a");
+    assertReplicated(pods.get(2), pods.get(1), "probe-b");
+  }
+
+  private static final String KEY = "eureka.properties";
+
+  private static String url(int ordinal) {
+    return "http://" + NAME + "-" + ordinal + "." + NAME + "." + NS + ".svc:" + PORT + "/eureka/";
+  }
+
+  private static String statefulSet() {
+    return """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: %1$s, namespace: %2$s}
+        spec:
+          serviceName: %1$s
+          replicas: 2
+          selector: {matchLabels: {app: %1$s}}
+          template:
+            metadata: {labels: {app: %1$s}}
+            spec:
+              terminationGracePeriodSeconds: 10
+              containers:
+                - name: eureka
+                  image: ballast-test/eureka
+                  ports: [{name: http, containerPort: %3$d}]
+                  args: ["--spring.config.import=optional:file:/peers/%4$s"]
+                  volumeMounts: [{name: peers, mountPath: /peers}]
+              volumes:
+                - name: peers
+                  configMap: {name: %1$s-peers, optional: true}
+        """
+        .formatted(NAME, NS, PORT, KEY);
+  }
+
+  private static String autoscaler() {
+    return """
+        apiVersion: ballast.dev/v1alpha1
+        kind: StatefulAutoscaler
+        metadata: {name: %1$s, namespace: %2$s}
+        spec:
+          targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: %1$s}
+          replicas: 2
+          maxReplicas: 3
+          syncPeriod: 1s
+          scaleUp: {preflight: false}
+          # {port:http} is refused here (the operator's peer template knows host, id, ordinal):
+          # every pod of the StatefulSet serves on the same container port
+          peers:
+            key: %3$s
+            header: "eureka.client.service-url.defaultZone="
+            member: "http://{host}:%4$d/eureka/"
+            separator: ","
+            footer: "\\n"
+            after: RollingRestart
+        """
+        .formatted(NAME, NS, KEY, PORT);
+  }
+
+  private static List<Pod> pods(KubernetesClient client) {
+    return client.pods().inNamespace(NS).withLabel("app", NAME).list().getItems().stream()
+        .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
+        .toList();
+  }
+
+  private static void awaitReadyPods(KubernetesClient client, int n) {
+    await(n + " Ready Eureka pods")
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> {
+              List<Pod> pods = pods(client);
+              return pods.size() == n && pods.stream().allMatch(RealControlPlane::ready);
+            });
+  }
+
+  private static Set<String> registeredReplicas(String ip)
+      throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://" + ip + ":" + PORT + "/eureka/status"))
+                .header("Accept", "application/xml")
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    Matcher m = REGISTERED.matcher(r.body());
+    if (!m.find()) {
+      throw new AssertionError("no registered-replicas in " + r.body());
+    }
+    return Arrays.stream(m.group(1).split(","))
+        .map(String::strip)
+        .filter(s -> !s.isEmpty())
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** Registers an instance at pod {@code at}; Eureka replicates it to its peer {@code to}. */
+  private static void assertReplicated(Pod at, Pod to, String id) throws Exception {
+    String body =
+        """
+        {"instance": {"instanceId": "%s", "hostName": "127.0.0.1", "app": "PROBE",
+          "ipAddr": "127.0.0.1", "status": "UP", "port": {"$": 1, "@enabled": "true"},
+          "dataCenterInfo": {"@class": "com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo",
+            "name": "MyOwn"}}}
+        """
+            .formatted(id);
+    HttpResponse<String> posted =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base(at) + "/eureka/apps/PROBE"))
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(204);
+    // GET /eureka/apps/{app}/{id} reads the registry itself (GET /eureka/apps/{app} is served
+    // from a response cache refreshed every 30 s).
+    await("GET /eureka/apps/PROBE/" + id + " at " + to.getMetadata().getName())
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                HTTP.send(
+                            HttpRequest.newBuilder(
+                                    URI.create(base(to) + "/eureka/apps/PROBE/" + id))
+                                .header("Accept", "application/json")
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                        .statusCode()
+                    == 200);
+  }
+
+  private static String base(Pod p) {
+    return "http://" + p.getStatus().getPodIP() + ":" + PORT;
+  }
+}
