@@ -142,6 +142,15 @@ class EurekaRollingRestartIT {
                     .collect(Collectors.joining(","))
                 + "\n");
 
+    // the pods were deleted one at a time, highest ordinal first (eureka-2 too: it started before
+    // the list with it was written)
+    List<String> restarts =
+        Files.readAllLines(operator.log()).stream()
+            .filter(l -> l.contains("action=restart pod=" + NAME + "-"))
+            .map(l -> l.substring(l.indexOf("pod=") + 4, l.indexOf(" peersVersion")))
+            .toList();
+    assertThat(restarts).containsExactly(NAME + "-2", NAME + "-1", NAME + "-0");
+
     // and each server's own status lists exactly the two others as registered replicas
     List<Pod> pods = pods(client);
     for (int i = 0; i < 3; i++) {
@@ -205,12 +214,14 @@ class EurekaRollingRestartIT {
           maxReplicas: 3
           syncPeriod: 1s
           scaleUp: {preflight: false}
-          # {port:http} is refused here (the operator's peer template knows host, id, ordinal):
-          # every pod of the StatefulSet serves on the same container port
+          # the members' port "http", for {port:http} in the peer entry
+          membership:
+            type: None
+            settings: {httpPort: "%4$d"}
           peers:
             key: %3$s
             header: "eureka.client.service-url.defaultZone="
-            member: "http://{host}:%4$d/eureka/"
+            member: "http://{host}:{port:http}/eureka/"
             separator: ","
             footer: "\\n"
             after: RollingRestart
