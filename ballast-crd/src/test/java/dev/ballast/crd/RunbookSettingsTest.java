@@ -142,7 +142,7 @@ class RunbookSettingsTest {
         .isEqualTo("# version 7\nmeta-0.meta:8848\nmeta-1.meta:8848");
   }
 
-  record Refused(String name, String yaml, String field) {
+  record Refused(String name, String yaml, String... expected) {
     @Override
     public String toString() {
       return name;
@@ -179,6 +179,18 @@ class RunbookSettingsTest {
                       - http: {method: DELETE, url: "http://x/nodes/{nodeId}"}
                 """,
             "spec.membership.hooks.leave[0].http.url: unknown placeholder {nodeId}"),
+        new Refused(
+            "a port placeholder whose port is not declared",
+            base
+                + """
+                membership:
+                  type: Hooks
+                  hooks:
+                    leave:
+                      - http: {method: DELETE, url: "http://{host}:{port:api}/nodes/{ordinal}"}
+                """,
+            "spec.membership.hooks.leave[0].http.url: unknown placeholder {port:api}",
+            "membership.settings.apiPort in a StatefulAutoscaler"),
         new Refused(
             "an Authorization header",
             base
@@ -230,6 +242,6 @@ class RunbookSettingsTest {
     // when / then
     assertThatThrownBy(() -> AutoscalerSettings.from(cr(c.yaml()).getSpec(), 500))
         .isInstanceOf(InvalidSpecException.class)
-        .hasMessageContaining(c.field());
+        .hasMessageContainingAll(c.expected());
   }
 }

@@ -505,7 +505,13 @@ public final class HooksReader {
                 + key
                 + "}; use "
                 + new TreeSet<>(allowed)
-                + " (a value captured by an earlier hook of the same stage counts)");
+                + " (a value captured by an earlier hook of the same stage counts)"
+                + (key.startsWith("port:")
+                    ? "; a port is named where the member's ports are declared: spec.member.ports"
+                        + " in a cluster file, membership.settings."
+                        + key.substring(5)
+                        + "Port in a StatefulAutoscaler"
+                    : ""));
       }
     }
   }
