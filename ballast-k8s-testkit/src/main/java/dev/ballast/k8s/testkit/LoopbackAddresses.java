@@ -15,9 +15,28 @@ public final class LoopbackAddresses {
   private final Map<String, String> byPod = new LinkedHashMap<>();
   private int next = 2;
 
-  /** Addresses {@code 127.0.0.2} to {@code 127.0.0.254}. */
+  /**
+   * Addresses {@code 127.0.0.2} to {@code 127.0.0.254}; in a test JVM that the build numbers
+   * (system property {@value #FORK_PROPERTY}, failsafe's fork number, when several test JVMs run
+   * side by side) {@code 127.0.F.2} to {@code 127.0.F.254} instead, so that the pods of two JVMs
+   * never share an address (their members bind their fixed container ports on it).
+   */
   public LoopbackAddresses() {
-    this("127.0.0.");
+    this(defaultPrefix(System.getProperty(FORK_PROPERTY)));
+  }
+
+  /** The system property that numbers a test JVM among those running side by side. */
+  public static final String FORK_PROPERTY = "ballast.it.fork";
+
+  static String defaultPrefix(String fork) {
+    if (fork == null || fork.isBlank() || !fork.strip().matches("\\d{1,3}")) {
+      return "127.0.0.";
+    }
+    int n = Integer.parseInt(fork.strip());
+    if (n < 1 || n > 254) {
+      return "127.0.0.";
+    }
+    return "127.0." + n + ".";
   }
 
   /** Addresses {@code <prefix>2} to {@code <prefix>254}; the prefix is three octets and a dot. */
