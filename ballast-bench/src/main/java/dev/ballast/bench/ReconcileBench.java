@@ -30,11 +30,13 @@ import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,6 +50,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.function.IntSupplier;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 
 /**
@@ -172,78 +175,88 @@ public final class ReconcileBench {
           }
         };
     long t0 = System.nanoTime();
-    try (KubeControlPlane cp = KubeControlPlane.builder().start();
-        KubernetesClient client =
-            new KubernetesClientBuilder()
-                .withConfig(Config.fromKubeconfig(Files.readString(cp.adminKubeconfig())))
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count", counter))
-                .build()) {
-      System.out.printf(
-          Locale.ROOT,
-          "bench: control plane (etcd, kube-apiserver, kube-controller-manager) started in %.1f"
-              + " s at %s%n",
-          (System.nanoTime() - t0) / 1e9,
-          cp.apiServerUrl());
-      installCrd(client);
-      client
-          .namespaces()
-          .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-          .create();
-      // Pod creation is refused until the namespace's default ServiceAccount exists.
-      Awaitility.await("ServiceAccount " + NS + "/default")
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> client.serviceAccounts().inNamespace(NS).withName("default").get() != null);
-      long t1 = System.nanoTime();
-      concurrently(
-          n,
-          i -> {
-            String name = "sts-" + i;
-            // Pods first: the StatefulSet controller then adopts them instead of creating its own.
-            for (int k = 0; k < replicas; k++) {
-              Pod created = client.pods().inNamespace(NS).resource(podSpec(name, k)).create();
-              created.setStatus(readyPod(name, k).getStatus());
-              client.pods().inNamespace(NS).resource(created).updateStatus();
-            }
-            client
-                .apps()
-                .statefulSets()
-                .inNamespace(NS)
-                .resource(statefulSet(name, replicas))
-                .create();
-            createAutoscaler(client, name, replicas);
-          });
-      System.out.printf(
-          Locale.ROOT,
-          "bench: set-up (not measured): %d StatefulSets x %d pods and %d StatefulAutoscalers"
-              + " created in %.1f s%n",
-          n,
-          replicas,
-          n,
-          (System.nanoTime() - t1) / 1e9);
-      long c0 = System.nanoTime();
-      SharedIndexInformer<StatefulSet> statefulSets =
-          client.apps().statefulSets().inNamespace(NS).inform();
-      SharedIndexInformer<Pod> pods = client.pods().inNamespace(NS).inform();
-      System.out.printf(
-          Locale.ROOT,
-          "bench: set-up (not measured): informer caches filled in %.1f s (%d StatefulSets, %d"
-              + " pods)%n",
-          (System.nanoTime() - c0) / 1e9,
-          statefulSets.getStore().list().size(),
-          pods.getStore().list().size());
-      measure(
-          client,
-          KubernetesReads.cached(
-              id -> Optional.ofNullable(statefulSets.getStore().getByKey(key(id))),
-              id -> Optional.ofNullable(pods.getStore().getByKey(key(id)))),
-          requests::get,
-          () -> {},
-          n,
-          "informer caches included; etcd and kube-apiserver are other processes");
-      statefulSets.close();
-      pods.close();
+    Path workDir = Files.createTempDirectory("ballast-bench-k8s-");
+    try {
+      try (KubeControlPlane cp = KubeControlPlane.builder().workDir(workDir).start();
+          KubernetesClient client =
+              new KubernetesClientBuilder()
+                  .withConfig(Config.fromKubeconfig(Files.readString(cp.adminKubeconfig())))
+                  .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count", counter))
+                  .build()) {
+        System.out.printf(
+            Locale.ROOT,
+            "bench: control plane (etcd, kube-apiserver, kube-controller-manager) started in %.1f"
+                + " s at %s%n",
+            (System.nanoTime() - t0) / 1e9,
+            cp.apiServerUrl());
+        installCrd(client);
+        client
+            .namespaces()
+            .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+            .create();
+        // Pod creation is refused until the namespace's default ServiceAccount exists.
+        Awaitility.await("ServiceAccount " + NS + "/default")
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> client.serviceAccounts().inNamespace(NS).withName("default").get() != null);
+        long t1 = System.nanoTime();
+        concurrently(
+            n,
+            i -> {
+              String name = "sts-" + i;
+              // Pods first: the StatefulSet controller then adopts them instead of creating its
+              // own.
+              for (int k = 0; k < replicas; k++) {
+                Pod created = client.pods().inNamespace(NS).resource(podSpec(name, k)).create();
+                created.setStatus(readyPod(name, k).getStatus());
+                client.pods().inNamespace(NS).resource(created).updateStatus();
+              }
+              client
+                  .apps()
+                  .statefulSets()
+                  .inNamespace(NS)
+                  .resource(statefulSet(name, replicas))
+                  .create();
+              createAutoscaler(client, name, replicas);
+            });
+        System.out.printf(
+            Locale.ROOT,
+            "bench: set-up (not measured): %d StatefulSets x %d pods and %d StatefulAutoscalers"
+                + " created in %.1f s%n",
+            n,
+            replicas,
+            n,
+            (System.nanoTime() - t1) / 1e9);
+        long c0 = System.nanoTime();
+        SharedIndexInformer<StatefulSet> statefulSets =
+            client.apps().statefulSets().inNamespace(NS).inform();
+        SharedIndexInformer<Pod> pods = client.pods().inNamespace(NS).inform();
+        System.out.printf(
+            Locale.ROOT,
+            "bench: set-up (not measured): informer caches filled in %.1f s (%d StatefulSets, %d"
+                + " pods)%n",
+            (System.nanoTime() - c0) / 1e9,
+            statefulSets.getStore().list().size(),
+            pods.getStore().list().size());
+        measure(
+            client,
+            KubernetesReads.cached(
+                id -> Optional.ofNullable(statefulSets.getStore().getByKey(key(id))),
+                id -> Optional.ofNullable(pods.getStore().getByKey(key(id)))),
+            requests::get,
+            () -> {},
+            n,
+            "informer caches included; etcd and kube-apiserver are other processes");
+        statefulSets.close();
+        pods.close();
+      }
+    } finally {
+      // etcd's data and the processes' logs: the bench leaves nothing behind.
+      try (Stream<Path> files = Files.walk(workDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
     }
-    System.out.println("bench: control plane stopped");
+    System.out.println("bench: control plane stopped, its directory deleted");
   }
 
   private static void installCrd(KubernetesClient client) throws Exception {
