@@ -34,7 +34,8 @@ public final class KubernetesEvents {
     SCALE_FAILED("ScaleFailed", true),
     SCALE_RETRY("ScaleRetry", false),
     CONFLICT("StatusConflict", true),
-    WAITING_FOR_SYSTEM("WaitingForSystem", false);
+    WAITING_FOR_SYSTEM("WaitingForSystem", false),
+    UNCACHED("TargetNotCached", true);
 
     private final String code;
     private final boolean warning;

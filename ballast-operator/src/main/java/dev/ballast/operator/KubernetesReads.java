@@ -1,20 +1,26 @@
 package dev.ballast.operator;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * Where the operator reads a target StatefulSet and its pods for a snapshot: the informer caches
- * that also wake the reconciler (in the running operator: no request to the API server), or the API
- * server itself (a reconciler driven by hand, the CLI). A cache lags the server by the time a watch
- * event takes, so it serves only the decision path; a read that guards a write (the replicas before
- * a {@code /scale} write, a pod before its claims are touched) goes to the server through {@link
- * TargetWorkload} and {@link KubernetesReplicaRuntime}, whatever this is.
+ * Where the operator reads a target (a StatefulSet, or another kind through {@link #workloads}),
+ * its pods and the Nodes for a snapshot: the informer caches that also wake the reconciler (in the
+ * running operator: no request to the API server), or the API server itself (a reconciler driven by
+ * hand, the CLI). A cache lags the server by the time a watch event takes, so it serves only the
+ * decision path; a read that guards a write (the replicas before a {@code /scale} write, a pod
+ * before its claims are touched) goes to the server through {@link TargetWorkload} and {@link
+ * KubernetesReplicaRuntime}, whatever this is.
  */
 public interface KubernetesReads {
 
@@ -26,6 +32,34 @@ public interface KubernetesReads {
 
   /** Whether the reads come from caches (a GET would then be the fresh read). */
   boolean cached();
+
+  /** Every Node of the cluster. */
+  List<Node> nodes();
+
+  /**
+   * The cache of the workloads of {@code ref}'s kind (not a StatefulSet) in {@code namespace}, when
+   * one serves it; empty when they are read with a GET (no cache, or no permission to list and
+   * watch them: see {@link InformerReads}).
+   */
+  default Optional<WorkloadCache> workloads(String namespace, CrossVersionObjectReference ref) {
+    return Optional.empty();
+  }
+
+  /**
+   * A cache of the workloads of one kind in one namespace.
+   *
+   * @param byName the workload of a name, as the cache has it; empty when it does not exist
+   * @param scaleReplicasPath where the kind keeps its {@code /scale} spec.replicas (such as {@code
+   *     .spec.replicas}); empty when the kind declares no {@code /scale} subresource
+   */
+  record WorkloadCache(
+      Function<String, Optional<GenericKubernetesResource>> byName,
+      Optional<String> scaleReplicasPath) {
+    public WorkloadCache {
+      Objects.requireNonNull(byName, "byName");
+      Objects.requireNonNull(scaleReplicasPath, "scaleReplicasPath");
+    }
+  }
 
   /** Every read a GET to the API server. */
   static KubernetesReads apiServer(KubernetesClient client) {
@@ -46,18 +80,32 @@ public interface KubernetesReads {
       public boolean cached() {
         return false;
       }
+
+      @Override
+      public List<Node> nodes() {
+        return client.nodes().list().getItems();
+      }
     };
   }
 
   /**
-   * Reads from caches keyed by {@link ResourceID} (JOSDK's informer event sources, or any informer
-   * store).
+   * Reads StatefulSets and pods from caches keyed by {@link ResourceID} (JOSDK's informer event
+   * sources, or any informer store); it has no Node (the benchmark's reads).
    */
   static KubernetesReads cached(
       Function<ResourceID, Optional<StatefulSet>> statefulSets,
       Function<ResourceID, Optional<Pod>> pods) {
+    return cached(statefulSets, pods, List::of);
+  }
+
+  /** Reads StatefulSets, pods and Nodes from caches (see {@link #cached(Function, Function)}). */
+  static KubernetesReads cached(
+      Function<ResourceID, Optional<StatefulSet>> statefulSets,
+      Function<ResourceID, Optional<Pod>> pods,
+      Supplier<List<Node>> nodes) {
     Objects.requireNonNull(statefulSets, "statefulSets");
     Objects.requireNonNull(pods, "pods");
+    Objects.requireNonNull(nodes, "nodes");
     return new KubernetesReads() {
       @Override
       public Optional<StatefulSet> statefulSet(String namespace, String name) {
@@ -72,6 +120,11 @@ public interface KubernetesReads {
       @Override
       public boolean cached() {
         return true;
+      }
+
+      @Override
+      public List<Node> nodes() {
+        return nodes.get();
       }
     };
   }

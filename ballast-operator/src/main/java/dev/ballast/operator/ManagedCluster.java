@@ -265,7 +265,13 @@ final class ManagedCluster implements AutoCloseable {
     return lastSyncSink.isEmpty() ? Optional.empty() : Optional.of(lastSyncSink.get(0));
   }
 
-  /** Whether the scheduler can place one more pod of the target; empty when it can. */
+  /**
+   * Whether the scheduler can place one more pod of the target; empty when it can. It guards an add
+   * and runs only right before one (never in a steady reconcile), so it reads the Nodes and every
+   * pod of the cluster from the server, at one moment: a cache would compare a Node list and a pod
+   * list seen at two different moments, and caching every pod of every namespace would cost the
+   * operator's heap more than the two lists it saves per added member.
+   */
   static Optional<String> capacity(KubernetesClient client, TargetWorkload target) {
     PodTemplateSpec template =
         Serialization.jsonMapper().convertValue(target.podTemplate(), PodTemplateSpec.class);

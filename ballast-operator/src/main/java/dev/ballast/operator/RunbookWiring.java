@@ -89,8 +89,7 @@ record RunbookWiring(RunbookRuntime runtime, Membership membership) {
         new RunbookRuntime(
             runtime,
             peers,
-            new SchedulableNodes(
-                client, target, () -> template == null ? null : template.getSpec()));
+            new SchedulableNodes(target, () -> template == null ? null : template.getSpec()));
     if (peers.isPresent()) {
       try {
         scaled.publishInitial(runtime.members());

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +21,15 @@ import java.util.stream.Collectors;
  * the members' pods ({@code spec.nodeName}) it tells where each member runs for {@code placement:
  * OnePerNode}. A member whose pod does not exist yet (the one PREFLIGHT is about to add) is placed
  * where the scheduler would have room: the first schedulable node, by name, that runs no member.
+ * Nodes and pods are read through the target's {@link KubernetesReads} (in the operator, informer
+ * caches): they drive a decision at each sync, and the PREFLIGHT that guards an add reads the
+ * server itself ({@link ManagedCluster#capacity}).
  */
 final class SchedulableNodes {
-  private final KubernetesClient client;
   private final TargetWorkload target;
   private final Supplier<PodSpec> template;
 
-  SchedulableNodes(KubernetesClient client, TargetWorkload target, Supplier<PodSpec> template) {
-    this.client = client;
+  SchedulableNodes(TargetWorkload target, Supplier<PodSpec> template) {
     this.target = target;
     this.template = template;
   }
@@ -45,7 +45,8 @@ final class SchedulableNodes {
 
   /** The node member {@code ordinal} runs on, or would run on if added now. */
   Optional<String> nodeOf(int ordinal) {
-    Pod pod = client.pods().inNamespace(target.namespace()).withName(target.podName(ordinal)).get();
+    KubernetesReads reads = target.reads();
+    Pod pod = reads.pod(target.namespace(), target.podName(ordinal)).orElse(null);
     if (pod != null && pod.getSpec() != null && pod.getSpec().getNodeName() != null) {
       return Optional.of(pod.getSpec().getNodeName());
     }
@@ -54,9 +55,7 @@ final class SchedulableNodes {
     }
     Set<String> taken =
         java.util.stream.IntStream.range(0, ordinal)
-            .mapToObj(
-                k ->
-                    client.pods().inNamespace(target.namespace()).withName(target.podName(k)).get())
+            .mapToObj(k -> reads.pod(target.namespace(), target.podName(k)).orElse(null))
             .filter(p -> p != null && p.getSpec() != null && p.getSpec().getNodeName() != null)
             .map(p -> p.getSpec().getNodeName())
             .collect(Collectors.toSet());
@@ -69,7 +68,7 @@ final class SchedulableNodes {
 
   private List<String> names() {
     PodSpec spec = template.get();
-    return client.nodes().list().getItems().stream()
+    return target.reads().nodes().stream()
         .filter(n -> schedulable(n, spec))
         .map(n -> n.getMetadata().getName())
         .sorted(Comparator.naturalOrder())

@@ -23,7 +23,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.Timer;
@@ -34,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -111,8 +109,11 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
         InformerEventSourceConfiguration.from(StatefulSet.class, StatefulAutoscaler.class)
             .withSecondaryToPrimaryMapper(
                 (StatefulSet sts) ->
-                    referring(
-                        context, sts.getMetadata().getNamespace(), sts.getMetadata().getName()))
+                    InformerReads.referring(
+                        context,
+                        "StatefulSet",
+                        sts.getMetadata().getNamespace(),
+                        sts.getMetadata().getName()))
             .build();
     var pods =
         InformerEventSourceConfiguration.from(Pod.class, StatefulAutoscaler.class)
@@ -122,7 +123,11 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
                         .filter(o -> "StatefulSet".equals(o.getKind()))
                         .flatMap(
                             o ->
-                                referring(context, pod.getMetadata().getNamespace(), o.getName())
+                                InformerReads.referring(
+                                    context,
+                                    "StatefulSet",
+                                    pod.getMetadata().getNamespace(),
+                                    o.getName())
                                     .stream())
                         .collect(Collectors.toSet()))
             .build();
@@ -131,23 +136,9 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
     InformerEventSource<Pod, StatefulAutoscaler> podSource =
         new InformerEventSource<>(pods, context);
     // The caches that wake the reconciler also serve its snapshot: no GET in a steady reconcile.
-    reads = KubernetesReads.cached(statefulSetSource::get, podSource::get);
+    // Other target kinds and the Nodes get their informers when first needed (InformerReads).
+    reads = new InformerReads(client, statefulSetSource, podSource);
     return List.of(statefulSetSource, podSource);
-  }
-
-  /** The StatefulAutoscalers in {@code namespace} whose target is named {@code name}. */
-  private static Set<ResourceID> referring(
-      EventSourceContext<StatefulAutoscaler> context, String namespace, String name) {
-    return context
-        .getPrimaryCache()
-        .list(namespace)
-        .filter(
-            s ->
-                s.getSpec() != null
-                    && s.getSpec().targetRef != null
-                    && name.equals(s.getSpec().targetRef.getName()))
-        .map(ResourceID::fromResource)
-        .collect(Collectors.toSet());
   }
 
   @Override
@@ -171,7 +162,7 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
     Instant now = clock.instant();
     ManagedCluster c;
     try {
-      c = cluster(key, sas);
+      c = cluster(key, sas, context);
     } catch (InvalidSpecException e) {
       return degraded(sas, Reason.INVALID_SPEC, "InvalidSpec", e.getMessage());
     } catch (IllegalStateException | KubernetesClientException e) {
@@ -264,7 +255,8 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
     }
   }
 
-  private ManagedCluster cluster(String key, StatefulAutoscaler sas) {
+  private ManagedCluster cluster(
+      String key, StatefulAutoscaler sas, Context<StatefulAutoscaler> context) {
     long generation =
         sas.getMetadata().getGeneration() == null ? 0 : sas.getMetadata().getGeneration();
     ManagedCluster c = clusters.get(key);
@@ -272,6 +264,13 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
       return c;
     }
     drop(key);
+    if (reads instanceof InformerReads informers) {
+      // A target kind without a cache yet gets one; without the permission, one Event says which.
+      informers
+          .serve(context.eventSourceRetriever(), sas)
+          .ifPresent(
+              why -> once(key, "uncached:" + why, () -> events.emit(sas, Reason.UNCACHED, why)));
+    }
     ManagedCluster fresh = ManagedCluster.wire(client, reads, sas, events, clock, metrics);
     fresh
         .target

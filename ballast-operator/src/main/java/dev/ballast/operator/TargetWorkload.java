@@ -18,9 +18,11 @@ import java.util.function.IntPredicate;
  * The workload a StatefulAutoscaler scales: its replica count through the {@code /scale}
  * subresource (or {@code replicasPath} for a custom resource without one), its pod selector, the
  * cpu its pods request, and the names of its pods ({@code <name>-<ordinal>}, the StatefulSet
- * convention) and of their volume claims. A StatefulSet (with no {@code replicasPath}) is read
- * through {@link KubernetesReads}, the informer cache in the operator, whose {@code spec.replicas}
- * is its {@code /scale} spec.replicas; any other kind with a GET. A write never trusts such a read:
+ * convention) and of their volume claims. It is read through {@link KubernetesReads}, the informer
+ * caches in the operator: a StatefulSet's {@code spec.replicas} is its {@code /scale}
+ * spec.replicas; any other kind's replicas are read in its cached copy at the path its {@code
+ * /scale} declares ({@link KubernetesReads.WorkloadCache#scaleReplicasPath}) or at {@code
+ * replicasPath}, and with a GET when no cache serves the kind. A write never trusts such a read:
  * {@link #setReplicasIf} reads the replicas from the server and writes under that read's {@code
  * resourceVersion}, so a stale cache can neither make it act twice nor overwrite another writer.
  */
@@ -84,19 +86,25 @@ public final class TargetWorkload {
 
   /** Whether the workload is a StatefulSet read through {@link #reads} (no replicasPath). */
   private boolean statefulSet() {
-    return "StatefulSet".equals(ref.getKind())
-        && ref.getApiVersion() != null
-        && ref.getApiVersion().startsWith("apps/")
-        && replicasPath.isEmpty();
+    return InformerReads.statefulSet(ref) && replicasPath.isEmpty();
+  }
+
+  /** The cache of the workload's kind (not a StatefulSet); empty when it is read with a GET. */
+  private Optional<KubernetesReads.WorkloadCache> cache() {
+    return InformerReads.statefulSet(ref) ? Optional.empty() : reads.workloads(namespace, ref);
   }
 
   /**
-   * The workload as {@link #reads} has it (a StatefulSet) or as the server has it (any other kind);
-   * empty when it does not exist.
+   * The workload as {@link #reads} has it (a StatefulSet, or a kind a cache serves) or as the
+   * server has it; empty when it does not exist.
    */
   public Optional<GenericKubernetesResource> read() {
     if (statefulSet()) {
       return reads.statefulSet(namespace, ref.getName()).map(this::generic);
+    }
+    Optional<KubernetesReads.WorkloadCache> cache = cache();
+    if (cache.isPresent()) {
+      return cache.get().byName().apply(ref.getName());
     }
     return Optional.ofNullable(resource().get());
   }
@@ -114,7 +122,8 @@ public final class TargetWorkload {
 
   /**
    * The replicas the workload is asked to run (its /scale spec.replicas), as {@link #reads} has
-   * them for a StatefulSet: for a decision, never to guard a write (see {@link #setReplicasIf}).
+   * them (a GET when no cache serves the kind): for a decision, never to guard a write (see {@link
+   * #setReplicasIf}).
    */
   public int replicas() {
     if (statefulSet()) {
@@ -123,15 +132,27 @@ public final class TargetWorkload {
       // A StatefulSet without spec.replicas runs one (the API server's default).
       return replicas == null ? 1 : replicas;
     }
+    Optional<KubernetesReads.WorkloadCache> cache = cache();
+    Optional<String> path = replicasPath.or(() -> cache.flatMap(c -> c.scaleReplicasPath()));
+    if (cache.isPresent() && path.isPresent()) {
+      GenericKubernetesResource r =
+          cache.get().byName().apply(ref.getName()).orElseThrow(this::missing);
+      // As /scale reads it: a missing value is 0.
+      return replicasAt(r, path.get());
+    }
     return freshReplicas();
+  }
+
+  private static int replicasAt(GenericKubernetesResource r, String path) {
+    return at(r.getAdditionalProperties(), path) instanceof Number n ? n.intValue() : 0;
   }
 
   /** The replicas as the API server has them now (its /scale spec.replicas): one GET. */
   public int freshReplicas() {
     if (replicasPath.isPresent()) {
-      GenericKubernetesResource r = read().orElseThrow(this::missing);
-      Object v = at(r.getAdditionalProperties(), replicasPath.get());
-      return v instanceof Number n ? n.intValue() : 0;
+      GenericKubernetesResource r =
+          Optional.ofNullable(resource().get()).orElseThrow(this::missing);
+      return replicasAt(r, replicasPath.get());
     }
     Scale scale = resource().scale();
     if (scale == null) {
@@ -161,8 +182,7 @@ public final class TargetWorkload {
       if (r == null) {
         throw missing();
       }
-      Object v = at(r.getAdditionalProperties(), replicasPath.get());
-      int current = v instanceof Number n ? n.intValue() : 0;
+      int current = replicasAt(r, replicasPath.get());
       if (when.test(current)) {
         Map<String, Object> patch = new TreeMap<>();
         put(patch, replicasPath.get(), replicas);

@@ -102,7 +102,7 @@ class SchedulableNodesIT {
             .build();
 
     // when
-    SchedulableNodes nodes = new SchedulableNodes(client, target, () -> spec);
+    SchedulableNodes nodes = new SchedulableNodes(target, () -> spec);
 
     // then: a and b; not the untolerated taint, the NotReady, the cordoned or the other role
     assertThat(nodes.count()).hasValue(2);
@@ -116,7 +116,7 @@ class SchedulableNodesIT {
     node("c", true, false, Map.of(), null);
     pod(0, "a");
     pod(1, "b");
-    SchedulableNodes nodes = new SchedulableNodes(client, target, () -> null);
+    SchedulableNodes nodes = new SchedulableNodes(target, () -> null);
 
     // when
     Map<Integer, Optional<String>> placed = new TreeMap<>();
