@@ -2,16 +2,10 @@ package dev.ballast.operator;
 
 import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
 import dev.ballast.crd.v1alpha1.StatefulAutoscalerSpec;
-import io.fabric8.kubernetes.api.model.APIResource;
-import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -61,22 +55,14 @@ final class InformerReads implements KubernetesReads {
   private final KubernetesClient client;
   private final InformerEventSource<StatefulSet, StatefulAutoscaler> statefulSets;
   private final InformerEventSource<Pod, StatefulAutoscaler> pods;
-  private final Map<String, Served> workloads = new ConcurrentHashMap<>();
+  // Per kind and namespace: the informer of a kind that may be listed and watched there.
+  private final Map<String, InformerEventSource<GenericKubernetesResource, StatefulAutoscaler>>
+      informers = new ConcurrentHashMap<>();
+  // Per kind: where its /scale keeps the replicas, once read (empty: it declares no /scale).
+  private final Map<String, Optional<String>> scalePaths = new ConcurrentHashMap<>();
   private volatile EventSourceRetriever<StatefulAutoscaler> retriever;
   private volatile InformerEventSource<Node, StatefulAutoscaler> nodes;
   private volatile boolean nodesUncached;
-
-  /** How the workloads of one kind in one namespace are read. */
-  private sealed interface Served {}
-
-  /** From {@code source}, replicas at {@code scalePath}. */
-  private record Cached(
-      InformerEventSource<GenericKubernetesResource, StatefulAutoscaler> source,
-      Optional<String> scalePath)
-      implements Served {}
-
-  /** With a GET, because of {@code why}. */
-  private record Uncached(String why) implements Served {}
 
   InformerReads(
       KubernetesClient client,
@@ -104,12 +90,13 @@ final class InformerReads implements KubernetesReads {
 
   @Override
   public Optional<WorkloadCache> workloads(String namespace, CrossVersionObjectReference ref) {
-    Served served = workloads.get(key(namespace, ref));
-    return served instanceof Cached c
-        ? Optional.of(
+    var source = informers.get(key(namespace, ref));
+    return source == null
+        ? Optional.empty()
+        : Optional.of(
             new WorkloadCache(
-                name -> c.source().get(new ResourceID(name, namespace)), c.scalePath()))
-        : Optional.empty();
+                name -> source.get(new ResourceID(name, namespace)),
+                scalePaths.getOrDefault(kind(ref), Optional.empty())));
   }
 
   /** Whether {@code ref} names a StatefulSet (served by the StatefulSet informer). */
@@ -121,108 +108,38 @@ final class InformerReads implements KubernetesReads {
 
   /**
    * Makes sure the kind {@code sas} targets is served from a cache in its namespace, registering
-   * the informer with JOSDK the first time (through {@code retriever}); returns why it is read with
-   * a GET instead (the permission to grant), empty when a cache serves it. A kind left uncached is
-   * asked again at the next call (the next wiring of a resource), so a permission granted later is
-   * picked up when a resource of that kind is edited or the operator restarts.
+   * the informer with JOSDK the first time (through {@code retriever}), and that its {@code /scale}
+   * replicas path is known; returns which GETs remain and the permission that would remove them
+   * ({@link TargetAccess#why}), empty when none remains. What is missing is asked again at the next
+   * call (the next wiring of a resource), so a permission granted later is picked up when a
+   * resource of that kind is edited or the operator restarts.
    */
-  Optional<String> serve(
+  synchronized Optional<String> serve(
       EventSourceRetriever<StatefulAutoscaler> retriever, StatefulAutoscaler sas) {
     this.retriever = retriever;
     StatefulAutoscalerSpec spec = sas.getSpec();
     if (spec == null || spec.targetRef == null || statefulSet(spec.targetRef)) {
       return Optional.empty();
     }
+    CrossVersionObjectReference ref = spec.targetRef;
     String namespace = sas.getMetadata().getNamespace();
-    String key = key(namespace, spec.targetRef);
-    Served served =
-        workloads.compute(
-            key,
-            (k, old) ->
-                old instanceof Cached ? old : register(retriever, namespace, spec.targetRef));
-    return served instanceof Uncached u ? Optional.of(u.why()) : Optional.empty();
-  }
-
-  private Served register(
-      EventSourceRetriever<StatefulAutoscaler> retriever,
-      String namespace,
-      CrossVersionObjectReference ref) {
-    String apiVersion = ref.getApiVersion() == null ? "" : ref.getApiVersion();
-    String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
-    String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
+    String key = key(namespace, ref);
+    boolean scalePathNeeded = spec.replicasPath == null && !scalePaths.containsKey(kind(ref));
+    if (informers.containsKey(key) && !scalePathNeeded) {
+      return Optional.empty();
+    }
     try {
-      APIResourceList discovered = client.getApiResources(apiVersion);
-      Optional<APIResource> resource =
-          discovered == null
-              ? Optional.empty()
-              : discovered.getResources().stream()
-                  .filter(r -> ref.getKind().equals(r.getKind()) && !r.getName().contains("/"))
-                  .findFirst();
-      if (resource.isEmpty()) {
-        return new Uncached("the API server serves no kind " + ref.getKind() + " in " + apiVersion);
+      TargetAccess access = TargetAccess.check(client, namespace, ref, scalePathNeeded);
+      if (scalePathNeeded && access.scaleKnown()) {
+        scalePaths.put(kind(ref), access.scalePath());
       }
-      String plural = resource.get().getName();
-      String what = plural + (group.isEmpty() ? "" : "." + group);
-      for (String verb : List.of("list", "watch")) {
-        if (!allowed(namespace, group, plural, verb, null)) {
-          return new Uncached(
-              "reading "
-                  + what
-                  + " with a GET at each reconcile: grant list and watch on "
-                  + what
-                  + " in namespace "
-                  + namespace
-                  + " to serve them from a cache");
-        }
+      if (access.watchable() && !informers.containsKey(key)) {
+        informers.put(key, register(retriever, namespace, ref, access));
       }
-      Optional<String> scalePath;
-      if (group.isEmpty() || group.equals("apps")) {
-        scalePath = Optional.of(".spec.replicas");
-      } else {
-        String crdName = plural + "." + group;
-        if (!allowed(null, "apiextensions.k8s.io", "customresourcedefinitions", "get", crdName)) {
-          return new Uncached(
-              "reading "
-                  + what
-                  + " with a GET at each reconcile: grant get on customresourcedefinitions "
-                  + crdName
-                  + " (where its /scale keeps the replicas) to serve them from a cache");
-        }
-        CustomResourceDefinition crd =
-            client.apiextensions().v1().customResourceDefinitions().withName(crdName).get();
-        scalePath =
-            crd == null
-                ? Optional.empty()
-                : crd.getSpec().getVersions().stream()
-                    .filter(v -> version.equals(v.getName()))
-                    .map(CustomResourceDefinitionVersion::getSubresources)
-                    .filter(s -> s != null && s.getScale() != null)
-                    .map(s -> s.getScale().getSpecReplicasPath())
-                    .findFirst();
-      }
-      EventSourceContext<StatefulAutoscaler> context =
-          retriever.eventSourceContextForDynamicRegistration();
-      var config =
-          InformerEventSourceConfiguration.from(
-                  new GroupVersionKind(group, version, ref.getKind()), StatefulAutoscaler.class)
-              .withName("target " + apiVersion + "/" + ref.getKind() + " in " + namespace)
-              .withNamespaces(Set.of(namespace))
-              .withSecondaryToPrimaryMapper(
-                  (GenericKubernetesResource r) ->
-                      referring(context, ref.getKind(), namespace, r.getMetadata().getName()))
-              .build();
-      InformerEventSource<GenericKubernetesResource, StatefulAutoscaler> source =
-          new InformerEventSource<>(config, context);
-      retriever.dynamicallyRegisterEventSource(source);
-      LOG.info(
-          "action=cache-target kind={} namespace={} scale_path={}",
-          what,
-          namespace,
-          scalePath.orElse("none"));
-      return new Cached(source, scalePath);
+      return access.why();
     } catch (KubernetesClientException | IllegalStateException e) {
-      LOG.warn("action=cache-target outcome=failed kind={} reason=\"{}\"", key(namespace, ref), e);
-      return new Uncached(
+      LOG.warn("action=cache-target outcome=failed kind={} reason=\"{}\"", key, e.getMessage());
+      return Optional.of(
           "reading "
               + ref.getKind()
               + " with a GET at each reconcile: its cache could not start ("
@@ -231,26 +148,28 @@ final class InformerReads implements KubernetesReads {
     }
   }
 
-  /** Whether the operator may {@code verb} {@code group/resource} (a SelfSubjectAccessReview). */
-  private boolean allowed(
-      String namespace, String group, String resource, String verb, String name) {
-    SelfSubjectAccessReview review =
-        new SelfSubjectAccessReviewBuilder()
-            .withNewSpec()
-            .withNewResourceAttributes()
-            .withNamespace(namespace)
-            .withGroup(group)
-            .withResource(resource)
-            .withVerb(verb)
-            .withName(name)
-            .endResourceAttributes()
-            .endSpec()
+  private static InformerEventSource<GenericKubernetesResource, StatefulAutoscaler> register(
+      EventSourceRetriever<StatefulAutoscaler> retriever,
+      String namespace,
+      CrossVersionObjectReference ref,
+      TargetAccess access) {
+    EventSourceContext<StatefulAutoscaler> context =
+        retriever.eventSourceContextForDynamicRegistration();
+    var config =
+        InformerEventSourceConfiguration.from(
+                new GroupVersionKind(access.group(), access.version(), ref.getKind()),
+                StatefulAutoscaler.class)
+            .withName("target " + access.resource() + " in " + namespace)
+            .withNamespaces(Set.of(namespace))
+            .withSecondaryToPrimaryMapper(
+                (GenericKubernetesResource r) ->
+                    referring(context, ref.getKind(), namespace, r.getMetadata().getName()))
             .build();
-    SelfSubjectAccessReview answer =
-        client.authorization().v1().selfSubjectAccessReview().create(review);
-    return answer != null
-        && answer.getStatus() != null
-        && Boolean.TRUE.equals(answer.getStatus().getAllowed());
+    InformerEventSource<GenericKubernetesResource, StatefulAutoscaler> source =
+        new InformerEventSource<>(config, context);
+    retriever.dynamicallyRegisterEventSource(source);
+    LOG.info("action=cache-target kind={} namespace={}", access.resource(), namespace);
+    return source;
   }
 
   @Override
@@ -269,7 +188,8 @@ final class InformerReads implements KubernetesReads {
       return nodes;
     }
     try {
-      if (!allowed(null, "", "nodes", "list", null) || !allowed(null, "", "nodes", "watch", null)) {
+      if (!TargetAccess.allowed(client, null, "", "nodes", "list", null)
+          || !TargetAccess.allowed(client, null, "", "nodes", "watch", null)) {
         nodesUncached = true;
         LOG.warn(
             "action=cache-nodes outcome=uncached reason=\"listing Nodes at each read: grant list"
@@ -332,7 +252,11 @@ final class InformerReads implements KubernetesReads {
         .collect(Collectors.toSet());
   }
 
+  private static String kind(CrossVersionObjectReference ref) {
+    return ref.getApiVersion() + "/" + ref.getKind();
+  }
+
   private static String key(String namespace, CrossVersionObjectReference ref) {
-    return ref.getApiVersion() + "/" + ref.getKind() + "@" + namespace;
+    return kind(ref) + "@" + namespace;
   }
 }
