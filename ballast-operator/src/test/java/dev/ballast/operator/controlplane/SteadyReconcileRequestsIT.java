@@ -38,10 +38,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the targets, their pods and the Nodes from informer caches and, with nothing changed, sends
  * nothing: neither on a pod event nor at the sync period. The targets: a StatefulSet, a Deployment,
  * a custom resource whose CRD keeps its {@code /scale} replicas at {@code .spec.size} (its cache
- * must read that path), and a StatefulSet sized by the node count ({@code sizeByNodes}; the Nodes
- * from a cache, but the HPA's default cpu metric is still read from {@code metrics.k8s.io}). A
- * second custom kind the operator may only {@code get} is read with a GET at each reconcile, and
- * one Event says which permission would serve it from a cache.
+ * must read that path), and a StatefulSet the node count grows 1 → 2 ({@code sizeByNodes}; the
+ * Nodes from a cache, read at each sync, but the HPA's default cpu metric is still read from {@code
+ * metrics.k8s.io}). A second custom kind the operator may only {@code get} is read with a GET at
+ * each reconcile, and one Event says which permission would serve it from a cache.
  */
 class SteadyReconcileRequestsIT {
   private static final String NS = "steady";
@@ -267,7 +267,7 @@ class SteadyReconcileRequestsIT {
           cluster, "sas-wid", autoscaler("wid", "test.ballast.dev/v1", "Widget", "replicas: 2"));
       RealControlPlane.apply(
           cluster, "sas-gad", autoscaler("gad", "test.ballast.dev/v1", "Gadget", "replicas: 2"));
-      // One schedulable Node: fewer than 5, so the size is `otherwise` (1).
+      // One schedulable Node, at least 1: the node count grows storage 1 -> 2 (a Node read).
       RealControlPlane.apply(
           cluster,
           "sas-storage",
@@ -275,8 +275,8 @@ class SteadyReconcileRequestsIT {
               "storage",
               "apps/v1",
               "StatefulSet",
-              "sizeByNodes: {tiers: [{atLeast: 5, replicas: 3}], otherwise: 1}"));
-      Map<String, Integer> sizes = Map.of("zk", 2, "web", 2, "wid", 2, "gad", 2, "storage", 1);
+              "sizeByNodes: {tiers: [{atLeast: 1, replicas: 2}], otherwise: 1}"));
+      Map<String, Integer> sizes = Map.of("zk", 2, "web", 2, "wid", 2, "gad", 2, "storage", 2);
       await("every autoscaler Idle at its target's replicas")
           .atMost(TIMEOUT)
           .pollInterval(Duration.ofMillis(250))
@@ -323,7 +323,9 @@ class SteadyReconcileRequestsIT {
           .allMatch(r -> r.startsWith("GET "));
       // and the caches read what the server has: the widget's size at its CRD's path
       assertThat(sas(admin, "wid").getStatus().replicas).isEqualTo(2);
-      assertThat(sas(admin, "storage").getStatus().replicas).isEqualTo(1);
+      assertThat(admin.apps().statefulSets().inNamespace(NS).withName("storage").get())
+          .extracting(s -> s.getSpec().getReplicas())
+          .isEqualTo(2);
       // and one Event says which permission would serve the gadgets from a cache
       var notCached =
           admin.v1().events().inNamespace(NS).list().getItems().stream()
