@@ -15,12 +15,15 @@ import io.javaoperatorsdk.operator.processing.GroupVersionKind;
 import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -53,21 +56,30 @@ final class InformerReads implements KubernetesReads {
   private static final Logger LOG = LoggerFactory.getLogger(InformerReads.class);
 
   private final KubernetesClient client;
-  private final InformerEventSource<StatefulSet, StatefulAutoscaler> statefulSets;
-  private final InformerEventSource<Pod, StatefulAutoscaler> pods;
+  private final Function<ResourceID, Optional<StatefulSet>> statefulSets;
+  private final Function<ResourceID, Optional<Pod>> pods;
   // Per kind and namespace: the informer of a kind that may be listed and watched there.
   private final Map<String, InformerEventSource<GenericKubernetesResource, StatefulAutoscaler>>
       informers = new ConcurrentHashMap<>();
   // Per kind: where its /scale keeps the replicas, once read (empty: it declares no /scale).
   private final Map<String, Optional<String>> scalePaths = new ConcurrentHashMap<>();
+  // Per kind, namespace and whether the /scale path was needed: why it is read with GETs, until
+  // when that answer stands.
+  private final Map<String, Refusal> refusals = new ConcurrentHashMap<>();
   private volatile EventSourceRetriever<StatefulAutoscaler> retriever;
+
+  /** How long a missing permission is taken as missing before it is asked again. */
+  static final Duration ASK_AGAIN = Duration.ofMinutes(5);
+
+  private record Refusal(String why, Instant until) {}
+
   private volatile InformerEventSource<Node, StatefulAutoscaler> nodes;
   private volatile boolean nodesUncached;
 
   InformerReads(
       KubernetesClient client,
-      InformerEventSource<StatefulSet, StatefulAutoscaler> statefulSets,
-      InformerEventSource<Pod, StatefulAutoscaler> pods) {
+      Function<ResourceID, Optional<StatefulSet>> statefulSets,
+      Function<ResourceID, Optional<Pod>> pods) {
     this.client = Objects.requireNonNull(client, "client");
     this.statefulSets = Objects.requireNonNull(statefulSets, "statefulSets");
     this.pods = Objects.requireNonNull(pods, "pods");
@@ -75,12 +87,12 @@ final class InformerReads implements KubernetesReads {
 
   @Override
   public Optional<StatefulSet> statefulSet(String namespace, String name) {
-    return statefulSets.get(new ResourceID(name, namespace));
+    return statefulSets.apply(new ResourceID(name, namespace));
   }
 
   @Override
   public Optional<Pod> pod(String namespace, String name) {
-    return pods.get(new ResourceID(name, namespace));
+    return pods.apply(new ResourceID(name, namespace));
   }
 
   @Override
@@ -110,12 +122,12 @@ final class InformerReads implements KubernetesReads {
    * Makes sure the kind {@code sas} targets is served from a cache in its namespace, registering
    * the informer with JOSDK the first time (through {@code retriever}), and that its {@code /scale}
    * replicas path is known; returns which GETs remain and the permission that would remove them
-   * ({@link TargetAccess#why}), empty when none remains. What is missing is asked again at the next
-   * call (the next wiring of a resource), so a permission granted later is picked up when a
-   * resource of that kind is edited or the operator restarts.
+   * ({@link TargetAccess#why}), empty when none remains. Called at every reconcile: once served, it
+   * asks nothing; a missing permission is asked again {@link #ASK_AGAIN} after it was found missing
+   * (at {@code now}), so a permission granted later removes the GETs without a restart.
    */
   synchronized Optional<String> serve(
-      EventSourceRetriever<StatefulAutoscaler> retriever, StatefulAutoscaler sas) {
+      EventSourceRetriever<StatefulAutoscaler> retriever, StatefulAutoscaler sas, Instant now) {
     this.retriever = retriever;
     StatefulAutoscalerSpec spec = sas.getSpec();
     if (spec == null || spec.targetRef == null || statefulSet(spec.targetRef)) {
@@ -128,6 +140,12 @@ final class InformerReads implements KubernetesReads {
     if (informers.containsKey(key) && !scalePathNeeded) {
       return Optional.empty();
     }
+    String refusalKey = key + (spec.replicasPath == null ? "+scale" : "");
+    Refusal refused = refusals.get(refusalKey);
+    if (refused != null && now.isBefore(refused.until())) {
+      return Optional.of(refused.why());
+    }
+    Optional<String> why;
     try {
       TargetAccess access = TargetAccess.check(client, namespace, ref, scalePathNeeded);
       if (scalePathNeeded && access.scaleKnown()) {
@@ -136,16 +154,23 @@ final class InformerReads implements KubernetesReads {
       if (access.watchable() && !informers.containsKey(key)) {
         informers.put(key, register(retriever, namespace, ref, access));
       }
-      return access.why();
+      why = access.why();
     } catch (KubernetesClientException | IllegalStateException e) {
       LOG.warn("action=cache-target outcome=failed kind={} reason=\"{}\"", key, e.getMessage());
-      return Optional.of(
-          "reading "
-              + ref.getKind()
-              + " with a GET at each reconcile: its cache could not start ("
-              + e.getMessage()
-              + ")");
+      why =
+          Optional.of(
+              "reading "
+                  + ref.getKind()
+                  + " with a GET at each reconcile: its cache could not start ("
+                  + e.getMessage()
+                  + ")");
     }
+    if (why.isPresent()) {
+      refusals.put(refusalKey, new Refusal(why.get(), now.plus(ASK_AGAIN)));
+    } else {
+      refusals.remove(refusalKey);
+    }
+    return why;
   }
 
   private static InformerEventSource<GenericKubernetesResource, StatefulAutoscaler> register(

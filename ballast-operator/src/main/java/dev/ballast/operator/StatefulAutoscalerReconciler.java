@@ -137,7 +137,7 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
         new InformerEventSource<>(pods, context);
     // The caches that wake the reconciler also serve its snapshot: no GET in a steady reconcile.
     // Other target kinds and the Nodes get their informers when first needed (InformerReads).
-    reads = new InformerReads(client, statefulSetSource, podSource);
+    reads = new InformerReads(client, statefulSetSource::get, podSource::get);
     return List.of(statefulSetSource, podSource);
   }
 
@@ -162,7 +162,14 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
     Instant now = clock.instant();
     ManagedCluster c;
     try {
-      c = cluster(key, sas, context);
+      if (reads instanceof InformerReads informers) {
+        // A target kind without a cache yet gets one; without the permission, one Event says which.
+        informers
+            .serve(context.eventSourceRetriever(), sas, now)
+            .ifPresent(
+                why -> once(key, "uncached:" + why, () -> events.emit(sas, Reason.UNCACHED, why)));
+      }
+      c = cluster(key, sas);
     } catch (InvalidSpecException e) {
       return degraded(sas, Reason.INVALID_SPEC, "InvalidSpec", e.getMessage());
     } catch (IllegalStateException | KubernetesClientException e) {
@@ -255,8 +262,7 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
     }
   }
 
-  private ManagedCluster cluster(
-      String key, StatefulAutoscaler sas, Context<StatefulAutoscaler> context) {
+  private ManagedCluster cluster(String key, StatefulAutoscaler sas) {
     long generation =
         sas.getMetadata().getGeneration() == null ? 0 : sas.getMetadata().getGeneration();
     ManagedCluster c = clusters.get(key);
@@ -264,13 +270,6 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
       return c;
     }
     drop(key);
-    if (reads instanceof InformerReads informers) {
-      // A target kind without a cache yet gets one; without the permission, one Event says which.
-      informers
-          .serve(context.eventSourceRetriever(), sas)
-          .ifPresent(
-              why -> once(key, "uncached:" + why, () -> events.emit(sas, Reason.UNCACHED, why)));
-    }
     ManagedCluster fresh = ManagedCluster.wire(client, reads, sas, events, clock, metrics);
     fresh
         .target

@@ -193,6 +193,40 @@ class TargetCacheFallbackIT {
     assertThat(asked).containsExactlyInAnyOrder("list widgets", "watch widgets");
   }
 
+  @Test
+  void aMissingPermissionIsAskedAgainAfterFiveMinutesNotAtEveryReconcile() {
+    // given: a StatefulAutoscaler of a widget; the operator may not list or watch widgets
+    granted.add("get customresourcedefinitions");
+    InformerReads reads = new InformerReads(client, id -> Optional.empty(), id -> Optional.empty());
+    var sas = new dev.ballast.crd.v1alpha1.StatefulAutoscaler();
+    sas.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName("wid")
+            .withNamespace(NS)
+            .build());
+    sas.setSpec(new dev.ballast.crd.v1alpha1.StatefulAutoscalerSpec());
+    sas.getSpec().targetRef = WIDGET;
+    java.time.Instant t0 = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    Optional<String> first = reads.serve(null, sas, t0);
+    int reviews = asked.size();
+
+    // when: reconciles within the next 5 minutes
+    Optional<String> later = reads.serve(null, sas, t0.plus(java.time.Duration.ofMinutes(4)));
+
+    // then: the same answer, nothing asked again, no cache
+    assertThat(first).hasValueSatisfying(why -> assertThat(why).contains("grant list and watch"));
+    assertThat(later).isEqualTo(first);
+    assertThat(asked).hasSize(reviews);
+    assertThat(reads.workloads(NS, WIDGET)).isEmpty();
+
+    // when: a reconcile 5 minutes after
+    Optional<String> after = reads.serve(null, sas, t0.plus(InformerReads.ASK_AGAIN));
+
+    // then: asked again (still missing)
+    assertThat(asked).hasSizeGreaterThan(reviews);
+    assertThat(after).isEqualTo(first);
+  }
+
   /** Reads with no StatefulSet, pod or Node, and {@code cache} as the widgets' cache. */
   static KubernetesReads reads(Optional<KubernetesReads.WorkloadCache> cache) {
     return new KubernetesReads() {
