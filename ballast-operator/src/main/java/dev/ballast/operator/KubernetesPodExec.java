@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
+import io.fabric8.kubernetes.client.http.WebSocketHandshakeException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
@@ -104,9 +105,31 @@ public final class KubernetesPodExec implements CommandExecutor {
     } catch (TimeoutException e) {
       return Outcome.timedOut(output(out, err), where);
     } catch (ExecutionException | KubernetesClientException e) {
-      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-      return Outcome.cannotRun("the exec API refused or broke (" + cause.getMessage() + ")", where);
+      return Outcome.cannotRun("the exec API refused or broke (" + refusal(e) + ")", where);
     }
+  }
+
+  /**
+   * What the API server answered when it refused the exec (its HTTP status; for 403 which file
+   * grants it), else the error's message.
+   */
+  static String refusal(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof WebSocketHandshakeException h && h.getResponse() != null) {
+        int code = h.getResponse().code();
+        return "HTTP "
+            + code
+            + (code == 403
+                ? " Forbidden: the operator may not create pods/exec in this namespace; apply"
+                    + " deploy/enable-exec-hooks.yaml here"
+                : "");
+      }
+      if (t instanceof KubernetesClientException k && k.getCode() > 0) {
+        return "HTTP " + k.getCode() + ": " + k.getMessage();
+      }
+    }
+    Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+    return cause.getMessage();
   }
 
   private Optional<Pod> pod(ExecTarget target, Map<String, String> values) {

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,11 +24,12 @@ import org.slf4j.LoggerFactory;
  * reserved members are ordinals below the workload's replicas. Starting member {@code k} first
  * writes the membership adapter's launch settings into ConfigMap {@code <name>-ballast-k} (which
  * the pod's entrypoint reads), then raises the replicas to {@code k+1} through {@code /scale};
- * stopping lowers them to {@code k}. One ordinal at a time, always the highest. A member is running
- * while its pod exists, is not being deleted and has not failed. Cleanup applies the data policy to
- * the member's volume claims once it has verifiably left: {@code Delete} deletes them, {@code
- * Retain} labels them {@link #RETIRED_LABEL}; a retired claim blocks a later start of that ordinal
- * so that a member never rejoins with stale data.
+ * stopping lowers them to {@code k}. A stopped member stays reserved until its cleanup (see {@link
+ * #member}). One ordinal at a time, always the highest. A member is running while its pod exists,
+ * is not being deleted and has not failed. Cleanup applies the data policy to the member's volume
+ * claims once it has verifiably left: {@code Delete} deletes them, {@code Retain} labels them
+ * {@link #RETIRED_LABEL}; a retired claim blocks a later start of that ordinal so that a member
+ * never rejoins with stale data.
  *
  * <p>The member list (replicas, pod addresses) and pod readiness come from the target's {@link
  * KubernetesReads}: the informer cache in the operator, which may lag the server. Whatever guards
@@ -45,6 +48,7 @@ public final class KubernetesReplicaRuntime implements ReplicaRuntime {
   private final TargetWorkload target;
   private final MemberAddressing addressing;
   private final Optional<OwnerReference> owner;
+  private final Set<Integer> stopped = ConcurrentHashMap.newKeySet();
 
   public KubernetesReplicaRuntime(
       KubernetesClient client,
@@ -73,6 +77,45 @@ public final class KubernetesReplicaRuntime implements ReplicaRuntime {
       out.add(addressing.member(k, target.podName(k), service, target.namespace(), podIp));
     }
     return out;
+  }
+
+  /**
+   * Member {@code ordinal} while reserved: below the workload's replicas, or, once stopped, until
+   * its cleanup: while its pod still exists, while this runtime has stopped it and not cleaned it
+   * up, or while one of its volume claims is neither deleted nor retired (after an operator
+   * restart). So the membership's forget hooks, which run at CLEANUP once the pod is gone (the
+   * storage runbook's unregister), still get its address.
+   */
+  @Override
+  public Optional<Member> member(int ordinal) {
+    if (ordinal < 0) {
+      return Optional.empty();
+    }
+    Pod pod = pod(ordinal);
+    boolean reserved =
+        ordinal < target.replicas()
+            || pod != null
+            || stopped.contains(ordinal)
+            || hasLiveClaim(ordinal);
+    return reserved ? Optional.of(member(ordinal, pod)) : Optional.empty();
+  }
+
+  private boolean hasLiveClaim(int ordinal) {
+    for (String template : target.volumeClaimTemplates()) {
+      PersistentVolumeClaim pvc =
+          client
+              .persistentVolumeClaims()
+              .inNamespace(target.namespace())
+              .withName(target.claimName(template, ordinal))
+              .get();
+      if (pvc != null
+          && pvc.getMetadata().getDeletionTimestamp() == null
+          && (pvc.getMetadata().getLabels() == null
+              || !pvc.getMetadata().getLabels().containsKey(RETIRED_LABEL))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
@@ -149,6 +192,7 @@ public final class KubernetesReplicaRuntime implements ReplicaRuntime {
     if (replicas == ordinal + 1) {
       LOG.info("action=stop member={} replicas={}->{}", ordinal, replicas, ordinal);
     }
+    stopped.add(ordinal);
   }
 
   @Override
@@ -178,6 +222,7 @@ public final class KubernetesReplicaRuntime implements ReplicaRuntime {
       }
     }
     removeLaunchSettings(ordinal);
+    stopped.remove(ordinal);
   }
 
   /** The ConfigMap the members' launch settings are written to: {@code <target>-ballast-launch}. */

@@ -82,6 +82,28 @@ class KubernetesReplicaRuntimeIT {
   }
 
   @Test
+  void aStoppedMemberStaysReservedUntilItsCleanupSoItsForgetHooksGetItsAddress() {
+    // given: member 2 stopped and its pod gone
+    runtime.stop(2);
+    cluster.kubelet("zk");
+    KubernetesReplicaRuntime restarted =
+        new KubernetesReplicaRuntime(
+            client,
+            runtime.target(),
+            MemberAddressing.fromSettings(Map.of("clientPort", "2181"), Map.of()),
+            Optional.empty());
+
+    // when / then: reserved until its cleanup, after an operator restart too (its live claim)
+    assertThat(runtime.members()).extracting(Member::ordinal).containsExactly(0, 1);
+    assertThat(runtime.member(2)).map(Member::host).contains("zk-2.zk-hs.test.svc");
+    assertThat(restarted.member(2)).map(Member::host).contains("zk-2.zk-hs.test.svc");
+    assertThat(runtime.member(3)).isEmpty();
+    runtime.cleanup(2, DataPolicy.DELETE);
+    assertThat(runtime.member(2)).isEmpty();
+    assertThat(restarted.member(2)).isEmpty();
+  }
+
+  @Test
   void cleanupTouchesNoDataWhileThePodExistsAndDeletesTheClaimsAfter() {
     // given
     runtime.stop(2);

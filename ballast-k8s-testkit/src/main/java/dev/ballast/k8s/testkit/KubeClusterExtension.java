@@ -91,7 +91,9 @@ public final class KubeClusterExtension
             .workDir(dir.resolve("control-plane"))
             .withControllers(extraControllers.toArray(String[]::new))
             .start();
-    NodeAgent.Builder b = NodeAgent.builder(controlPlane.adminClient(), dir.resolve("node"));
+    NodeAgent.Builder b =
+        NodeAgent.builder(controlPlane.adminClient(), dir.resolve("node"))
+            .kubelet(controlPlane.testKubelet());
     runners.forEach(b::runner);
     allocatable.forEach(b::allocatable);
     try {

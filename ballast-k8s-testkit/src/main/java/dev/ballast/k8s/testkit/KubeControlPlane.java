@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * A real Kubernetes control plane for tests: etcd, kube-apiserver (RBAC authorization, a
  * service-account signing key, an admin identity in {@code system:masters}) and
  * kube-controller-manager with the controllers a test asks for, all on 127.0.0.1 free ports, their
- * files and logs under one work directory. No kubelet and no scheduler run: see {@link NodeAgent}.
- * {@link #close} stops every process.
+ * files and logs under one work directory. No kubelet and no scheduler run: see {@link NodeAgent};
+ * the API server trusts the certificate of the {@link TestKubelet} a node agent starts ({@link
+ * #testKubelet}), so that {@code pods/exec} works. {@link #close} stops every process.
  */
 public final class KubeControlPlane implements AutoCloseable {
 
@@ -67,6 +68,7 @@ public final class KubeControlPlane implements AutoCloseable {
   private int apiServerPort;
   private Path adminKubeconfig;
   private KubernetesClient admin;
+  private TestKubelet testKubelet;
 
   private KubeControlPlane(Builder b) {
     this.tools = b.tools;
@@ -190,9 +192,10 @@ public final class KubeControlPlane implements AutoCloseable {
     Path certDir = workDir.resolve("apiserver-certs");
     writeServiceAccountKey(saKey);
     write(tokens, adminToken + ",admin,admin-uid,\"system:masters\"\n");
-    ManagedProcess api =
-        ManagedProcess.start(
-            "kube-apiserver",
+    testKubelet =
+        TestKubelet.withNewCertificate(tools.binary("test-kubelet"), workDir.resolve("kubelet"));
+    List<String> argv =
+        new ArrayList<>(
             List.of(
                 tools.binary("kube-apiserver").toString(),
                 "--etcd-servers=http://127.0.0.1:" + etcdPort,
@@ -208,10 +211,11 @@ public final class KubeControlPlane implements AutoCloseable {
                 "--service-cluster-ip-range=10.0.0.0/24",
                 "--allow-privileged=true",
                 "--profiling=false",
-                "--v=1"),
-            Map.of(),
-            workDir,
-            workDir.resolve("logs/kube-apiserver.log"));
+                "--v=1"));
+    argv.addAll(testKubelet.apiServerFlags());
+    ManagedProcess api =
+        ManagedProcess.start(
+            "kube-apiserver", argv, Map.of(), workDir, workDir.resolve("logs/kube-apiserver.log"));
     processes.add(api);
     Path ca = certDir.resolve("apiserver.crt");
     waitFor(api, "kube-apiserver serving certificate", () -> Files.exists(ca));
@@ -257,6 +261,14 @@ public final class KubeControlPlane implements AutoCloseable {
   /** A client acting as the cluster admin ({@code system:masters}); closed by {@link #close}. */
   public KubernetesClient adminClient() {
     return admin;
+  }
+
+  /**
+   * The kubelet endpoint whose certificate this API server trusts; a {@link NodeAgent} built with
+   * it starts it and registers its port, so that exec reaches that node's pods.
+   */
+  public TestKubelet testKubelet() {
+    return testKubelet;
   }
 
   /** The admin kubeconfig file (for kubectl or a child process). */

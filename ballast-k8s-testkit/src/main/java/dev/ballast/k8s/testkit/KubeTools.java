@@ -7,9 +7,10 @@ import java.util.Optional;
 
 /**
  * Where {@code scripts/install-test-tools} put the Kubernetes control plane binaries: {@code
- * <tools>/k8s-<version>/bin/{etcd,kube-apiserver,kube-controller-manager,kubectl}}, with {@code
- * <tools>} from the system property {@code ballast.tools.dir}, else the environment variable {@code
- * BALLAST_TOOLS_DIR}, else {@code ~/.cache/ballast}.
+ * <tools>/k8s-<version>/bin/{etcd,kube-apiserver,kube-controller-manager,kubectl,test-kubelet}}
+ * (test-kubelet: {@link TestKubelet}), with {@code <tools>} from the system property {@code
+ * ballast.tools.dir}, else the environment variable {@code BALLAST_TOOLS_DIR}, else {@code
+ * ~/.cache/ballast}.
  */
 public record KubeTools(Path binDir, String version) {
 
@@ -18,7 +19,7 @@ public record KubeTools(Path binDir, String version) {
 
   /** The binaries a control plane needs. */
   public static final List<String> BINARIES =
-      List.of("etcd", "kube-apiserver", "kube-controller-manager", "kubectl");
+      List.of("etcd", "kube-apiserver", "kube-controller-manager", "kubectl", "test-kubelet");
 
   /** The tools of {@link #KUBERNETES_VERSION} in the configured tools directory. */
   public static KubeTools installed() {

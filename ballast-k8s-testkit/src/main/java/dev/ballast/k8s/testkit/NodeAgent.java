@@ -57,7 +57,10 @@ import org.slf4j.LoggerFactory;
  * restarts a member that exits (with back-off and {@code restartCount}), and on deletion stops the
  * process within the pod's grace period and then removes the pod. A pod's data volume is a folder
  * per PVC (by UID), so a member re-created with the same claim finds its data, and a deleted PVC
- * takes its folder with it.
+ * takes its folder with it. Built with a {@link TestKubelet} ({@link Builder#kubelet}), the agent
+ * starts it, registers its port as the Node's kubelet endpoint and keeps the context (environment,
+ * working folder) of each running member's container there, so that {@code pods/exec} runs a
+ * command in that context, whatever the {@link PodRunner}.
  */
 public final class NodeAgent implements AutoCloseable {
 
@@ -73,6 +76,8 @@ public final class NodeAgent implements AutoCloseable {
   private final LoopbackAddresses addresses;
   private final Path workDir;
   private final Path hostsFile;
+  private final TestKubelet kubelet;
+  private TestKubelet.Endpoint kubeletEndpoint;
   private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
   private final Set<String> unschedulableReported = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService loop =
@@ -90,6 +95,7 @@ public final class NodeAgent implements AutoCloseable {
     this.addresses = b.addresses;
     this.workDir = b.workDir.toAbsolutePath();
     this.hostsFile = workDir.resolve("hosts");
+    this.kubelet = b.kubelet;
   }
 
   /**
@@ -109,6 +115,7 @@ public final class NodeAgent implements AutoCloseable {
     private final List<PodRunner> runners = new ArrayList<>();
     private Predicate<String> namespaces = ns -> !ns.startsWith("kube-");
     private LoopbackAddresses addresses = new LoopbackAddresses();
+    private TestKubelet kubelet;
 
     private Builder(KubernetesClient client, Path workDir) {
       this.client = Objects.requireNonNull(client);
@@ -143,6 +150,15 @@ public final class NodeAgent implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves {@code pods/exec} for this node's pods through {@code kubelet} (the one the control
+     * plane trusts: {@link KubeControlPlane#testKubelet}); without it exec into them fails.
+     */
+    public Builder kubelet(TestKubelet kubelet) {
+      this.kubelet = Objects.requireNonNull(kubelet);
+      return this;
+    }
+
     /** Registers the Node and starts watching pods. */
     public NodeAgent start() {
       runners.forEach(PodRunner::requireUsable);
@@ -159,6 +175,10 @@ public final class NodeAgent implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     writeHosts();
+    if (kubelet != null) {
+      kubeletEndpoint =
+          kubelet.start(workDir.resolve("kubelet-contexts"), workDir.resolve("test-kubelet.log"));
+    }
     registerNode();
     pods = client.pods().inAnyNamespace().inform();
     claims = client.persistentVolumeClaims().inAnyNamespace().inform();
@@ -217,27 +237,30 @@ public final class NodeAgent implements AutoCloseable {
                 .endMetadata()
                 .build())
         .serverSideApply();
-    Map<String, Object> status =
-        Map.of(
-            "status",
+    Map<String, Object> nodeStatus = new LinkedHashMap<>();
+    nodeStatus.put("capacity", allocatable);
+    nodeStatus.put("allocatable", allocatable);
+    nodeStatus.put(
+        "addresses",
+        List.of(
+            Map.of("type", "InternalIP", "address", "127.0.0.1"),
+            Map.of("type", "Hostname", "address", nodeName)));
+    if (kubeletEndpoint != null) {
+      // Where the API server sends pods/exec: InternalIP and this port.
+      nodeStatus.put(
+          "daemonEndpoints", Map.of("kubeletEndpoint", Map.of("Port", kubeletEndpoint.port())));
+    }
+    nodeStatus.put(
+        "conditions",
+        List.of(
             Map.of(
-                "capacity",
-                allocatable,
-                "allocatable",
-                allocatable,
-                "addresses",
-                List.of(
-                    Map.of("type", "InternalIP", "address", "127.0.0.1"),
-                    Map.of("type", "Hostname", "address", nodeName)),
-                "conditions",
-                List.of(
-                    Map.of(
-                        "type", "Ready",
-                        "status", "True",
-                        "reason", "KubeletReady",
-                        "message", "ballast test node agent is running",
-                        "lastHeartbeatTime", Instant.now().toString(),
-                        "lastTransitionTime", Instant.now().toString()))));
+                "type", "Ready",
+                "status", "True",
+                "reason", "KubeletReady",
+                "message", "ballast test node agent is running",
+                "lastHeartbeatTime", Instant.now().toString(),
+                "lastTransitionTime", Instant.now().toString())));
+    Map<String, Object> status = Map.of("status", nodeStatus);
     client
         .nodes()
         .withName(nodeName)
@@ -629,6 +652,9 @@ public final class NodeAgent implements AutoCloseable {
     loop.shutdownNow();
     workers.values().forEach(w -> w.stopNow = true);
     workers.values().forEach(PodWorker::join);
+    if (kubeletEndpoint != null) {
+      kubeletEndpoint.close();
+    }
     if (pods != null) {
       pods.close();
     }
@@ -662,6 +688,7 @@ public final class NodeAgent implements AutoCloseable {
     final String uid;
     final String namespace;
     final String name;
+    final String container;
     final Thread thread;
     final Instant started = Instant.now();
     volatile PodProcess process;
@@ -681,6 +708,7 @@ public final class NodeAgent implements AutoCloseable {
       this.uid = pod.getMetadata().getUid();
       this.namespace = pod.getMetadata().getNamespace();
       this.name = pod.getMetadata().getName();
+      this.container = pod.getSpec().getContainers().get(0).getName();
       this.thread = new Thread(this::run, "pod-" + name);
       this.thread.setDaemon(true);
     }
@@ -729,6 +757,7 @@ public final class NodeAgent implements AutoCloseable {
         LOG.info(
             "pod={}/{} member exited; restart #{} after {}", namespace, name, restarts, backoff);
         process = null;
+        forgetContext();
         nextStart = Instant.now().plus(backoff);
         backoff =
             backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0
@@ -755,6 +784,7 @@ public final class NodeAgent implements AutoCloseable {
                               client.configMaps().inNamespace(namespace).withName(cm).get())
                           .map(c -> c.getData() == null ? Map.<String, String>of() : c.getData()));
           process = runner.start(ctx);
+          publishContext(ctx);
           lastWaiting = null;
           LOG.info(
               "pod={}/{} member started ip={} pid={} data={}",
@@ -877,9 +907,25 @@ public final class NodeAgent implements AutoCloseable {
       }
     }
 
+    /** Lets the test kubelet exec in this member's container, in its environment and folder. */
+    private void publishContext(PodContext ctx) throws IOException {
+      if (kubeletEndpoint != null) {
+        Files.createDirectories(ctx.workDir());
+        TestKubelet.writeContext(
+            kubeletEndpoint.contexts(), namespace, name, container, uid, ctx.env(), ctx.workDir());
+      }
+    }
+
+    private void forgetContext() {
+      if (kubeletEndpoint != null) {
+        TestKubelet.removeContext(kubeletEndpoint.contexts(), namespace, name, container, uid);
+      }
+    }
+
     private void stopProcess(Duration grace) {
       PodProcess p = process;
       if (p != null) {
+        forgetContext();
         p.stop(grace);
         process = null;
       }

@@ -181,9 +181,19 @@ public final class TestRegistries {
     private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor();
     private int nextId = 1;
     private final int leader;
+    private final java.util.function.UnaryOperator<String> hostAddress;
 
     public MetaCluster(int leader) {
+      this(leader, host -> host);
+    }
+
+    /**
+     * With {@code hostAddress} giving the address a chunk's host name stands for (e.g. a pod's DNS
+     * name that only a test's hosts file knows), for the probe.
+     */
+    public MetaCluster(int leader, java.util.function.UnaryOperator<String> hostAddress) {
       this.leader = leader;
+      this.hostAddress = hostAddress;
       for (int i = 0; i < 3; i++) {
         int index = i;
         HttpServer s = bind();
@@ -241,7 +251,7 @@ public final class TestRegistries {
         String[] hp = ((String) c.get("ip")).split(":");
         boolean up;
         try (Socket s = new Socket()) {
-          s.connect(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])), 200);
+          s.connect(new InetSocketAddress(hostAddress.apply(hp[0]), Integer.parseInt(hp[1])), 200);
           up = true;
         } catch (IOException e) {
           up = false;

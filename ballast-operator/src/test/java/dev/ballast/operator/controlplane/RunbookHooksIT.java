@@ -4,12 +4,10 @@ import static dev.ballast.operator.controlplane.RealControlPlane.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ballast.k8s.testkit.IdlePodRunner;
 import dev.ballast.k8s.testkit.KubeClusterExtension;
 import dev.ballast.k8s.testkit.KubeControlPlane;
 import dev.ballast.k8s.testkit.ManagedProcess;
-import dev.ballast.k8s.testkit.PodContext;
-import dev.ballast.k8s.testkit.PodProcess;
-import dev.ballast.k8s.testkit.PodRunner;
 import dev.ballast.members.hooks.TestRegistries.DrainingRegistry;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -22,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -48,56 +45,13 @@ import org.slf4j.LoggerFactory;
 class RunbookHooksIT {
   private static final Logger LOG = LoggerFactory.getLogger(RunbookHooksIT.class);
   private static final String NS = "chat";
-  private static final String IMAGE = "ballast-test/idle";
+  static final String IMAGE = "ballast-test/idle";
   private static final String TOKEN = "chat-registry-token-42";
   private static final List<String> EXTRA_NODES = List.of("worker-b", "worker-c");
 
-  /** Runs a pod of image {@value #IMAGE} as an idle local process, Ready while it lives. */
-  static final class IdlePodRunner implements PodRunner {
-    @Override
-    public boolean runs(Pod pod) {
-      return pod.getSpec().getContainers().stream().anyMatch(c -> IMAGE.equals(c.getImage()));
-    }
-
-    @Override
-    public PodProcess start(PodContext context) throws Exception {
-      Process p =
-          new ProcessBuilder("sleep", "3600")
-              .redirectErrorStream(true)
-              .redirectOutput(context.workDir().resolve("idle.log").toFile())
-              .start();
-      return new PodProcess() {
-        @Override
-        public boolean isAlive() {
-          return p.isAlive();
-        }
-
-        @Override
-        public Optional<String> notReady() {
-          return p.isAlive() ? Optional.empty() : Optional.of("exited");
-        }
-
-        @Override
-        public void stop(Duration grace) {
-          p.destroy();
-        }
-
-        @Override
-        public void kill() {
-          p.destroyForcibly();
-        }
-
-        @Override
-        public long pid() {
-          return p.pid();
-        }
-      };
-    }
-  }
-
   @RegisterExtension
   static final KubeClusterExtension cluster =
-      KubeClusterExtension.builder().runner(new IdlePodRunner()).build();
+      KubeClusterExtension.builder().runner(new IdlePodRunner(IMAGE)).build();
 
   static DrainingRegistry registry;
   static ManagedProcess operator;

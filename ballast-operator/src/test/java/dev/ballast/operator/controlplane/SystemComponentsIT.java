@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
+import dev.ballast.k8s.testkit.IdlePodRunner;
 import dev.ballast.k8s.testkit.KubeClusterExtension;
 import dev.ballast.k8s.testkit.ManagedProcess;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -40,7 +41,7 @@ class SystemComponentsIT {
 
   @RegisterExtension
   static final KubeClusterExtension cluster =
-      KubeClusterExtension.builder().runner(new RunbookHooksIT.IdlePodRunner()).build();
+      KubeClusterExtension.builder().runner(new IdlePodRunner(RunbookHooksIT.IMAGE)).build();
 
   static ManagedProcess operator;
 
