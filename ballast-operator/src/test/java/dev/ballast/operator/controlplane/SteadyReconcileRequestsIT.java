@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
+import dev.ballast.k8s.testkit.IdlePodRunner;
 import dev.ballast.k8s.testkit.KubeClusterExtension;
 import dev.ballast.operator.OperatorWiring;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -51,7 +52,7 @@ class SteadyReconcileRequestsIT {
 
   @RegisterExtension
   static final KubeClusterExtension cluster =
-      KubeClusterExtension.builder().runner(new RunbookHooksIT.IdlePodRunner()).build();
+      KubeClusterExtension.builder().runner(new IdlePodRunner(RunbookHooksIT.IMAGE)).build();
 
   /** Every request of the operator's client but its watches: {@code METHOD path?query}. */
   static final class RequestLog implements Interceptor {
