@@ -129,6 +129,12 @@ class ClusterFileComponentsTest {
     // then it is read as written; a copy every member shares, or a placeholder it lacks, is not
     assertThat(ClusterFile.parse(copy, FILE).peers().orElseThrow().copyTo())
         .contains("{dataDir}/conf/x.conf");
+    assertThat(
+            ClusterFile.parse(copy.replace("{dataDir}/conf/x.conf", "copies/{ordinal}.conf"), FILE)
+                .peers()
+                .orElseThrow()
+                .copyTo())
+        .contains("/clusters/prod/copies/{ordinal}.conf");
     assertThatThrownBy(
             () -> ClusterFile.parse(copy.replace("{dataDir}/conf/x.conf", "conf/x.conf"), FILE))
         .isInstanceOfSatisfying(

@@ -205,8 +205,8 @@ public final class HooksReader {
             t.footer(),
             list.get().reload(),
             list.get().afterChange(),
-            // A template that starts with a placeholder ({dataDir}) is absolute once filled.
-            copyTo.map(c -> c.startsWith("{") ? c : baseDir.resolve(c).toString())));
+            // {dataDir} is absolute; any other path is the cluster file's folder's.
+            copyTo.map(c -> c.startsWith("{dataDir}") ? c : baseDir.resolve(c).toString())));
   }
 
   /**
