@@ -166,7 +166,8 @@ public final class LocalWiring implements AutoCloseable {
                             membership,
                             this::initialSettings,
                             cluster.policy().timeout(Stage.READY),
-                            clock)));
+                            clock),
+                        runtime::dataDir));
     this.operations = new FileOperationStore(cluster.stateDir().resolve(OPERATION_FILE));
     this.history = new JsonLinesHistoryStore(cluster.stateDir().resolve(HISTORY_FILE));
     Path forecastFile = cluster.stateDir().resolve(FORECAST_FILE);

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The peer list end to end: members that find their peers in a file (a small Python server that
- * reads it at start and on {@code POST /reload}, as Nacos reads {@code cluster.conf}) see every
- * change of the member list after {@code ballast up} and {@code ballast scale}, with its version.
+ * The peer list end to end: members that find their peers in a file see every change of the member
+ * list after {@code ballast up} and {@code ballast scale}, with its version: a small Python server
+ * told to re-read the shared file ({@code POST /reload}), and {@link ConfWatchingMember}, which
+ * re-reads its own {@code conf/cluster.conf} when its folder changes, as Nacos does.
  */
 class PeerListIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -140,5 +141,98 @@ class PeerListIT {
     assertThat(Files.readString(dir.resolve("peers/cluster.conf")))
         .isEqualTo(
             "# cluster.conf written by ballast, version 5\n" + String.join("\n", three) + "\n");
+  }
+
+  @Test
+  void membersThatWatchTheirOwnConfFolderSeeEachChangeOfTheirCopy() throws Exception {
+    // given three members that, like Nacos, need {dataDir}/conf/cluster.conf at start and re-read
+    // it when a WatchService on that folder fires; nothing tells them to reload
+    Path classes =
+        Path.of(
+            ConfWatchingMember.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    file = dir.resolve("nacos.yaml");
+    Files.writeString(
+        file,
+        """
+        apiVersion: ballast.dev/v1alpha1
+        kind: LocalCluster
+        metadata:
+          name: nacos
+        spec:
+          stateDir: state
+          replicas: 3
+          minReplicas: 1
+          maxReplicas: 5
+          member:
+            kind: command
+            command: ["%s", "-Xmx32m", "-XX:TieredStopAtLevel=1", "-cp", "%s",
+                      "%s", "{port:http}", "{host}", "{dataDir}"]
+            ports: [http]
+          membership:
+            type: none
+          scaleDown:
+            policy: Allowed
+            dataPolicy: Delete
+          peers:
+            file: peers/cluster.conf
+            header: "# cluster.conf written by ballast, version {version}\\n"
+            member: "{host}:{port:http}"
+            separator: "\\n"
+            footer: "\\n"
+            copyTo: "{dataDir}/conf/cluster.conf"
+            afterChange: None
+        """
+            .formatted(java, classes, ConfWatchingMember.class.getName()));
+    String f = file.toString();
+
+    // when
+    BallastCli.Result up = BallastCli.run("up", "-f", f);
+
+    // then each member found its copy at start: version 1, three members
+    assertThat(up.exitCode()).as(up.toString()).isZero();
+    awaitPeers(file, 3, 1);
+
+    // when a fourth member joins
+    BallastCli.Result grow = BallastCli.run("scale", "-f", f, "--replicas", "4");
+
+    // then all four see the four members (the new one from its start), version 2
+    assertThat(grow.exitCode()).as(grow.toString()).isZero();
+    awaitPeers(file, 4, 2);
+
+    // when it shrinks back to 3
+    BallastCli.Result shrink = BallastCli.run("scale", "-f", f, "--replicas", "3");
+
+    // then the remaining three see only themselves, version 3, in files of their own
+    assertThat(shrink.exitCode()).as(shrink.toString()).isZero();
+    awaitPeers(file, 3, 3);
+    try (LocalWiring w = LocalWiring.readOnly(ClusterFile.load(file), Clock.systemUTC())) {
+      Path copy = w.runtime().dataDir(0).resolve("conf/cluster.conf");
+      assertThat(Files.isSymbolicLink(copy)).isFalse();
+      assertThat(Files.readString(copy))
+          .isEqualTo(Files.readString(dir.resolve("peers/cluster.conf")));
+      try (var left = Files.list(copy.getParent())) {
+        assertThat(left).as("no temporary file left").containsExactly(copy);
+      }
+    }
+  }
+
+  /** Waits until members 0..size-1 all serve {@code version} with exactly those members. */
+  private static void awaitPeers(Path f, int size, int version) throws Exception {
+    List<String> expected = addresses(f, size);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(60))
+        .pollInterval(java.time.Duration.ofMillis(200))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              for (int i = 0; i < size; i++) {
+                JsonNode peers = peersOf(f, i);
+                assertThat(peers.path("version").asInt()).as("member %d", i).isEqualTo(version);
+                assertThat(peers.path("peers"))
+                    .extracting(JsonNode::asText)
+                    .containsExactlyElementsOf(expected);
+              }
+            });
   }
 }

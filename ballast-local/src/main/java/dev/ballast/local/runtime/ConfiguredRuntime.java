@@ -13,10 +13,10 @@ import java.util.OptionalInt;
 /**
  * The local runtime as the cluster file configures it: PUBLISH also renders the peer list into its
  * file and has every member reload it, or restarts them one at a time ({@link PeerListPublisher});
- * with a rolling restart, a new member's START first writes the list with it so that it starts with
- * the version it would otherwise be restarted for. Members are placed on the configured nodes in
- * turn (member k on node k modulo their number), so that the placement rules can be checked;
- * everything else is the wrapped runtime's.
+ * with a rolling restart or per-member copies, a new member's START first writes the list with it
+ * (and its copy) so that it starts with the version it would otherwise be told of. Members are
+ * placed on the configured nodes in turn (member k on node k modulo their number), so that the
+ * placement rules can be checked; everything else is the wrapped runtime's.
  */
 public final class ConfiguredRuntime extends ForwardingReplicaRuntime {
   private final Optional<PeerListPublisher> peers;
@@ -34,9 +34,11 @@ public final class ConfiguredRuntime extends ForwardingReplicaRuntime {
   @Override
   public void start(Member member, Map<String, String> launchSettings) {
     if (peers.isPresent()
-        && peers.get().afterChange() == PeerListSpec.AfterChange.RESTART
+        && (peers.get().afterChange() == PeerListSpec.AfterChange.RESTART
+            || peers.get().copiesPerMember())
         && !delegate().isRunning(member.ordinal())) {
-      // It reads the list once, at start: give it the list it will belong to.
+      // It reads the list at start (and a copy of its own must exist by then): give it the list
+      // it will belong to.
       report.addAll(peers.get().beforeStart(delegate().members(), List.of(member.ordinal())));
     }
     delegate().start(member, launchSettings);

@@ -119,6 +119,40 @@ class ClusterFileComponentsTest {
   }
 
   @Test
+  void readsEachMembersOwnCopyAndRefusesOneSharedByAllOrWithAnUnknownPlaceholder()
+      throws Exception {
+    // given a per-member copy in each member's data folder (Nacos' conf/cluster.conf)
+    String copy =
+        MINIMAL.replace(
+            "afterChange: restart", "afterChange: None\n    copyTo: \"{dataDir}/conf/x.conf\"");
+
+    // then it is read as written; a copy every member shares, or a placeholder it lacks, is not
+    assertThat(ClusterFile.parse(copy, FILE).peers().orElseThrow().copyTo())
+        .contains("{dataDir}/conf/x.conf");
+    assertThat(
+            ClusterFile.parse(copy.replace("{dataDir}/conf/x.conf", "copies/{ordinal}.conf"), FILE)
+                .peers()
+                .orElseThrow()
+                .copyTo())
+        .contains("/clusters/prod/copies/{ordinal}.conf");
+    assertThatThrownBy(
+            () -> ClusterFile.parse(copy.replace("{dataDir}/conf/x.conf", "conf/x.conf"), FILE))
+        .isInstanceOfSatisfying(
+            ClusterFileException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        "storage.yaml: spec.peers.copyTo: is each member's own copy: name it by"
+                            + " {dataDir} (or {ordinal}), e.g. {dataDir}/conf/cluster.conf"));
+    assertThatThrownBy(() -> ClusterFile.parse(copy.replace("{dataDir}", "{home}"), FILE))
+        .isInstanceOfSatisfying(
+            ClusterFileException.class,
+            e ->
+                assertThat(e.problems().get(0))
+                    .startsWith("storage.yaml: spec.peers.copyTo: unknown placeholder {home}"));
+  }
+
+  @Test
   void refusesReloadHooksWithARestartAndAnUnknownAfterChange() {
     String both =
         MINIMAL.replace(

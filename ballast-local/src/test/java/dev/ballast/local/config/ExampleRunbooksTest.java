@@ -58,8 +58,10 @@ class ExampleRunbooksTest {
 
   @Test
   void nacosAndEurekaPublishTheirPeerLists() throws Exception {
-    assertThat(load("nacos-peers.yaml").peers().orElseThrow().file().getFileName())
-        .hasToString("cluster.conf");
+    PeerListSpec nacos = load("nacos-peers.yaml").peers().orElseThrow();
+    assertThat(nacos.file().getFileName()).hasToString("cluster.conf");
+    assertThat(nacos.copyTo()).contains("{dataDir}/conf/cluster.conf");
+    assertThat(nacos.afterChange()).isEqualTo(PeerListSpec.AfterChange.NONE);
     PeerListSpec eureka = load("eureka-peers.yaml").peers().orElseThrow();
     assertThat(eureka.separator()).isEqualTo(",");
     assertThat(eureka.afterChange()).isEqualTo(PeerListSpec.AfterChange.RESTART);

@@ -162,12 +162,35 @@ public final class HooksReader {
       report(path, "must be a mapping with file, member (and header, separator, footer, reload)");
       return Optional.empty();
     }
-    known(node, path, "file", "header", "member", "separator", "footer", "reload", "afterChange");
+    known(
+        node,
+        path,
+        "file",
+        "header",
+        "member",
+        "separator",
+        "footer",
+        "reload",
+        "afterChange",
+        "copyTo");
     int before = problems;
     Optional<String> file = text(node, path, "file");
     if (file.isEmpty()) {
       report(path + ".file", "is required: where to write the list, e.g. peers/cluster.conf");
     }
+    Optional<String> copyTo = text(node, path, "copyTo");
+    Set<String> copyValues = new HashSet<>(MEMBER_VALUES);
+    copyValues.add("dataDir");
+    ports.forEach(p -> copyValues.add("port:" + p));
+    copyTo.ifPresent(c -> placeholders(c, path + ".copyTo", copyValues));
+    copyTo
+        .filter(c -> !c.contains("{dataDir}") && !c.contains("{ordinal}") && !c.contains("{id}"))
+        .ifPresent(
+            c ->
+                report(
+                    path + ".copyTo",
+                    "is each member's own copy: name it by {dataDir} (or {ordinal}), e.g."
+                        + " {dataDir}/conf/cluster.conf"));
     Optional<PeerList> list = peerList(node, path);
     if (problems != before || list.isEmpty()) {
       return Optional.empty();
@@ -181,7 +204,9 @@ public final class HooksReader {
             t.separator(),
             t.footer(),
             list.get().reload(),
-            list.get().afterChange()));
+            list.get().afterChange(),
+            // {dataDir} is absolute; any other path is the cluster file's folder's.
+            copyTo.map(c -> c.startsWith("{dataDir}") ? c : baseDir.resolve(c).toString())));
   }
 
   /**
@@ -236,7 +261,16 @@ public final class HooksReader {
             report(hp, "must be a mapping with http or exec");
             continue;
           }
-          Hook hook = hook(hn, hp, "reload[" + i + "]", Set.of("version", "file"), Set.of(), true);
+          Hook hook =
+              hook(
+                  hn,
+                  hp,
+                  "reload[" + i + "]",
+                  dialect == Dialect.LOCAL
+                      ? Set.of("version", "file", "dataDir")
+                      : Set.of("version", "file"),
+                  Set.of(),
+                  true);
           if (hook != null) {
             reload.add(hook);
           }

@@ -67,12 +67,16 @@ public final class FilePeerListStore implements PeerListStore {
     return String.valueOf(file.getFileName());
   }
 
-  /** Replaces {@code target} atomically. */
-  private static void write(Path target, String content) {
+  /**
+   * Replaces {@code target} atomically: a temporary file in its folder, then renamed over it. The
+   * temporary name does not hold the target's (a watcher that reacts to any event whose file name
+   * holds it, as Nacos' does for {@code cluster.conf}, sees only the rename).
+   */
+  static void write(Path target, String content) {
     try {
       Path dir = target.toAbsolutePath().getParent();
       Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
+      Path tmp = Files.createTempFile(dir, ".ballast-", ".tmp");
       Files.writeString(tmp, content, StandardCharsets.UTF_8);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {

@@ -15,7 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,7 @@ public final class PeerListPublisher {
   private final PeerListStore store;
   private final FollowUp followUp;
   private final PeerListSpec.AfterChange afterChange;
+  private final Optional<Function<Member, Path>> copyOf;
 
   /** A peer list written by {@code store}, followed by {@code followUp}. */
   public PeerListPublisher(
@@ -58,10 +61,20 @@ public final class PeerListPublisher {
       PeerListStore store,
       PeerListSpec.AfterChange afterChange,
       FollowUp followUp) {
+    this(template, store, afterChange, followUp, Optional.empty());
+  }
+
+  private PeerListPublisher(
+      PeerListTemplate template,
+      PeerListStore store,
+      PeerListSpec.AfterChange afterChange,
+      FollowUp followUp,
+      Optional<Function<Member, Path>> copyOf) {
     this.template = template;
     this.store = store;
     this.afterChange = afterChange;
     this.followUp = followUp;
+    this.copyOf = copyOf;
   }
 
   /** A local peer list whose {@code afterChange} is not RESTART. */
@@ -75,15 +88,47 @@ public final class PeerListPublisher {
    */
   public PeerListPublisher(
       PeerListSpec spec, HookRunner runner, Path stateFile, MemberRestarter restarter) {
+    this(spec, runner, stateFile, restarter, null);
+  }
+
+  /**
+   * A local peer list whose members keep their data in {@code dataDirs} (by ordinal): the reload
+   * hooks and {@link PeerListSpec#copyTo} may name it {@code {dataDir}}.
+   */
+  public PeerListPublisher(
+      PeerListSpec spec,
+      HookRunner runner,
+      Path stateFile,
+      MemberRestarter restarter,
+      IntFunction<Path> dataDirs) {
     this(
         spec.template(),
         new FilePeerListStore(spec.file(), stateFile),
         spec.afterChange(),
         switch (spec.afterChange()) {
-          case RELOAD -> reloadHooks(spec.reload(), runner, spec.file().toString());
+          case RELOAD ->
+              reloadHooks(
+                  spec.reload(), runner, spec.file().toString(), m -> localValues(m, dataDirs));
           case RESTART -> rollingRestart(requireRestarter(restarter));
           case NONE -> FollowUp.NONE;
-        });
+        },
+        spec.copyTo()
+            .map(
+                template -> {
+                  if (dataDirs == null) {
+                    throw new IllegalArgumentException("peers.copyTo needs the members' folders");
+                  }
+                  return m -> Path.of(Templates.fill(template, localValues(m, dataDirs)));
+                }));
+  }
+
+  /** The member's values and, when known, {@code {dataDir}} (absolute). */
+  private static Map<String, String> localValues(Member m, IntFunction<Path> dataDirs) {
+    Map<String, String> values = new LinkedHashMap<>(Templates.memberValues(m, "{ordinal}"));
+    if (dataDirs != null) {
+      values.put("dataDir", dataDirs.apply(m.ordinal()).toAbsolutePath().toString());
+    }
+    return values;
   }
 
   private static MemberRestarter requireRestarter(MemberRestarter restarter) {
@@ -91,6 +136,11 @@ public final class PeerListPublisher {
       throw new IllegalArgumentException("afterChange RESTART needs a member restarter");
     }
     return restarter;
+  }
+
+  /** Whether each member gets its own copy of the list ({@link PeerListSpec#copyTo}). */
+  public boolean copiesPerMember() {
+    return copyOf.isPresent();
   }
 
   /** What the members are told after a change of the list. */
@@ -103,10 +153,18 @@ public final class PeerListPublisher {
    * failure names the member that did not reload. Every member reloads (a reload is idempotent).
    */
   public static FollowUp reloadHooks(List<Hook> hooks, HookRunner runner, String file) {
+    return reloadHooks(hooks, runner, file, m -> Templates.memberValues(m, "{ordinal}"));
+  }
+
+  private static FollowUp reloadHooks(
+      List<Hook> hooks,
+      HookRunner runner,
+      String file,
+      Function<Member, Map<String, String>> memberValues) {
     return (members, version, alreadyRead, read) -> {
       List<String> lines = new ArrayList<>();
       for (Member m : members) {
-        Map<String, String> values = new LinkedHashMap<>(Templates.memberValues(m, "{ordinal}"));
+        Map<String, String> values = new LinkedHashMap<>(memberValues.apply(m));
         values.put("version", Integer.toString(version));
         values.put("file", file);
         for (Hook hook : hooks) {
@@ -179,11 +237,12 @@ public final class PeerListPublisher {
     }
     int version = changed ? state.version() + 1 : state.version();
     Set<Integer> current = changed ? new TreeSet<>() : new TreeSet<>(state.current());
-    store.save(
-        new PeerListStore.State(version, list, false, current),
-        Optional.of(template.render(members, Integer.toString(version))));
+    String content = template.render(members, Integer.toString(version));
+    store.save(new PeerListStore.State(version, list, false, current), Optional.of(content));
     List<String> lines = new ArrayList<>();
     lines.add(wrote(version, members.size()));
+    // Before the follow-up, and again after a crash (the list is not marked read until the end).
+    copy(members, content).ifPresent(lines::add);
     lines.addAll(
         followUp.after(
             members,
@@ -205,8 +264,8 @@ public final class PeerListPublisher {
 
   /**
    * Writes the list for {@code members} before the members {@code starting} start (they read it
-   * then, so they are not reloaded nor restarted for this version); the next {@link #publish} tells
-   * the others.
+   * then, so they are not reloaded nor restarted for this version), and into their own copies; the
+   * next {@link #publish} tells the others.
    */
   public List<String> beforeStart(List<Member> members, Collection<Integer> starting) {
     PeerListStore.State state = store.read();
@@ -215,10 +274,31 @@ public final class PeerListPublisher {
     int version = changed ? state.version() + 1 : state.version();
     Set<Integer> current = changed ? new TreeSet<>() : new TreeSet<>(state.current());
     current.addAll(starting);
+    String content = template.render(members, Integer.toString(version));
     store.save(
         new PeerListStore.State(version, list, !changed && state.reloaded(), current),
-        Optional.of(template.render(members, Integer.toString(version))));
-    return List.of(wrote(version, members.size()));
+        Optional.of(content));
+    List<String> lines = new ArrayList<>();
+    lines.add(wrote(version, members.size()));
+    copy(members.stream().filter(m -> starting.contains(m.ordinal())).toList(), content)
+        .ifPresent(lines::add);
+    return lines;
+  }
+
+  /** Replaces each member's own copy of the list (when configured); the line for the record. */
+  private Optional<String> copy(List<Member> members, String content) {
+    if (copyOf.isEmpty() || members.isEmpty()) {
+      return Optional.empty();
+    }
+    for (Member m : members) {
+      FilePeerListStore.write(copyOf.get().apply(m), content);
+    }
+    return Optional.of(
+        "copied it to members "
+            + members.stream().map(Member::ordinal).toList()
+            + " ("
+            + copyOf.get().apply(members.get(0)).getFileName()
+            + ")");
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.ballast.members.hooks.Hook;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A peer list for applications that find their peers in a file (Nacos {@code cluster.conf}, Eureka
@@ -15,6 +16,11 @@ import java.util.Objects;
  * {version}} and {@code {file}}), so that each re-reads the list; or, with {@code afterChange}
  * {@link AfterChange#RESTART}, the members are restarted one at a time instead, for applications
  * that read the list only when they start (Eureka's {@code defaultZone}).
+ *
+ * <p>{@code copyTo} (local members only) names each member's own copy of the file, e.g. {@code
+ * {dataDir}/conf/cluster.conf} for a server that watches its own folder (Nacos): it holds the
+ * member's values and {@code {dataDir}}, and is replaced atomically (a temporary file in its
+ * folder, then renamed) before the member starts and at every change, before the follow-up.
  */
 public record PeerListSpec(
     Path file,
@@ -23,7 +29,8 @@ public record PeerListSpec(
     String separator,
     String footer,
     List<Hook> reload,
-    AfterChange afterChange) {
+    AfterChange afterChange,
+    Optional<String> copyTo) {
 
   /** What happens once a changed list is written. */
   public enum AfterChange {
@@ -44,6 +51,18 @@ public record PeerListSpec(
     this(file, header, member, separator, footer, reload, AfterChange.RELOAD);
   }
 
+  /** A list without per-member copies. */
+  public PeerListSpec(
+      Path file,
+      String header,
+      String member,
+      String separator,
+      String footer,
+      List<Hook> reload,
+      AfterChange afterChange) {
+    this(file, header, member, separator, footer, reload, afterChange, Optional.empty());
+  }
+
   public PeerListSpec {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(member, "member");
@@ -55,6 +74,7 @@ public record PeerListSpec(
     separator = separator == null ? "\n" : separator;
     footer = footer == null ? "" : footer;
     reload = reload == null ? List.of() : List.copyOf(reload);
+    copyTo = copyTo == null ? Optional.empty() : copyTo;
   }
 
   /** How the list is written, without where. */

@@ -137,6 +137,42 @@ class PeerListPublisherTest {
   }
 
   @Test
+  void aLocalReloadHookNamesEachMembersDataFolderAndTheCopyIsWrittenBeforeIt() throws Exception {
+    // given an exec reload hook that records {dataDir} and {file}, and a copy in each data folder
+    PeerListSpec spec =
+        new PeerListSpec(
+            dir.resolve("peers/cluster.conf"),
+            "# version {version}\n",
+            "{host}:{port:http}",
+            "\n",
+            "\n",
+            List.of(
+                dev.ballast.members.hooks.Hook.exec(
+                    "reload[0]",
+                    List.of(
+                        "sh", "-c", "cat \"$0/conf/cluster.conf\" > \"$0/seen\"", "{dataDir}"))),
+            PeerListSpec.AfterChange.RELOAD,
+            Optional.of("{dataDir}/conf/cluster.conf"));
+    PeerListPublisher peers =
+        new PeerListPublisher(
+            spec,
+            new HookRunner(HooksSpec.HttpSettings.defaults(), dir),
+            dir.resolve("peers.json"),
+            null,
+            k -> dir.resolve("member-" + k));
+
+    // when the list of two members is published
+    peers.publish(members(2));
+
+    // then each member's hook ran in its own folder and read its copy of version 1
+    String list = "# version 1\n127.0.0.1:8000\n127.0.0.1:8001\n";
+    for (int k = 0; k < 2; k++) {
+      assertThat(dir.resolve("member-" + k + "/seen")).hasContent(list);
+    }
+    assertThat(dir.resolve("peers/cluster.conf")).hasContent(list);
+  }
+
+  @Test
   void reloadHooksAreRefusedWithARestart() {
     assertThatThrownBy(
             () ->
