@@ -11,10 +11,8 @@ import dev.ballast.k8s.testkit.KubeControlPlane;
 import dev.ballast.k8s.testkit.ManagedProcess;
 import dev.ballast.k8s.testkit.eureka.EurekaPodRunner;
 import dev.ballast.testservers.eureka.EurekaRestClient;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,22 +55,13 @@ class EurekaRollingRestartIT {
   static ManagedProcess operator;
 
   @BeforeAll
-  static void eurekaAndOperator() throws IOException {
+  static void eurekaAndOperator() {
     KubernetesClient client = cluster.client();
-    client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .create();
-    Path kubeconfig = RealControlPlane.installOperator(cluster, NS);
-    RealControlPlane.apply(
-        cluster,
-        "enable-rolling-restart",
-        Files.readString(RealControlPlane.repoFile("deploy/enable-rolling-restart.yaml"))
-            .replace("namespace: default", "namespace: " + NS));
+    Path kubeconfig =
+        RealControlPlane.namespaceWithOperator(cluster, NS, "enable-rolling-restart.yaml");
     RealControlPlane.apply(cluster, "sts-eureka", statefulSet());
     awaitReadyPods(client, 2);
-    RunbookHooksIT.untaintReadyNodes(client);
-    operator = RealControlPlane.startOperator(cluster, kubeconfig, NS, "operator-a");
+    operator = RealControlPlane.startOperatorOnReadyNodes(cluster, kubeconfig, NS);
   }
 
   @AfterAll

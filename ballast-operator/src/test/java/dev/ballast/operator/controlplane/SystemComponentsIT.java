@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
 import dev.ballast.k8s.testkit.KubeClusterExtension;
 import dev.ballast.k8s.testkit.ManagedProcess;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -45,18 +44,10 @@ class SystemComponentsIT {
   static ManagedProcess operator;
 
   @BeforeAll
-  static void workloadsAndOperator() throws IOException {
+  static void workloadsAndOperator() {
     KubernetesClient client = cluster.client();
-    client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .create();
-    var kubeconfig = RealControlPlane.installOperator(cluster, NS);
-    RealControlPlane.apply(
-        cluster,
-        "enable-rolling-restart",
-        Files.readString(RealControlPlane.repoFile("deploy/enable-rolling-restart.yaml"))
-            .replace("namespace: default", "namespace: " + NS));
+    var kubeconfig =
+        RealControlPlane.namespaceWithOperator(cluster, NS, "enable-rolling-restart.yaml");
     for (String name : COMPONENTS) {
       RealControlPlane.apply(cluster, "sts-" + name, statefulSet(name, 1));
     }
@@ -70,8 +61,7 @@ class SystemComponentsIT {
                         .filter(RealControlPlane::ready)
                         .count()
                     == COMPONENTS.size() + 2);
-    RunbookHooksIT.untaintReadyNodes(client);
-    operator = RealControlPlane.startOperator(cluster, kubeconfig, NS, "operator-a");
+    operator = RealControlPlane.startOperatorOnReadyNodes(cluster, kubeconfig, NS);
   }
 
   @AfterAll
