@@ -102,11 +102,12 @@ class EurekaPeerListIT {
     // and an instance registered at the first server is replicated to the new one, and back
     assertReplicated(0, 2, "probe-a");
     assertReplicated(2, 0, "probe-b");
-    // and the restarts are in the history of the PUBLISH stage
+    // and the restarts are in the history of the PUBLISH stage: which, in order, how long each
     BallastCli.Result history = BallastCli.run("history", "-f", f, "-o", "json");
     assertThat(history.out())
-        .contains("member 0 restarted for version 2")
-        .contains("member 1 restarted for version 2");
+        .containsPattern(
+            "member 0 restarted for version 2: pid \\d+, healthy after \\d+\\.\\ds; "
+                + "member 1 restarted for version 2: pid \\d+, healthy after \\d+\\.\\ds");
 
     // when it shrinks back to 2
     watch = HealthWatch.start(ports(2));

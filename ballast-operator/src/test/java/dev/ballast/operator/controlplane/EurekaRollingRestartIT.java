@@ -13,7 +13,6 @@ import dev.ballast.k8s.testkit.eureka.EurekaPodRunner;
 import dev.ballast.testservers.eureka.EurekaRestClient;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -123,13 +122,11 @@ class EurekaRollingRestartIT {
                 + "\n");
 
     // the pods were deleted one at a time, highest ordinal first (eureka-2 too: it started before
-    // the list with it was written)
-    List<String> restarts =
-        Files.readAllLines(operator.log()).stream()
-            .filter(l -> l.contains("action=restart pod=" + NAME + "-"))
-            .map(l -> l.substring(l.indexOf("pod=") + 4, l.indexOf(" peersVersion")))
-            .toList();
-    assertThat(restarts).containsExactly(NAME + "-2", NAME + "-1", NAME + "-0");
+    // the list with it was written), as the PUBLISH stage's history record says, with their times
+    assertThat(
+            RealControlPlane.restartsInHistory(
+                client.resources(StatefulAutoscaler.class).inNamespace(NS).withName(NAME).get()))
+        .containsExactly(NAME + "-2", NAME + "-1", NAME + "-0");
 
     // and each server's own status lists exactly the two others as registered replicas
     List<Pod> pods = pods(client);

@@ -380,6 +380,37 @@ public final class RealControlPlane {
   }
 
   /**
+   * The pods the last PUBLISH stage in {@code s}'s history restarted, in the order restarted: the
+   * stage's record lists each with its peer list version and the seconds until its new pod was
+   * Ready (checked here); empty when no PUBLISH record restarted a pod.
+   */
+  public static List<String> restartsInHistory(StatefulAutoscaler s) {
+    java.util.regex.Pattern restarted =
+        java.util.regex.Pattern.compile(
+            "restarted pod (\\S+) \\(peer list version \\d+\\): Ready again after \\d+\\.\\ds");
+    List<String> messages =
+        s.getStatus().history.stream()
+            .filter(h -> "STAGE".equals(h.path("kind").asText()))
+            .filter(h -> "PUBLISH".equals(h.path("stage").asText()))
+            .map(h -> h.path("message").asText())
+            .filter(m -> m.contains("restarted pod "))
+            .toList();
+    if (messages.isEmpty()) {
+      return List.of();
+    }
+    String last = messages.get(messages.size() - 1);
+    List<String> pods = new java.util.ArrayList<>();
+    java.util.regex.Matcher m = restarted.matcher(last);
+    while (m.find()) {
+      pods.add(m.group(1));
+    }
+    assertThat(pods)
+        .as("pods restarted, each with its time, in %s", last)
+        .hasSize(last.split("restarted pod ", -1).length - 1);
+    return pods;
+  }
+
+  /**
    * Waits until StatefulAutoscaler {@code namespace/name} reports {@code n} replicas with no
    * operation in flight.
    */
