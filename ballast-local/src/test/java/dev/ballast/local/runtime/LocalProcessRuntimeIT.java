@@ -35,9 +35,13 @@ class LocalProcessRuntimeIT {
   }
 
   private LocalProcessRuntime runtime(List<String> command, Duration grace) {
+    return runtime(stateDir, command, grace);
+  }
+
+  private LocalProcessRuntime runtime(Path dir, List<String> command, Duration grace) {
     LocalProcessRuntime r =
         new LocalProcessRuntime(
-            stateDir,
+            dir,
             "127.0.0.1",
             List.of("client", "peer"),
             new CommandLauncher("t", command, Map.of()),
@@ -99,6 +103,43 @@ class LocalProcessRuntimeIT {
     assertThat(runtime.isRunning(0)).isFalse();
     assertThat(ProcessIdentity.of(pid).filter(ProcessIdentity::alive)).isEmpty();
   }
+
+  @Test
+  void stopAllUnderStopsEveryClusterBelowTheDirectoryWhoeverStartedItAndNothingBeside()
+      throws Exception {
+    // given: under one root, a member this JVM started and one another JVM started and left
+    // (reparented, found by its marker alone); beside the root, a member of another cluster
+    Path root = stateDir.resolve("bench");
+    LocalProcessRuntime floor = runtime(root.resolve("floor"), List.of("sleep", "300"), GRACE);
+    floor.start(floor.prepare(0), Map.of());
+    Path detachedDir = root.resolve("ballast");
+    Process starter =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                DetachedStartMain.class.getName(),
+                detachedDir.toString())
+            .redirectErrorStream(true)
+            .start();
+    assertThat(starter.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    LocalProcessRuntime detached = runtime(detachedDir, List.of("sleep", "300"), GRACE);
+    LocalProcessRuntime beside =
+        runtime(stateDir.resolve("bench-other"), List.of("sleep", "300"), GRACE);
+    beside.start(beside.prepare(0), Map.of());
+    assertThat(LocalProcessRuntime.processesUnder(root)).hasSize(2);
+
+    // when
+    LocalProcessRuntime.stopAllUnder(root, GRACE);
+
+    // then
+    assertThat(floor.isRunning(0)).isFalse();
+    assertThat(detached.isRunning(0)).isFalse();
+    assertThat(LocalProcessRuntime.processesUnder(root)).isEmpty();
+    assertThat(beside.isRunning(0)).as("a cluster beside the root").isTrue();
+  }
+
+  private static final Duration GRACE = Duration.ofSeconds(2);
 
   @Test
   void startIsIdempotentWhileTheMemberRuns() {
