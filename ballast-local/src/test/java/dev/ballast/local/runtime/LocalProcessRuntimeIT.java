@@ -72,19 +72,7 @@ class LocalProcessRuntimeIT {
   @Test
   void aMemberOutlivesTheProcessThatStartedIt() throws Exception {
     // given: another JVM starts member 0 and exits
-    Process starter =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                DetachedStartMain.class.getName(),
-                stateDir.toString())
-            .redirectErrorStream(true)
-            .start();
-    assertThat(starter.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String out = new String(starter.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(starter.exitValue()).as(out).isZero();
-    long pid = Long.parseLong(out.lines().reduce((a, b) -> b).orElseThrow().trim());
+    long pid = startDetached(stateDir);
 
     // when: this JVM opens the same state directory
     LocalProcessRuntime runtime = runtime(List.of("sleep", "300"), Duration.ofSeconds(2));
@@ -113,16 +101,7 @@ class LocalProcessRuntimeIT {
     LocalProcessRuntime floor = runtime(root.resolve("floor"), List.of("sleep", "300"), GRACE);
     floor.start(floor.prepare(0), Map.of());
     Path detachedDir = root.resolve("ballast");
-    Process starter =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                DetachedStartMain.class.getName(),
-                detachedDir.toString())
-            .redirectErrorStream(true)
-            .start();
-    assertThat(starter.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    startDetached(detachedDir);
     LocalProcessRuntime detached = runtime(detachedDir, List.of("sleep", "300"), GRACE);
     LocalProcessRuntime beside =
         runtime(stateDir.resolve("bench-other"), List.of("sleep", "300"), GRACE);
@@ -140,6 +119,26 @@ class LocalProcessRuntimeIT {
   }
 
   private static final Duration GRACE = Duration.ofSeconds(2);
+
+  /**
+   * Starts member 0 of a {@code sleep 300} cluster in {@code dir} from another JVM ({@link
+   * DetachedStartMain}), which exits at once; returns the member's pid.
+   */
+  private static long startDetached(Path dir) throws IOException, InterruptedException {
+    Process starter =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                DetachedStartMain.class.getName(),
+                dir.toString())
+            .redirectErrorStream(true)
+            .start();
+    assertThat(starter.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String out = new String(starter.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(starter.exitValue()).as(out).isZero();
+    return Long.parseLong(out.lines().reduce((a, b) -> b).orElseThrow().trim());
+  }
 
   @Test
   void startIsIdempotentWhileTheMemberRuns() {
