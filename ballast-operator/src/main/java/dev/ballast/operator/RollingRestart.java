@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * are deleted one at a time, highest ordinal first, each next one only once the previous pod is
  * back (a new pod, Ready), so that at most one member is down at any moment. A pod not back within
  * {@code perPod} stops the follow-up with its name (the step fails and says so). Needs {@code
- * delete} on pods in the namespace (deploy/enable-rolling-restart.yaml).
+ * delete} on pods in the namespace (deploy/enable-rolling-restart.yaml). Returns one line per pod,
+ * in the order restarted, with the time from its deletion until its new pod was Ready.
  */
 public final class RollingRestart implements PeerListPublisher.FollowUp {
   private static final Logger LOG = LoggerFactory.getLogger(RollingRestart.class);
@@ -79,8 +80,9 @@ public final class RollingRestart implements PeerListPublisher.FollowUp {
       }
       String uid = before.getMetadata().getUid();
       LOG.info("action=restart pod={} peersVersion={}", name, version);
+      Instant begin = clock.instant();
       client.pods().inNamespace(namespace).withName(name).delete();
-      Instant deadline = clock.instant().plus(perPod);
+      Instant deadline = begin.plus(perPod);
       while (!back(name, uid)) {
         if (clock.instant().isAfter(deadline)) {
           throw new MembershipException(
@@ -100,7 +102,14 @@ public final class RollingRestart implements PeerListPublisher.FollowUp {
         }
       }
       read.accept(m.ordinal());
-      lines.add("restarted pod " + name + " (peer list version " + version + ")");
+      lines.add(
+          "restarted pod "
+              + name
+              + " (peer list version "
+              + version
+              + "): Ready again after "
+              + Duration.between(begin, clock.instant()).toMillis() / 100 / 10.0
+              + "s");
     }
     return lines;
   }

@@ -12,15 +12,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Kubernetes runtime with the runbook fields of its StatefulAutoscaler: PUBLISH also writes the
- * peer list ConfigMap and runs its follow-up ({@link PeerListPublisher}), and the node count and
- * each member's node come from the schedulable Nodes ({@link SchedulableNodes}) for {@code
- * sizeByNodes} and {@code placement: OnePerNode}. Everything else is the wrapped runtime's.
+ * peer list ConfigMap and runs its follow-up ({@link PeerListPublisher}), whose lines (the list
+ * written, each pod restarted and how long it took) go into the stage's history record through
+ * {@link #takeActionReport}; the node count and each member's node come from the schedulable Nodes
+ * ({@link SchedulableNodes}) for {@code sizeByNodes} and {@code placement: OnePerNode}. Everything
+ * else is the wrapped runtime's.
  */
 final class RunbookRuntime extends ForwardingReplicaRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(RunbookRuntime.class);
 
   private final Optional<PeerListPublisher> peers;
   private final SchedulableNodes nodes;
+  private final List<String> report = new java.util.ArrayList<>();
 
   RunbookRuntime(
       KubernetesReplicaRuntime runtime, Optional<PeerListPublisher> peers, SchedulableNodes nodes) {
@@ -36,12 +39,20 @@ final class RunbookRuntime extends ForwardingReplicaRuntime {
       try {
         List<String> lines = peers.get().publish(members);
         lines.forEach(l -> LOG.info("action=peers message=\"{}\"", l));
+        // The PUBLISH stage's history record: the list written, then each pod restarted, in order.
+        report.addAll(lines);
       } catch (RuntimeException e) {
         throw e instanceof MembershipException
             ? e
             : new MembershipException("cannot publish the peer list: " + e.getMessage(), e);
       }
     }
+  }
+
+  /** The lines of the last PUBLISH (the list written, the pods restarted), then forgotten. */
+  @Override
+  public String takeActionReport() {
+    return takeActionReport(report);
   }
 
   /**

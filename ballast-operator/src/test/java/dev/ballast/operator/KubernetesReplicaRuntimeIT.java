@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ballast.core.port.DataPolicy;
 import dev.ballast.core.port.Member;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.util.Map;
@@ -24,16 +23,7 @@ class KubernetesReplicaRuntimeIT {
     cluster = new MockCluster(client);
     cluster.statefulSet("zk", 3, "500m");
     cluster.kubelet("zk");
-    TargetWorkload target =
-        new TargetWorkload(
-            client,
-            MockCluster.NS,
-            new CrossVersionObjectReferenceBuilder()
-                .withApiVersion("apps/v1")
-                .withKind("StatefulSet")
-                .withName("zk")
-                .build(),
-            Optional.empty());
+    TargetWorkload target = cluster.target("zk");
     runtime =
         new KubernetesReplicaRuntime(
             client,

@@ -7,10 +7,12 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Fixtures on the fabric8 mock API server (CRUD mode) and a fake kubelet: the mock has no
@@ -28,6 +30,19 @@ final class MockCluster {
 
   MockCluster(KubernetesClient client) {
     this.client = client;
+  }
+
+  /** StatefulSet {@code name} as the target a StatefulAutoscaler's {@code targetRef} names. */
+  TargetWorkload target(String name) {
+    return new TargetWorkload(
+        client,
+        NS,
+        new CrossVersionObjectReferenceBuilder()
+            .withApiVersion("apps/v1")
+            .withKind("StatefulSet")
+            .withName(name)
+            .build(),
+        Optional.empty());
   }
 
   /** A StatefulSet {@code name} with {@code replicas}, one volume claim template "data". */

@@ -104,29 +104,23 @@ class PeerListConfigMapIT {
         new PeerListStore.State(1, TEMPLATE.render(members(4), "{version}"), false, Set.of()),
         Optional.of(TEMPLATE.render(members(4), "1")));
     Map<String, String> before = uids();
-    PeerListPublisher publisher =
-        new PeerListPublisher(
-            TEMPLATE,
-            store,
-            PeerListSpec.AfterChange.RESTART,
-            new RollingRestart(
-                client,
-                MockCluster.NS,
-                k -> "nacos-" + k,
-                Duration.ofSeconds(20),
-                Clock.systemUTC()));
+    PeerListPublisher publisher = restartingPublisher(store);
 
     // when: the same list is published again (the stage re-runs after the crash)
     List<String> lines = publisher.publish(members(4));
 
-    // then: the same version, every pod replaced, highest ordinal first, marked applied
+    // then: the same version, every pod replaced, highest ordinal first, each line with how long
+    // its pod took to be Ready again, marked applied
     assertThat(lines)
-        .containsExactly(
-            "wrote ConfigMap nacos-peers key cluster.conf version 1 (4 members)",
-            "restarted pod nacos-3 (peer list version 1)",
-            "restarted pod nacos-2 (peer list version 1)",
-            "restarted pod nacos-1 (peer list version 1)",
-            "restarted pod nacos-0 (peer list version 1)");
+        .hasSize(5)
+        .first()
+        .isEqualTo("wrote ConfigMap nacos-peers key cluster.conf version 1 (4 members)");
+    assertThat(lines.subList(1, 5))
+        .satisfiesExactly(
+            l -> assertThat(l).matches(restarted("nacos-3")),
+            l -> assertThat(l).matches(restarted("nacos-2")),
+            l -> assertThat(l).matches(restarted("nacos-1")),
+            l -> assertThat(l).matches(restarted("nacos-0")));
     Map<String, String> after = uids();
     assertThat(after.keySet()).containsExactlyInAnyOrderElementsOf(before.keySet());
     after.forEach((pod, uid) -> assertThat(uid).as(pod).isNotEqualTo(before.get(pod)));
@@ -135,5 +129,51 @@ class PeerListConfigMapIT {
             new PeerListStore.State(
                 1, TEMPLATE.render(members(4), "{version}"), true, Set.of(0, 1, 2, 3)));
     assertThat(publisher.publish(members(4))).as("applied: nothing more").isEmpty();
+  }
+
+  @Test
+  void theRestartsOfAPublishAreTheRuntimesReportForTheStageRecordThenForgotten() {
+    // given: the runtime of StatefulSet nacos whose peer list is followed by a rolling restart
+    TargetWorkload target = cluster.target("nacos");
+    RunbookRuntime runtime =
+        new RunbookRuntime(
+            new KubernetesReplicaRuntime(
+                client,
+                target,
+                MemberAddressing.fromSettings(Map.of(), Map.of()),
+                Optional.empty()),
+            Optional.of(restartingPublisher(store())),
+            new SchedulableNodes(client, target, () -> null));
+
+    // when: the PUBLISH stage's action runs, then the executor takes the runtime's report
+    runtime.publish(members(4));
+    String report = runtime.takeActionReport();
+
+    // then: the list written and every pod restarted, in order, each with its time, once
+    assertThat(report.split("; "))
+        .satisfiesExactly(
+            l ->
+                assertThat(l)
+                    .isEqualTo(
+                        "wrote ConfigMap nacos-peers key cluster.conf version 1 (4 members)"),
+            l -> assertThat(l).matches(restarted("nacos-3")),
+            l -> assertThat(l).matches(restarted("nacos-2")),
+            l -> assertThat(l).matches(restarted("nacos-1")),
+            l -> assertThat(l).matches(restarted("nacos-0")));
+    assertThat(runtime.takeActionReport()).as("taken: forgotten").isEmpty();
+  }
+
+  /** The list in {@code store}, followed by a rolling restart of the nacos pods. */
+  private PeerListPublisher restartingPublisher(ConfigMapPeerListStore store) {
+    return new PeerListPublisher(
+        TEMPLATE,
+        store,
+        PeerListSpec.AfterChange.RESTART,
+        new RollingRestart(
+            client, MockCluster.NS, k -> "nacos-" + k, Duration.ofSeconds(20), Clock.systemUTC()));
+  }
+
+  private static String restarted(String pod) {
+    return "restarted pod " + pod + " \\(peer list version 1\\): Ready again after \\d+\\.\\ds";
   }
 }

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.util.Map;
@@ -28,17 +27,9 @@ class SchedulableNodesIT {
 
   @BeforeEach
   void setUp() {
-    new MockCluster(client).statefulSet("meta", 2, "100m");
-    target =
-        new TargetWorkload(
-            client,
-            MockCluster.NS,
-            new CrossVersionObjectReferenceBuilder()
-                .withApiVersion("apps/v1")
-                .withKind("StatefulSet")
-                .withName("meta")
-                .build(),
-            Optional.empty());
+    MockCluster cluster = new MockCluster(client);
+    cluster.statefulSet("meta", 2, "100m");
+    target = cluster.target("meta");
   }
 
   private void node(

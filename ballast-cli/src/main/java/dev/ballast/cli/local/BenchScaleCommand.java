@@ -44,8 +44,8 @@ import picocli.CommandLine.Spec;
           + " topic of 6 partitions x 3 replicas holding 20,000 records of 512 bytes). Both use"
           + " the same server settings and data on 127.0.0.1 and start from a formed 3-member"
           + " cluster.",
-      "Takes about a minute per run; every process started is stopped. Not a test: the figures"
-          + " depend on the machine."
+      "Takes about a minute per run; every process started is stopped, also when the bench is"
+          + " stopped by SIGTERM or Ctrl-C. Not a test: the figures depend on the machine."
     })
 public final class BenchScaleCommand implements Callable<Integer> {
   @Option(
@@ -95,6 +95,17 @@ public final class BenchScaleCommand implements Callable<Integer> {
     Path root = workDir != null ? workDir : Files.createTempDirectory("ballast-bench");
     Clock clock = Clock.systemDefaultZone();
     List<ScaleBench.Figures> all = new ArrayList<>();
+    // SIGTERM (or Ctrl-C) runs the shutdown hooks, not the finally below: stop what runs then.
+    Thread stopOnExit =
+        new Thread(
+            () -> {
+              ScaleBench.stopEverything(root);
+              if (workDir == null) {
+                deleteQuietly(root);
+              }
+            },
+            "bench-stop-on-exit");
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
     try {
       for (int i = 1; i <= runs; i++) {
         int run = i;
@@ -114,6 +125,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
     } catch (ClusterOperationException e) {
       throw ScaleOutcomes.toCli(e);
     } finally {
+      removeQuietly(stopOnExit);
       if (workDir == null) {
         deleteQuietly(root);
       }
@@ -146,6 +158,15 @@ public final class BenchScaleCommand implements Callable<Integer> {
       List<ScaleBench.Figures> all, Function<ScaleBench.Figures, Duration> f) {
     List<Duration> sorted = all.stream().map(f).sorted().toList();
     return sorted.get(sorted.size() / 2);
+  }
+
+  /** Removes the hook once the run ended by itself; during a shutdown it is running already. */
+  private static void removeQuietly(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down: the hook stops what runs
+    }
   }
 
   private static void deleteQuietly(Path root) {

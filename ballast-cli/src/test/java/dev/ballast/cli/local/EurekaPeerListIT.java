@@ -7,6 +7,7 @@ import dev.ballast.core.port.Member;
 import dev.ballast.local.LocalWiring;
 import dev.ballast.local.config.ClusterFile;
 import dev.ballast.local.runtime.ProcessIdentity;
+import dev.ballast.testservers.eureka.EurekaRestClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +26,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,8 +42,7 @@ class EurekaPeerListIT {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final Path SERVER = Path.of("..", "ballast-eureka-testserver", "target");
-  private static final Pattern REGISTERED =
-      Pattern.compile("<registered-replicas>([^<]*)</registered-replicas>");
+  private static final EurekaRestClient EUREKA = new EurekaRestClient();
 
   @TempDir Path dir;
   private Path file;
@@ -105,11 +102,12 @@ class EurekaPeerListIT {
     // and an instance registered at the first server is replicated to the new one, and back
     assertReplicated(0, 2, "probe-a");
     assertReplicated(2, 0, "probe-b");
-    // and the restarts are in the history of the PUBLISH stage
+    // and the restarts are in the history of the PUBLISH stage: which, in order, how long each
     BallastCli.Result history = BallastCli.run("history", "-f", f, "-o", "json");
     assertThat(history.out())
-        .contains("member 0 restarted for version 2")
-        .contains("member 1 restarted for version 2");
+        .containsPattern(
+            "member 0 restarted for version 2: pid \\d+, healthy after \\d+\\.\\ds; "
+                + "member 1 restarted for version 2: pid \\d+, healthy after \\d+\\.\\ds");
 
     // when it shrinks back to 2
     watch = HealthWatch.start(ports(2));
@@ -210,65 +208,28 @@ class EurekaPeerListIT {
       await()
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(500))
+          .ignoreExceptionsInstanceOf(IllegalStateException.class) // no status page yet
           .untilAsserted(
               () ->
-                  assertThat(registeredReplicas(port))
+                  assertThat(EUREKA.registeredReplicas(base(port)))
                       .as("replicas of :" + port)
                       .isEqualTo(expected));
     }
   }
 
-  private static Set<String> registeredReplicas(int port) throws IOException, InterruptedException {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/eureka/status"))
-                .header("Accept", "application/xml")
-                .timeout(Duration.ofSeconds(5))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    Matcher m = REGISTERED.matcher(r.body());
-    if (!m.find()) {
-      throw new AssertionError("no registered-replicas in " + r.body());
-    }
-    return Arrays.stream(m.group(1).split(","))
-        .map(String::strip)
-        .filter(s -> !s.isEmpty())
-        .collect(Collectors.toCollection(TreeSet::new));
-  }
-
   /** Registers an instance at member {@code at}; Eureka replicates it to its peer {@code to}. */
   private void assertReplicated(int at, int to, String id) throws Exception {
     List<Integer> ports = ports(Math.max(at, to) + 1);
-    String body =
-        """
-        {"instance": {"instanceId": "%s", "hostName": "127.0.0.1", "app": "PROBE",
-          "ipAddr": "127.0.0.1", "status": "UP", "port": {"$": 1, "@enabled": "true"},
-          "dataCenterInfo": {"@class": "com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo",
-            "name": "MyOwn"}}}
-        """
-            .formatted(id);
-    HttpResponse<String> posted =
-        HTTP.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + ports.get(at) + "/eureka/apps/PROBE"))
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(5))
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(204);
-    // GET /eureka/apps/{app}/{id} reads the registry itself (GET /eureka/apps/{app} is served from
-    // a response cache refreshed every 30 s): the instance is there once the peer has replicated
-    // it.
+    EUREKA.register(base(ports.get(at)), "PROBE", id);
     try {
       await()
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(500))
           .untilAsserted(
               () ->
-                  assertThat(probeStatus(ports.get(to), id))
+                  assertThat(EUREKA.hasInstance(base(ports.get(to)), "PROBE", id))
                       .as("GET /eureka/apps/PROBE/" + id + " at member " + to)
-                      .isEqualTo(200));
+                      .isTrue());
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       throw new AssertionError(e.getMessage() + "\n" + memberLogs(Math.max(at, to) + 1), e);
     }
@@ -291,15 +252,8 @@ class EurekaPeerListIT {
     return out.toString();
   }
 
-  private static int probeStatus(int port, String id) throws IOException, InterruptedException {
-    return HTTP.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/eureka/apps/PROBE/" + id))
-                .header("Accept", "application/json")
-                .timeout(Duration.ofSeconds(5))
-                .build(),
-            HttpResponse.BodyHandlers.discarding())
-        .statusCode();
+  private static String base(int port) {
+    return "http://127.0.0.1:" + port;
   }
 
   /**

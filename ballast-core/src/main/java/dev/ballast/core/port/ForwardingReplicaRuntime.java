@@ -67,6 +67,18 @@ public abstract class ForwardingReplicaRuntime implements ReplicaRuntime {
     return delegate.takeActionReport();
   }
 
+  /**
+   * The wrapped runtime's report followed by {@code own} (the lines of what this runtime added to
+   * the last action, cleared here), joined with "; ": for an override of {@link
+   * #takeActionReport()}.
+   */
+  protected final String takeActionReport(List<String> own) {
+    String text = String.join("; ", own);
+    own.clear();
+    String inner = delegate.takeActionReport();
+    return inner.isEmpty() ? text : text.isEmpty() ? inner : inner + "; " + text;
+  }
+
   @Override
   public Optional<String> nodeOf(int ordinal) {
     return delegate.nodeOf(ordinal);

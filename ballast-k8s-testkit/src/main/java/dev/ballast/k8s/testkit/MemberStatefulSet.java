@@ -3,6 +3,7 @@ package dev.ballast.k8s.testkit;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -13,13 +14,57 @@ import java.util.Map;
 
 /**
  * The parts every member StatefulSet fixture shares, as a user would write them: a headless Service
- * publishing not-ready addresses (the members find each other before they are Ready), and a
- * StatefulSet of one container with named ports, environment, resource requests and a {@code data}
- * volume claim per member mounted at {@code /data}.
+ * {@code <name>-hs} publishing not-ready addresses (the members find each other before they are
+ * Ready) on the members' client port, and a StatefulSet of one container with named ports,
+ * environment, resource requests and a {@code data} volume claim per member mounted at {@code
+ * /data}. A fixture of one system ({@code EtcdStatefulSet}, {@code ZooKeeperStatefulSet}) says only
+ * its container ({@link #template}) and its client port.
  */
-public final class MemberStatefulSet {
+public abstract class MemberStatefulSet {
 
-  private MemberStatefulSet() {}
+  private final String namespace;
+  private final String name;
+
+  /** A StatefulSet {@code name} in {@code namespace}, its pods labelled {@code app=name}. */
+  protected MemberStatefulSet(String namespace, String name) {
+    this.namespace = namespace;
+    this.name = name;
+  }
+
+  public final String name() {
+    return name;
+  }
+
+  public final String namespace() {
+    return namespace;
+  }
+
+  /** The headless Service giving the pods their DNS names. */
+  public final String serviceName() {
+    return name + "-hs";
+  }
+
+  /** The port the headless Service publishes: the members' client port. */
+  public abstract int clientPort();
+
+  /** The name of {@link #clientPort()} in the container's ports. */
+  protected abstract String clientPortName();
+
+  /** The StatefulSet's container and pod management, for {@link #statefulSet()}. */
+  protected abstract Template template();
+
+  /** The headless Service and the StatefulSet, in the order to create them. */
+  public final List<HasMetadata> resources() {
+    return List.of(service(), statefulSet());
+  }
+
+  public final Service service() {
+    return headlessService(namespace, name, serviceName(), clientPortName(), clientPort());
+  }
+
+  public final StatefulSet statefulSet() {
+    return statefulSet(template());
+  }
 
   /** The headless Service {@code service} of the pods labelled {@code app=name}. */
   public static Service headlessService(

@@ -8,6 +8,7 @@ import dev.ballast.local.LocalWiring;
 import dev.ballast.local.ScaleResult;
 import dev.ballast.local.config.ClusterFile;
 import dev.ballast.local.config.ClusterFileException;
+import dev.ballast.local.runtime.LocalProcessRuntime;
 import dev.ballast.members.etcd.EtcdServerConfig;
 import dev.ballast.members.redis.RedisServerConfig;
 import dev.ballast.members.zookeeper.ZooKeeperManualFloor;
@@ -18,6 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -178,6 +183,40 @@ public final class ScaleBench {
       }
     } catch (ClusterBusyException e) {
       throw ClusterOperationException.refused(e.getMessage());
+    }
+  }
+
+  /** Between SIGTERM and SIGKILL when {@link #stopEverything} stops what a bench left running. */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+  /**
+   * Stops every process a bench run under {@code workDir} started and that still runs, for a bench
+   * cut short (a shutdown hook after SIGTERM, where no {@code finally} runs): the members of both
+   * sides' clusters (found by their marker, wherever they were reparented) and this JVM's own child
+   * processes (the ZooKeeper floor's servers, tool runs). The interrupted run goes on while this
+   * runs and may start one more, so it repeats until a pass finds nothing (at most 5 passes).
+   */
+  public static void stopEverything(Path workDir) {
+    for (int pass = 0; pass < 5; pass++) {
+      List<ProcessHandle> children = ProcessHandle.current().descendants().toList();
+      if (children.isEmpty() && LocalProcessRuntime.processesUnder(workDir).isEmpty()) {
+        break;
+      }
+      children.forEach(ProcessHandle::destroy);
+      LocalProcessRuntime.stopAllUnder(workDir, STOP_GRACE);
+      long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+      for (ProcessHandle child : children) {
+        long left = Math.max(0, deadline - System.nanoTime());
+        try {
+          child.onExit().get(left, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+          child.destroyForcibly();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          children.forEach(ProcessHandle::destroyForcibly);
+          return;
+        }
+      }
     }
   }
 

@@ -54,10 +54,7 @@ public final class ConfiguredRuntime extends ForwardingReplicaRuntime {
 
   @Override
   public String takeActionReport() {
-    String text = String.join("; ", report);
-    report.clear();
-    String inner = delegate().takeActionReport();
-    return inner.isEmpty() ? text : text.isEmpty() ? inner : inner + "; " + text;
+    return takeActionReport(report);
   }
 
   @Override

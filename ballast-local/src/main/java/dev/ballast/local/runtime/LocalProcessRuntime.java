@@ -363,6 +363,32 @@ public final class LocalProcessRuntime implements ReplicaRuntime {
     return found;
   }
 
+  /**
+   * Every live process started by a runtime whose state directory is {@code root} or below it
+   * (members of every cluster kept there, and whatever they spawned): found by their marker alone.
+   */
+  public static List<ProcessIdentity> processesUnder(Path root) {
+    String dir = root.toAbsolutePath().normalize().toString();
+    List<ProcessIdentity> out = new ArrayList<>(markedProcesses(dir + "#"));
+    markerEntries(dir + "/", false).forEach(e -> out.add(e.getValue()));
+    return out;
+  }
+
+  /**
+   * Stops {@link #processesUnder} {@code root}: SIGTERM, then SIGKILL to what is left after {@code
+   * grace}. For a command whose clusters all live under one directory and must not outlive it.
+   */
+  public static void stopAllUnder(Path root, Duration grace) {
+    List<ProcessIdentity> found = processesUnder(root);
+    if (!found.isEmpty()) {
+      LOG.info(
+          "action=stop-all-under dir={} pids={}",
+          root,
+          found.stream().map(ProcessIdentity::pid).toList());
+      terminate(found, grace);
+    }
+  }
+
   /** Live processes whose environment holds {@code MARKER_VARIABLE=<prefix>...}. */
   private static List<ProcessIdentity> markedProcesses(String prefix) {
     return markerEntries(prefix).stream().map(Map.Entry::getValue).toList();
@@ -370,8 +396,16 @@ public final class LocalProcessRuntime implements ReplicaRuntime {
 
   /** Live processes whose marker starts with {@code prefix}, each with its marker's value. */
   private static List<Map.Entry<String, ProcessIdentity>> markerEntries(String prefix) {
+    return markerEntries(prefix, !prefix.endsWith("#"));
+  }
+
+  /**
+   * Live processes whose marker is {@code prefix} ({@code exact}) or starts with it, each with its
+   * marker's value.
+   */
+  private static List<Map.Entry<String, ProcessIdentity>> markerEntries(
+      String prefix, boolean exact) {
     byte[] needle = (MARKER_VARIABLE + "=" + prefix).getBytes(StandardCharsets.UTF_8);
-    boolean exact = !prefix.endsWith("#");
     List<Map.Entry<String, ProcessIdentity>> found = new ArrayList<>();
     long self = ProcessHandle.current().pid();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {

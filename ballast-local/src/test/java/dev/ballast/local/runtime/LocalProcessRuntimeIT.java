@@ -35,9 +35,13 @@ class LocalProcessRuntimeIT {
   }
 
   private LocalProcessRuntime runtime(List<String> command, Duration grace) {
+    return runtime(stateDir, command, grace);
+  }
+
+  private LocalProcessRuntime runtime(Path dir, List<String> command, Duration grace) {
     LocalProcessRuntime r =
         new LocalProcessRuntime(
-            stateDir,
+            dir,
             "127.0.0.1",
             List.of("client", "peer"),
             new CommandLauncher("t", command, Map.of()),
@@ -68,19 +72,7 @@ class LocalProcessRuntimeIT {
   @Test
   void aMemberOutlivesTheProcessThatStartedIt() throws Exception {
     // given: another JVM starts member 0 and exits
-    Process starter =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                DetachedStartMain.class.getName(),
-                stateDir.toString())
-            .redirectErrorStream(true)
-            .start();
-    assertThat(starter.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String out = new String(starter.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(starter.exitValue()).as(out).isZero();
-    long pid = Long.parseLong(out.lines().reduce((a, b) -> b).orElseThrow().trim());
+    long pid = startDetached(stateDir);
 
     // when: this JVM opens the same state directory
     LocalProcessRuntime runtime = runtime(List.of("sleep", "300"), Duration.ofSeconds(2));
@@ -98,6 +90,54 @@ class LocalProcessRuntimeIT {
     // then
     assertThat(runtime.isRunning(0)).isFalse();
     assertThat(ProcessIdentity.of(pid).filter(ProcessIdentity::alive)).isEmpty();
+  }
+
+  @Test
+  void stopAllUnderStopsEveryClusterBelowTheDirectoryWhoeverStartedItAndNothingBeside()
+      throws Exception {
+    // given: under one root, a member this JVM started and one another JVM started and left
+    // (reparented, found by its marker alone); beside the root, a member of another cluster
+    Path root = stateDir.resolve("bench");
+    LocalProcessRuntime floor = runtime(root.resolve("floor"), List.of("sleep", "300"), GRACE);
+    floor.start(floor.prepare(0), Map.of());
+    Path detachedDir = root.resolve("ballast");
+    startDetached(detachedDir);
+    LocalProcessRuntime detached = runtime(detachedDir, List.of("sleep", "300"), GRACE);
+    LocalProcessRuntime beside =
+        runtime(stateDir.resolve("bench-other"), List.of("sleep", "300"), GRACE);
+    beside.start(beside.prepare(0), Map.of());
+    assertThat(LocalProcessRuntime.processesUnder(root)).hasSize(2);
+
+    // when
+    LocalProcessRuntime.stopAllUnder(root, GRACE);
+
+    // then
+    assertThat(floor.isRunning(0)).isFalse();
+    assertThat(detached.isRunning(0)).isFalse();
+    assertThat(LocalProcessRuntime.processesUnder(root)).isEmpty();
+    assertThat(beside.isRunning(0)).as("a cluster beside the root").isTrue();
+  }
+
+  private static final Duration GRACE = Duration.ofSeconds(2);
+
+  /**
+   * Starts member 0 of a {@code sleep 300} cluster in {@code dir} from another JVM ({@link
+   * DetachedStartMain}), which exits at once; returns the member's pid.
+   */
+  private static long startDetached(Path dir) throws IOException, InterruptedException {
+    Process starter =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                DetachedStartMain.class.getName(),
+                dir.toString())
+            .redirectErrorStream(true)
+            .start();
+    assertThat(starter.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String out = new String(starter.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(starter.exitValue()).as(out).isZero();
+    return Long.parseLong(out.lines().reduce((a, b) -> b).orElseThrow().trim());
   }
 
   @Test

@@ -10,25 +10,16 @@ import dev.ballast.k8s.testkit.KubeClusterExtension;
 import dev.ballast.k8s.testkit.KubeControlPlane;
 import dev.ballast.k8s.testkit.ManagedProcess;
 import dev.ballast.k8s.testkit.eureka.EurekaPodRunner;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import dev.ballast.testservers.eureka.EurekaRestClient;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -52,10 +43,7 @@ class EurekaRollingRestartIT {
   private static final String NS = "eureka";
   private static final String NAME = "eureka";
   private static final int PORT = FreePorts.next();
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private static final Pattern REGISTERED =
-      Pattern.compile("<registered-replicas>([^<]*)</registered-replicas>");
+  private static final EurekaRestClient EUREKA = new EurekaRestClient();
 
   @RegisterExtension
   static final KubeClusterExtension cluster =
@@ -66,22 +54,13 @@ class EurekaRollingRestartIT {
   static ManagedProcess operator;
 
   @BeforeAll
-  static void eurekaAndOperator() throws IOException {
+  static void eurekaAndOperator() {
     KubernetesClient client = cluster.client();
-    client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .create();
-    Path kubeconfig = RealControlPlane.installOperator(cluster, NS);
-    RealControlPlane.apply(
-        cluster,
-        "enable-rolling-restart",
-        Files.readString(RealControlPlane.repoFile("deploy/enable-rolling-restart.yaml"))
-            .replace("namespace: default", "namespace: " + NS));
+    Path kubeconfig =
+        RealControlPlane.namespaceWithOperator(cluster, NS, "enable-rolling-restart.yaml");
     RealControlPlane.apply(cluster, "sts-eureka", statefulSet());
     awaitReadyPods(client, 2);
-    RunbookHooksIT.untaintReadyNodes(client);
-    operator = RealControlPlane.startOperator(cluster, kubeconfig, NS, "operator-a");
+    operator = RealControlPlane.startOperatorOnReadyNodes(cluster, kubeconfig, NS);
   }
 
   @AfterAll
@@ -143,13 +122,11 @@ class EurekaRollingRestartIT {
                 + "\n");
 
     // the pods were deleted one at a time, highest ordinal first (eureka-2 too: it started before
-    // the list with it was written)
-    List<String> restarts =
-        Files.readAllLines(operator.log()).stream()
-            .filter(l -> l.contains("action=restart pod=" + NAME + "-"))
-            .map(l -> l.substring(l.indexOf("pod=") + 4, l.indexOf(" peersVersion")))
-            .toList();
-    assertThat(restarts).containsExactly(NAME + "-2", NAME + "-1", NAME + "-0");
+    // the list with it was written), as the PUBLISH stage's history record says, with their times
+    assertThat(
+            RealControlPlane.restartsInHistory(
+                client.resources(StatefulAutoscaler.class).inNamespace(NS).withName(NAME).get()))
+        .containsExactly(NAME + "-2", NAME + "-1", NAME + "-0");
 
     // and each server's own status lists exactly the two others as registered replicas
     List<Pod> pods = pods(client);
@@ -164,7 +141,8 @@ class EurekaRollingRestartIT {
       await("registered replicas of " + NAME + "-" + i)
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(500))
-          .untilAsserted(() -> assertThat(registeredReplicas(ip)).isEqualTo(others));
+          .ignoreExceptionsInstanceOf(IllegalStateException.class) // no status page yet
+          .untilAsserted(() -> assertThat(EUREKA.registeredReplicas(base(ip))).isEqualTo(others));
     }
     // and an instance registered at the first server is read at the new one, and back
     assertReplicated(pods.get(0), pods.get(2), "probe-a");
@@ -246,63 +224,20 @@ class EurekaRollingRestartIT {
             });
   }
 
-  private static Set<String> registeredReplicas(String ip)
-      throws IOException, InterruptedException {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://" + ip + ":" + PORT + "/eureka/status"))
-                .header("Accept", "application/xml")
-                .timeout(Duration.ofSeconds(5))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    Matcher m = REGISTERED.matcher(r.body());
-    if (!m.find()) {
-      throw new AssertionError("no registered-replicas in " + r.body());
-    }
-    return Arrays.stream(m.group(1).split(","))
-        .map(String::strip)
-        .filter(s -> !s.isEmpty())
-        .collect(Collectors.toCollection(TreeSet::new));
-  }
-
   /** Registers an instance at pod {@code at}; Eureka replicates it to its peer {@code to}. */
   private static void assertReplicated(Pod at, Pod to, String id) throws Exception {
-    String body =
-        """
-        {"instance": {"instanceId": "%s", "hostName": "127.0.0.1", "app": "PROBE",
-          "ipAddr": "127.0.0.1", "status": "UP", "port": {"$": 1, "@enabled": "true"},
-          "dataCenterInfo": {"@class": "com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo",
-            "name": "MyOwn"}}}
-        """
-            .formatted(id);
-    HttpResponse<String> posted =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(base(at) + "/eureka/apps/PROBE"))
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(5))
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(204);
-    // GET /eureka/apps/{app}/{id} reads the registry itself (GET /eureka/apps/{app} is served
-    // from a response cache refreshed every 30 s).
+    EUREKA.register(base(at), "PROBE", id);
     await("GET /eureka/apps/PROBE/" + id + " at " + to.getMetadata().getName())
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(500))
-        .until(
-            () ->
-                HTTP.send(
-                            HttpRequest.newBuilder(
-                                    URI.create(base(to) + "/eureka/apps/PROBE/" + id))
-                                .header("Accept", "application/json")
-                                .timeout(Duration.ofSeconds(5))
-                                .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                        .statusCode()
-                    == 200);
+        .until(() -> EUREKA.hasInstance(base(to), "PROBE", id));
   }
 
   private static String base(Pod p) {
-    return "http://" + p.getStatus().getPodIP() + ":" + PORT;
+    return base(p.getStatus().getPodIP());
+  }
+
+  private static String base(String ip) {
+    return "http://" + ip + ":" + PORT;
   }
 }

@@ -12,6 +12,7 @@ import dev.ballast.k8s.testkit.ManagedProcess;
 import dev.ballast.k8s.testkit.zookeeper.ZooKeeperProbe;
 import dev.ballast.k8s.testkit.zookeeper.ZooKeeperStatefulSet;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -104,12 +105,7 @@ public final class RealControlPlane {
    */
   static Path namespaceWithEnsemble(KubeClusterExtension cluster, ZooKeeperStatefulSet zk) {
     KubernetesClient client = cluster.client();
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(zk.namespace()).endMetadata().build())
-        .create();
-    Path kubeconfig = installOperator(cluster, zk.namespace());
+    Path kubeconfig = namespaceWithOperator(cluster, zk.namespace());
     zk.resources().forEach(r -> client.resource(r).create());
     awaitReadyPods(client, zk, 3);
     return kubeconfig;
@@ -176,17 +172,82 @@ public final class RealControlPlane {
                 "--timeout=60s",
                 "crd/statefulautoscalers.ballast.dev");
     assertThat(established.ok()).as(established.output()).isTrue();
-    try {
-      String pvcDelete =
-          Files.readString(repoFile("deploy/enable-pvc-delete.yaml"))
-              .replace("namespace: default", "namespace: " + namespace);
-      apply(cluster, "enable-pvc-delete-" + namespace, pvcDelete);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    enable(cluster, "enable-pvc-delete.yaml", namespace);
     return cluster
         .controlPlane()
         .serviceAccountKubeconfig(OPERATOR_NAMESPACE, OPERATOR_ACCOUNT, Duration.ofHours(2));
+  }
+
+  /**
+   * Applies the opt-in grant {@code deploy/<file>} (written for namespace {@code default}, as a
+   * user copies it) for {@code namespace}, failing the test if refused.
+   */
+  public static void enable(KubeClusterExtension cluster, String file, String namespace) {
+    try {
+      String yaml =
+          Files.readString(repoFile("deploy/" + file))
+              .replace("namespace: default", "namespace: " + namespace);
+      apply(cluster, file.replaceFirst("\\.yaml$", "") + "-" + namespace, yaml);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Creates namespace {@code name}. */
+  public static void createNamespace(KubeClusterExtension cluster, String name) {
+    cluster
+        .client()
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+  }
+
+  /**
+   * Creates {@code namespace}, installs the operator there ({@link #installOperator}) and applies
+   * the opt-in grants {@code deploy/<enableFiles>} for it; returns the operator's kubeconfig.
+   */
+  public static Path namespaceWithOperator(
+      KubeClusterExtension cluster, String namespace, String... enableFiles) {
+    createNamespace(cluster, namespace);
+    Path kubeconfig = installOperator(cluster, namespace);
+    for (String file : enableFiles) {
+      enable(cluster, file, namespace);
+    }
+    return kubeconfig;
+  }
+
+  /**
+   * Removes the {@code node.kubernetes.io/not-ready} taint the API server puts on every new Node,
+   * as the node lifecycle controller does on a real cluster once the node is Ready (that controller
+   * does not run here: with no kubelet heartbeats it would evict every pod).
+   */
+  public static void untaintReadyNodes(KubernetesClient client) {
+    for (Node n : client.nodes().list().getItems()) {
+      if (n.getSpec() != null
+          && n.getSpec().getTaints() != null
+          && !n.getSpec().getTaints().isEmpty()) {
+        client
+            .nodes()
+            .withName(n.getMetadata().getName())
+            .edit(
+                x -> {
+                  x.getSpec()
+                      .getTaints()
+                      .removeIf(t -> "node.kubernetes.io/not-ready".equals(t.getKey()));
+                  return x;
+                });
+      }
+    }
+  }
+
+  /**
+   * Once the workload's pods run: untaints the nodes ({@link #untaintReadyNodes}) and starts the
+   * operator {@code operator-a} watching {@code namespace} ({@link #startOperator}).
+   */
+  public static ManagedProcess startOperatorOnReadyNodes(
+      KubeClusterExtension cluster, Path kubeconfig, String namespace) {
+    untaintReadyNodes(cluster.client());
+    return startOperator(cluster, kubeconfig, namespace, "operator-a");
   }
 
   /** Applies the CRD of deploy/crd server-side and waits until it is Established. */
@@ -316,6 +377,37 @@ public final class RealControlPlane {
                     .map(c -> c.getMetadata().getName())
                     .collect(java.util.stream.Collectors.toSet())
                     .equals(names));
+  }
+
+  /**
+   * The pods the last PUBLISH stage in {@code s}'s history restarted, in the order restarted: the
+   * stage's record lists each with its peer list version and the seconds until its new pod was
+   * Ready (checked here); empty when no PUBLISH record restarted a pod.
+   */
+  public static List<String> restartsInHistory(StatefulAutoscaler s) {
+    java.util.regex.Pattern restarted =
+        java.util.regex.Pattern.compile(
+            "restarted pod (\\S+) \\(peer list version \\d+\\): Ready again after \\d+\\.\\ds");
+    List<String> messages =
+        s.getStatus().history.stream()
+            .filter(h -> "STAGE".equals(h.path("kind").asText()))
+            .filter(h -> "PUBLISH".equals(h.path("stage").asText()))
+            .map(h -> h.path("message").asText())
+            .filter(m -> m.contains("restarted pod "))
+            .toList();
+    if (messages.isEmpty()) {
+      return List.of();
+    }
+    String last = messages.get(messages.size() - 1);
+    List<String> pods = new java.util.ArrayList<>();
+    java.util.regex.Matcher m = restarted.matcher(last);
+    while (m.find()) {
+      pods.add(m.group(1));
+    }
+    assertThat(pods)
+        .as("pods restarted, each with its time, in %s", last)
+        .hasSize(last.split("restarted pod ", -1).length - 1);
+    return pods;
   }
 
   /**

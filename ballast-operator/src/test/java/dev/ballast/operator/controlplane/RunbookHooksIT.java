@@ -10,7 +10,6 @@ import dev.ballast.k8s.testkit.KubeControlPlane;
 import dev.ballast.k8s.testkit.ManagedProcess;
 import dev.ballast.members.hooks.TestRegistries.DrainingRegistry;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -60,15 +59,8 @@ class RunbookHooksIT {
   @BeforeAll
   static void registryWorkloadAndOperator() throws Exception {
     KubernetesClient client = cluster.client();
-    client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .create();
-    kubeconfig = RealControlPlane.installOperator(cluster, NS);
-    String secretRead =
-        Files.readString(RealControlPlane.repoFile("deploy/enable-prometheus-token.yaml"))
-            .replace("namespace: default", "namespace: " + NS);
-    RealControlPlane.apply(cluster, "enable-secret-read", secretRead);
+    kubeconfig =
+        RealControlPlane.namespaceWithOperator(cluster, NS, "enable-prometheus-token.yaml");
     client
         .secrets()
         .inNamespace(NS)
@@ -90,32 +82,12 @@ class RunbookHooksIT {
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofMillis(250))
         .until(() -> chatPods(client).stream().filter(RealControlPlane::ready).count() == 3);
-    untaintReadyNodes(client);
-    operator = RealControlPlane.startOperator(cluster, kubeconfig, NS, "operator-a");
+    operator = RealControlPlane.startOperatorOnReadyNodes(cluster, kubeconfig, NS);
   }
 
-  /**
-   * Removes the {@code node.kubernetes.io/not-ready} taint the API server puts on every new Node,
-   * as the node lifecycle controller does on a real cluster once the node is Ready (that controller
-   * does not run here: with no kubelet heartbeats it would evict every pod).
-   */
+  /** As {@link RealControlPlane#untaintReadyNodes}, where the other ITs first found it. */
   static void untaintReadyNodes(KubernetesClient client) {
-    for (Node n : client.nodes().list().getItems()) {
-      if (n.getSpec() != null
-          && n.getSpec().getTaints() != null
-          && !n.getSpec().getTaints().isEmpty()) {
-        client
-            .nodes()
-            .withName(n.getMetadata().getName())
-            .edit(
-                x -> {
-                  x.getSpec()
-                      .getTaints()
-                      .removeIf(t -> "node.kubernetes.io/not-ready".equals(t.getKey()));
-                  return x;
-                });
-      }
-    }
+    RealControlPlane.untaintReadyNodes(client);
   }
 
   @AfterAll
@@ -325,18 +297,9 @@ class RunbookHooksIT {
   void execHooksAndRollingRestartsAreGrantedOnlyWhereTheirFilesAreApplied() throws Exception {
     // given: the two opt-in files applied for another namespace only
     String other = "chat-exec";
-    cluster
-        .client()
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(other).endMetadata().build())
-        .create();
-    for (String file :
-        List.of("deploy/enable-exec-hooks.yaml", "deploy/enable-rolling-restart.yaml")) {
-      RealControlPlane.apply(
-          cluster,
-          other + "-" + Path.of(file).getFileName(),
-          Files.readString(RealControlPlane.repoFile(file))
-              .replace("namespace: default", "namespace: " + other));
+    RealControlPlane.createNamespace(cluster, other);
+    for (String file : List.of("enable-exec-hooks.yaml", "enable-rolling-restart.yaml")) {
+      RealControlPlane.enable(cluster, file, other);
     }
 
     // when / then: what the operator's ServiceAccount may do, as the authorizer answers

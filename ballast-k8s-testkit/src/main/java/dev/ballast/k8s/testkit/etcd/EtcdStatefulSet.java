@@ -4,7 +4,6 @@ import dev.ballast.k8s.testkit.FreePorts;
 import dev.ballast.k8s.testkit.MemberStatefulSet;
 import dev.ballast.members.etcd.EtcdServerConfig;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,17 +15,14 @@ import java.util.Map;
  * replicas} pods start together as the initial cluster ({@code Parallel}, as etcd needs a quorum to
  * start). {@link EtcdPodRunner} runs its pods.
  */
-public final class EtcdStatefulSet {
+public final class EtcdStatefulSet extends MemberStatefulSet {
 
-  private final String namespace;
-  private final String name;
   private final int replicas;
   private final int clientPort = FreePorts.next();
   private final int peerPort = FreePorts.next();
 
   private EtcdStatefulSet(String namespace, String name, int replicas) {
-    this.namespace = namespace;
-    this.name = name;
+    super(namespace, name);
     this.replicas = replicas;
   }
 
@@ -35,19 +31,7 @@ public final class EtcdStatefulSet {
     return new EtcdStatefulSet(namespace, name, 3);
   }
 
-  public String name() {
-    return name;
-  }
-
-  public String namespace() {
-    return namespace;
-  }
-
-  /** The headless Service giving the pods their DNS names. */
-  public String serviceName() {
-    return name + "-hs";
-  }
-
+  @Override
   public int clientPort() {
     return clientPort;
   }
@@ -56,26 +40,26 @@ public final class EtcdStatefulSet {
     return peerPort;
   }
 
-  /** The headless Service and the StatefulSet, in the order to create them. */
-  public List<HasMetadata> resources() {
+  @Override
+  protected String clientPortName() {
+    return EtcdServerConfig.CLIENT_PORT;
+  }
+
+  @Override
+  protected Template template() {
     Map<String, Integer> ports = new LinkedHashMap<>();
     ports.put(EtcdServerConfig.CLIENT_PORT, clientPort);
     ports.put(EtcdServerConfig.PEER_PORT, peerPort);
-    return List.of(
-        MemberStatefulSet.headlessService(
-            namespace, name, serviceName(), EtcdServerConfig.CLIENT_PORT, clientPort),
-        MemberStatefulSet.statefulSet(
-            new MemberStatefulSet.Template(
-                namespace,
-                name,
-                serviceName(),
-                replicas,
-                "Parallel",
-                "etcd",
-                "registry.k8s.io/etcd:3.6",
-                ports,
-                List.of(
-                    new EnvVar(EtcdPodRunner.BOOTSTRAP_SIZE_ENV, Integer.toString(replicas), null)),
-                "100m")));
+    return new Template(
+        namespace(),
+        name(),
+        serviceName(),
+        replicas,
+        "Parallel",
+        "etcd",
+        "registry.k8s.io/etcd:3.6",
+        ports,
+        List.of(new EnvVar(EtcdPodRunner.BOOTSTRAP_SIZE_ENV, Integer.toString(replicas), null)),
+        "100m");
   }
 }

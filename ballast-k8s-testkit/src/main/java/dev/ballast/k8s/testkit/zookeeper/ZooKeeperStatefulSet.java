@@ -4,9 +4,6 @@ import dev.ballast.k8s.testkit.FreePorts;
 import dev.ballast.k8s.testkit.MemberStatefulSet;
 import dev.ballast.members.zookeeper.ZooKeeperServerConfig;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +13,8 @@ import java.util.Map;
  * ports, a {@code data} volume claim per member, resource requests), with free ports so that
  * several test runs can share the machine. {@link ZooKeeperPodRunner} runs its pods.
  */
-public final class ZooKeeperStatefulSet {
+public final class ZooKeeperStatefulSet extends MemberStatefulSet {
 
-  private final String namespace;
-  private final String name;
   private int replicas = 3;
   private int bootstrapSize = 3;
   private String podManagementPolicy = "Parallel";
@@ -29,8 +24,7 @@ public final class ZooKeeperStatefulSet {
   private final int electionPort = FreePorts.next();
 
   private ZooKeeperStatefulSet(String namespace, String name) {
-    this.namespace = namespace;
-    this.name = name;
+    super(namespace, name);
   }
 
   /** A StatefulSet {@code name} in {@code namespace}: 3 replicas forming the initial ensemble. */
@@ -65,19 +59,7 @@ public final class ZooKeeperStatefulSet {
     return this;
   }
 
-  public String name() {
-    return name;
-  }
-
-  public String namespace() {
-    return namespace;
-  }
-
-  /** The headless Service giving the pods their DNS names. */
-  public String serviceName() {
-    return name + "-hs";
-  }
-
+  @Override
   public int clientPort() {
     return clientPort;
   }
@@ -90,34 +72,29 @@ public final class ZooKeeperStatefulSet {
     return electionPort;
   }
 
-  /** The headless Service and the StatefulSet, in the order to create them. */
-  public List<HasMetadata> resources() {
-    return List.of(service(), statefulSet());
+  @Override
+  protected String clientPortName() {
+    return ZooKeeperServerConfig.CLIENT_PORT;
   }
 
-  public Service service() {
-    return MemberStatefulSet.headlessService(
-        namespace, name, serviceName(), ZooKeeperServerConfig.CLIENT_PORT, clientPort);
-  }
-
-  public StatefulSet statefulSet() {
+  @Override
+  protected Template template() {
     Map<String, Integer> ports = new LinkedHashMap<>();
     ports.put(ZooKeeperServerConfig.CLIENT_PORT, clientPort);
     ports.put(ZooKeeperServerConfig.QUORUM_PORT, quorumPort);
     ports.put(ZooKeeperServerConfig.ELECTION_PORT, electionPort);
-    return MemberStatefulSet.statefulSet(
-        new MemberStatefulSet.Template(
-            namespace,
-            name,
-            serviceName(),
-            replicas,
-            podManagementPolicy,
-            "zookeeper",
-            "zookeeper:3.9",
-            ports,
-            List.of(
-                new EnvVar(
-                    ZooKeeperPodRunner.BOOTSTRAP_SIZE_ENV, Integer.toString(bootstrapSize), null)),
-            cpuRequest));
+    return new Template(
+        namespace(),
+        name(),
+        serviceName(),
+        replicas,
+        podManagementPolicy,
+        "zookeeper",
+        "zookeeper:3.9",
+        ports,
+        List.of(
+            new EnvVar(
+                ZooKeeperPodRunner.BOOTSTRAP_SIZE_ENV, Integer.toString(bootstrapSize), null)),
+        cpuRequest);
   }
 }
