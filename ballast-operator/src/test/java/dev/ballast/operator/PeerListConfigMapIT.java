@@ -143,7 +143,7 @@ class PeerListConfigMapIT {
                 MemberAddressing.fromSettings(Map.of(), Map.of()),
                 Optional.empty()),
             Optional.of(restartingPublisher(store())),
-            new SchedulableNodes(client, target, () -> null));
+            new SchedulableNodes(target, () -> null));
 
     // when: the PUBLISH stage's action runs, then the executor takes the runtime's report
     runtime.publish(members(4));
