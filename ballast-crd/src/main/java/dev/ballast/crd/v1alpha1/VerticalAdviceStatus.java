@@ -27,9 +27,6 @@ public class VerticalAdviceStatus {
   @JsonPropertyDescription("Why, in words (e.g. the metrics API's error).")
   public String message;
 
-  @JsonPropertyDescription("When the operator last read usage (RFC 3339).")
-  public String lastSyncTime;
-
   @JsonPropertyDescription("Always false: the advice is never applied.")
   public Boolean applied = false;
 
