@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetricsList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +37,15 @@ public final class PodMetricsSource implements MetricSource {
 
   public PodMetricsSource(
       KubernetesClient client, String namespace, IntFunction<String> podName, Clock clock) {
-    this.client = client;
+    // No retries: a metrics API that answers 503 (metrics-server down) is a missing value now, not
+    // a sync held for the client's back-off (about 25 s with the defaults).
+    this.client =
+        client
+            .newClient(
+                new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+                    .withRequestRetryBackoffLimit(0)
+                    .build())
+            .adapt(KubernetesClient.class);
     this.namespace = namespace;
     this.podName = podName;
     this.clock = clock;
