@@ -531,7 +531,8 @@ class StatefulAutoscalerReconcilerIT {
     dev.ballast.crd.v1alpha1.VerticalAdviceStatus.ContainerAdvice main = mainAdvice();
     assertThat(main.samples).isEqualTo(9);
     assertThat(main.requests).containsKeys("cpu", "memory");
-    assertAdvice(main, served);
+    VerticalAdviceAssert.showsTheRecommendation(
+        main, served, dev.ballast.core.vertical.VerticalSettings.defaults());
     assertThat(cluster.get("zk").getStatus().verticalAdvice.reason).isEqualTo("Observing");
 
     // when: the metrics API fails
@@ -543,7 +544,8 @@ class StatefulAutoscalerReconcilerIT {
     assertThat(failed.getStatus().verticalAdvice.reason).isEqualTo("MetricsUnavailable");
     assertThat(failed.getStatus().verticalAdvice.message).contains("503");
     assertThat(mainAdvice().samples).isEqualTo(9);
-    assertAdvice(mainAdvice(), served);
+    VerticalAdviceAssert.showsTheRecommendation(
+        mainAdvice(), served, dev.ballast.core.vertical.VerticalSettings.defaults());
     assertThat(failed.getStatus().phase).isEqualTo("Idle");
     assertThat(condition(failed, "Degraded"))
         .get()
@@ -563,7 +565,8 @@ class StatefulAutoscalerReconcilerIT {
 
     // then: it resumed the histograms: the advice is the recommender's for all 12 samples
     assertThat(mainAdvice().samples).isEqualTo(12);
-    assertAdvice(mainAdvice(), served);
+    VerticalAdviceAssert.showsTheRecommendation(
+        mainAdvice(), served, dev.ballast.core.vertical.VerticalSettings.defaults());
   }
 
   /** Reconciles once with a sync due, then lets the sync period pass. */
@@ -580,34 +583,6 @@ class StatefulAutoscalerReconcilerIT {
         .filter(c -> c.containerName.equals("main"))
         .findFirst()
         .orElseThrow();
-  }
-
-  /** The status shows the recommender's figures for {@code samples}, rounded up to 1m and 1Mi. */
-  static void assertAdvice(
-      dev.ballast.crd.v1alpha1.VerticalAdviceStatus.ContainerAdvice shown,
-      List<dev.ballast.core.vertical.VerticalRecommender.Sample> samples) {
-    var all =
-        new dev.ballast.core.vertical.VerticalRecommender(
-                dev.ballast.core.vertical.VerticalSettings.defaults())
-            .recommend(samples)
-            .all();
-    double mib = 1024 * 1024;
-    double[][] pairs = {
-      {amount(shown.target, "cpu"), all.cpu().target(), 0.001},
-      {amount(shown.lowerBound, "cpu"), all.cpu().lower(), 0.001},
-      {amount(shown.upperBound, "cpu"), all.cpu().upper(), 0.001},
-      {amount(shown.target, "memory"), all.memory().target(), mib},
-      {amount(shown.lowerBound, "memory"), all.memory().lower(), mib},
-      {amount(shown.upperBound, "memory"), all.memory().upper(), mib}
-    };
-    for (double[] p : pairs) {
-      assertThat(p[0]).isGreaterThanOrEqualTo(p[1] - 1e-6 * p[2]).isLessThan(p[1] + p[2]);
-    }
-  }
-
-  private static double amount(
-      java.util.Map<String, io.fabric8.kubernetes.api.model.Quantity> resources, String name) {
-    return resources.get(name).getNumericalAmount().doubleValue();
   }
 
   /** A metrics.k8s.io PodMetrics list the test sets window by window, or a 503. */

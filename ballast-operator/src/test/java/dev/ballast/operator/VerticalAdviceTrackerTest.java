@@ -46,10 +46,6 @@ class VerticalAdviceTrackerTest {
         .toList();
   }
 
-  private static double cores(Quantity q) {
-    return q.getNumericalAmount().doubleValue();
-  }
-
   @Test
   void mapsUsageToTheRecommendersRequestsPerContainerBesideTheCurrentRequests() {
     // given
@@ -75,22 +71,13 @@ class VerticalAdviceTrackerTest {
     assertThat(main.firstSampleTime).isEqualTo(T0.toString());
     assertThat(main.lastSampleTime).isEqualTo(T0.plusSeconds(90).toString());
     assertThat(main.requests).containsEntry("cpu", new Quantity("250m"));
-    assertRoundedUp(cores(main.target.get("cpu")), expected.cpu().target(), 0.001);
-    assertRoundedUp(cores(main.lowerBound.get("cpu")), expected.cpu().lower(), 0.001);
-    assertRoundedUp(cores(main.upperBound.get("cpu")), expected.cpu().upper(), 0.001);
-    assertRoundedUp(cores(main.target.get("memory")), expected.memory().target(), MIB);
-    assertRoundedUp(cores(main.lowerBound.get("memory")), expected.memory().lower(), MIB);
-    assertRoundedUp(cores(main.upperBound.get("memory")), expected.memory().upper(), MIB);
+    VerticalAdviceAssert.showsTheRecommendation(main, samples(all), VerticalSettings.defaults());
     assertThat(expected.cpu().lower()).isLessThan(expected.cpu().upper());
     VerticalAdviceStatus.ContainerAdvice sidecar = s.containers.get(1);
     assertThat(sidecar.target)
         .containsEntry("cpu", new Quantity("25m"))
         .containsEntry("memory", new Quantity("250Mi"));
     assertThat(sidecar.requests).isNull();
-  }
-
-  private static void assertRoundedUp(double shown, double exact, double unit) {
-    assertThat(shown).isGreaterThanOrEqualTo(exact - 1e-6 * unit).isLessThan(exact + unit);
   }
 
   @Test
