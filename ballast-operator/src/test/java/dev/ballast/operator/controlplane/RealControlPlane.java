@@ -116,7 +116,8 @@ public final class RealControlPlane {
   }
 
   /** Merge-patches the spec of StatefulAutoscaler {@code namespace/name} with {@code json}. */
-  static void patchAutoscaler(KubernetesClient client, String namespace, String name, String json) {
+  public static void patchAutoscaler(
+      KubernetesClient client, String namespace, String name, String json) {
     client
         .resources(StatefulAutoscaler.class)
         .inNamespace(namespace)
