@@ -113,7 +113,7 @@ final class VerticalAdviceTracker {
       reason = "Observing";
       message = added + " container samples from " + newest.size() + " pods added";
     } else {
-      reason = "Waiting";
+      reason = containers.isEmpty() ? "Waiting" : "Observing";
       message =
           usage.isEmpty()
               ? "metrics.k8s.io reports no usage for the members' pods yet"

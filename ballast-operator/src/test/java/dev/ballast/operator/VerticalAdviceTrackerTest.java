@@ -93,7 +93,8 @@ class VerticalAdviceTrackerTest {
     VerticalAdviceStatus shrunk = tracker.status(Map.of());
 
     // then
-    assertThat(again.reason).isEqualTo("Waiting");
+    assertThat(again.reason).isEqualTo("Observing");
+    assertThat(again.message).isEqualTo("no usage newer than the samples already counted");
     assertThat(again.containers.get(0).samples).isEqualTo(3);
     assertThat(shrunk.containers.get(0).samples).isEqualTo(5);
     assertThat(shrunk.checkpoint.path("pods").size()).isEqualTo(2);

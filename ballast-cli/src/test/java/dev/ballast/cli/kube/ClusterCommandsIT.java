@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -267,7 +268,8 @@ class ClusterCommandsIT {
     for (int p = 0; p < 5; p++) {
       usage.put("zk-" + p, new int[] {120 + 10 * p, 300 + p});
     }
-    RealControlPlane.writePodMetrics(cluster, NS, "zookeeper", Instant.now(), usage);
+    RealControlPlane.writePodMetrics(
+        cluster, NS, "zookeeper", Instant.now().truncatedTo(ChronoUnit.SECONDS), usage);
     RealControlPlane.patchAutoscaler(client, NS, "zk", "{\"spec\": {\"verticalAdvice\": {}}}");
     org.awaitility.Awaitility.await("the vertical advice of 5 samples")
         .atMost(RealControlPlane.TIMEOUT)

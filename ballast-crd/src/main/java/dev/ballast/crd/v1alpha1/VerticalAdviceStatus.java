@@ -20,8 +20,8 @@ public class VerticalAdviceStatus {
   public static final int CONTAINER_LIMIT = 8;
 
   @JsonPropertyDescription(
-      "Observing (the last sync added usage), Waiting (no new usage yet) or MetricsUnavailable"
-          + " (the advice is the last one, unchanged).")
+      "Observing (usage is read; the message says whether the last sync added any), Waiting (no"
+          + " usage counted yet) or MetricsUnavailable (the advice is the last one, unchanged).")
   public String reason;
 
   @JsonPropertyDescription("Why, in words (e.g. the metrics API's error).")

@@ -114,6 +114,9 @@ class ZooKeeperScaleThroughScaleIT {
     assertThat(canI("create", "pods", "--subresource=exec", NS)).isFalse();
     assertThat(canI("get", "secrets", NS)).isFalse();
     assertThat(canI("delete", "pods", NS)).isFalse();
+    // usage for Resource metrics and the vertical advice: read only, no watch
+    assertThat(canI("list", "pods.metrics.k8s.io", NS)).isTrue();
+    assertThat(canI("watch", "pods.metrics.k8s.io", NS)).isFalse();
   }
 
   private static boolean canI(String verb, String resource, String namespace) {
