@@ -169,7 +169,7 @@ class VerticalAdviceTrackerTest {
   void theCheckpointIsBoundedByTheContainerLimitAndTheBuckets() {
     // given: 12 containers, each with a sample in every bucket of both histograms
     VerticalAdviceTracker tracker = new VerticalAdviceTracker(VerticalSettings.defaults(), null);
-    for (int i = 0; i < 180; i++) {
+    for (int i = 0; i < 260; i++) {
       List<ContainerUsage> usage = new ArrayList<>();
       for (int c = 0; c < 12; c++) {
         usage.add(
@@ -177,8 +177,8 @@ class VerticalAdviceTrackerTest {
                 "zk-0",
                 "c" + (c < 10 ? "0" : "") + c,
                 T0.plusSeconds(i),
-                0.01 * Math.pow(1.05, i) * 4,
-                1e7 * Math.pow(1.05, i) * 4));
+                0.005 * Math.pow(1.05, i),
+                5e6 * Math.pow(1.05, i)));
       }
       tracker.observe(usage, List.of("zk-0"));
     }
@@ -187,14 +187,14 @@ class VerticalAdviceTrackerTest {
     VerticalAdviceStatus s = tracker.status(Map.of());
     int bytes = Serialization.asJson(s.checkpoint).length();
 
-    // then: 8 containers; every histogram at most 175 buckets; the worst case well under 100 kB
+    // then: 8 containers; every histogram full (175 buckets): the worst case, well under 100 kB
     assertThat(s.containers).hasSize(VerticalAdviceStatus.CONTAINER_LIMIT);
     s.checkpoint
         .path("containers")
         .forEach(
             c -> {
-              assertThat(c.path("cpu").path("weights").size()).isBetween(100, 175);
-              assertThat(c.path("memory").path("weights").size()).isBetween(100, 175);
+              assertThat(c.path("cpu").path("weights").size()).isEqualTo(175);
+              assertThat(c.path("memory").path("weights").size()).isEqualTo(175);
             });
     assertThat(bytes).isLessThan(100_000);
     LoggerFactory.getLogger(VerticalAdviceTrackerTest.class)
