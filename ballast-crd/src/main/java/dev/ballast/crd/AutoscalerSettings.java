@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.api.AutoscalingV2Reader;
 import dev.ballast.api.InvalidDocumentException;
 import dev.ballast.api.PredictionReader;
+import dev.ballast.api.Quantities;
 import dev.ballast.api.Times;
 import dev.ballast.autoscaler.AutoscaleSpec;
 import dev.ballast.core.decide.model.Autoscaler;
@@ -22,8 +23,10 @@ import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.core.policy.StageTimeouts;
 import dev.ballast.core.port.DataPolicy;
 import dev.ballast.core.predict.PredictionSettings;
+import dev.ballast.core.vertical.VerticalSettings;
 import dev.ballast.crd.v1alpha1.StatefulAutoscalerSpec;
 import dev.ballast.crd.v1alpha1.StatefulAutoscalerSpec.MembershipType;
+import dev.ballast.crd.v1alpha1.VerticalAdvice;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +44,8 @@ import java.util.OptionalInt;
  * cluster files) and the membership adapter. {@code autoscaling} is whether the spec names metrics;
  * without, {@code fixedReplicas} ({@code spec.replicas}) is the size. A {@code Prometheus} metric
  * becomes an {@code External} metric named {@link #PROMETHEUS_PREFIX} + its query, read by the
- * Prometheus source.
+ * Prometheus source. {@code vertical} is {@code spec.verticalAdvice} as the core's {@link
+ * VerticalSettings} (empty when not asked for).
  */
 public record AutoscalerSettings(
     ScalingPolicy policy,
@@ -52,7 +56,8 @@ public record AutoscalerSettings(
     boolean preflight,
     boolean autoscaling,
     OptionalInt fixedReplicas,
-    RunbookSettings runbook) {
+    RunbookSettings runbook,
+    Optional<VerticalSettings> vertical) {
 
   /** The External metric name prefix of a Prometheus query. */
   public static final String PROMETHEUS_PREFIX = "prometheus:";
@@ -66,6 +71,7 @@ public record AutoscalerSettings(
     Objects.requireNonNull(membership, "membership");
     membershipSettings = Map.copyOf(membershipSettings);
     Objects.requireNonNull(runbook, "runbook");
+    Objects.requireNonNull(vertical, "vertical");
   }
 
   /**
@@ -182,6 +188,7 @@ public record AutoscalerSettings(
               (path, v) -> duration(v.asText(), path, problems).orElse(null),
               (field, message) -> problems.add(field + ": " + message));
     }
+    Optional<VerticalSettings> vertical = vertical(spec.verticalAdvice, problems);
     ScalingPolicy policy = null;
     if (problems.isEmpty()) {
       try {
@@ -230,7 +237,69 @@ public record AutoscalerSettings(
         // A size that follows the node count is decided by the sync loop, as metrics are.
         !read.metrics().isEmpty() || spec.sizeByNodes != null,
         spec.replicas == null ? OptionalInt.empty() : OptionalInt.of(spec.replicas),
-        runbook);
+        runbook,
+        vertical);
+  }
+
+  /**
+   * {@code spec.verticalAdvice} as the core's settings: a field left out takes {@link
+   * VerticalSettings#defaults()}'s value; empty when the section is absent or not enabled.
+   */
+  static Optional<VerticalSettings> vertical(VerticalAdvice v, List<String> problems) {
+    if (v == null || Boolean.FALSE.equals(v.enabled)) {
+      return Optional.empty();
+    }
+    String at = "spec.verticalAdvice.";
+    VerticalSettings d = VerticalSettings.defaults();
+    double target = v.targetPercentile == null ? d.targetPercentile() : v.targetPercentile;
+    double lower = v.lowerPercentile == null ? d.lowerPercentile() : v.lowerPercentile;
+    double upper = v.upperPercentile == null ? d.upperPercentile() : v.upperPercentile;
+    int before = problems.size();
+    percentile(at + "targetPercentile", target, problems);
+    percentile(at + "lowerPercentile", lower, problems);
+    percentile(at + "upperPercentile", upper, problems);
+    if (problems.size() == before && lower > target) {
+      problems.add(
+          at + "lowerPercentile: " + lower + " is above targetPercentile " + target + "; lower it");
+    }
+    if (problems.size() == before && upper < target) {
+      problems.add(
+          at + "upperPercentile: " + upper + " is below targetPercentile " + target + "; raise it");
+    }
+    double margin = v.safetyMargin == null ? d.safetyMargin() : v.safetyMargin;
+    if (!(margin >= 0)) {
+      problems.add(at + "safetyMargin: must be >= 0, was " + margin + "; e.g. 0.15");
+    }
+    double minCpu = quantity(v.minCpu, at + "minCpu", d.minCpuCores(), problems);
+    double minMemory = quantity(v.minMemory, at + "minMemory", d.minMemoryBytes(), problems);
+    Duration halfLife = duration(v.halfLife, at + "halfLife", problems).orElse(d.halfLife());
+    if (problems.size() > before) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new VerticalSettings(target, lower, upper, margin, minCpu, minMemory, halfLife));
+  }
+
+  private static void percentile(String path, double value, List<String> problems) {
+    if (!(value > 0 && value <= 1)) {
+      problems.add(path + ": must be in (0, 1], was " + value + "; e.g. 0.9");
+    }
+  }
+
+  private static double quantity(String text, String path, double fallback, List<String> problems) {
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      double value = Quantities.parseDouble(text, path);
+      if (value < 0) {
+        problems.add(path + ": must be >= 0, was " + text);
+      }
+      return value;
+    } catch (InvalidDocumentException e) {
+      problems.add(e.getMessage());
+      return fallback;
+    }
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.ballast.core.policy.ScalingPolicy;
 import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.core.port.DataPolicy;
 import dev.ballast.core.predict.ForecastGateSettings;
+import dev.ballast.core.vertical.VerticalSettings;
 import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
 import dev.ballast.crd.v1alpha1.StatefulAutoscalerSpec.MembershipType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -231,5 +232,62 @@ class AutoscalerSettingsTest {
     assertThatThrownBy(() -> AutoscalerSettings.from(sas.getSpec(), 1000))
         .isInstanceOf(InvalidSpecException.class)
         .hasMessageContaining("spec.replicas: 4 is not an allowed size");
+  }
+
+  @Test
+  void verticalAdviceTakesTheCoreDefaultsAndMapsQuantitiesAndTheHalfLife() {
+    // given
+    String base =
+        """
+        targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: zk}
+        maxReplicas: 7
+        replicas: 3
+        """;
+
+    // when
+    AutoscalerSettings none = AutoscalerSettings.from(cr(base).getSpec(), 500);
+    AutoscalerSettings empty =
+        AutoscalerSettings.from(cr(base + "verticalAdvice: {}\n").getSpec(), 500);
+    AutoscalerSettings off =
+        AutoscalerSettings.from(cr(base + "verticalAdvice: {enabled: false}\n").getSpec(), 500);
+    AutoscalerSettings set =
+        AutoscalerSettings.from(
+            cr(base
+                    + "verticalAdvice: {targetPercentile: 0.8, safetyMargin: 0.2, minCpu: 50m,"
+                    + " minMemory: 1Gi, halfLife: 1h}\n")
+                .getSpec(),
+            500);
+
+    // then
+    assertThat(none.vertical()).isEmpty();
+    assertThat(off.vertical()).isEmpty();
+    assertThat(empty.vertical()).hasValue(VerticalSettings.defaults());
+    VerticalSettings v = set.vertical().orElseThrow();
+    assertThat(v.targetPercentile()).isEqualTo(0.8);
+    assertThat(v.lowerPercentile()).isEqualTo(VerticalSettings.defaults().lowerPercentile());
+    assertThat(v.safetyMargin()).isEqualTo(0.2);
+    assertThat(v.minCpuCores()).isEqualTo(0.05);
+    assertThat(v.minMemoryBytes()).isEqualTo(1024.0 * 1024 * 1024);
+    assertThat(v.halfLife()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void verticalAdviceProblemsNameTheirFieldAndTheDefaultsTheyCollideWith() {
+    // given: a target below the default lower percentile (0.5), and a minCpu that is no quantity
+    StatefulAutoscaler sas =
+        cr(
+            """
+            targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: zk}
+            maxReplicas: 7
+            replicas: 3
+            verticalAdvice: {targetPercentile: 0.4, minCpu: lots, halfLife: 0s}
+            """);
+
+    // when / then: every problem at once
+    assertThatThrownBy(() -> AutoscalerSettings.from(sas.getSpec(), 500))
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining("spec.verticalAdvice.lowerPercentile: 0.5 is above targetPercentile")
+        .hasMessageContaining("spec.verticalAdvice.minCpu")
+        .hasMessageContaining("spec.verticalAdvice.halfLife: must be positive");
   }
 }

@@ -93,6 +93,12 @@ final class ManagedCluster implements AutoCloseable {
   /** The forecaster's observations, which the status keeps for the next leader. */
   StatusForecastStore forecast;
 
+  /** spec.verticalAdvice's histograms (empty when not asked for), kept in the status. */
+  Optional<VerticalAdviceTracker> vertical = Optional.empty();
+
+  /** Where the vertical advice reads the members' usage. */
+  PodMetricsSource podMetrics;
+
   private ManagedCluster(
       long generation,
       AutoscalerSettings settings,
@@ -244,6 +250,14 @@ final class ManagedCluster implements AutoCloseable {
     c.lastSyncSink = last;
     c.evaluator = evaluator;
     c.forecast = forecast;
+    c.podMetrics = new PodMetricsSource(client, ns, target::podName, clock);
+    c.vertical =
+        settings
+            .vertical()
+            .map(
+                v ->
+                    new VerticalAdviceTracker(
+                        v, sas.getStatus() == null ? null : sas.getStatus().verticalAdvice));
     if (sas.getStatus() != null && sas.getStatus().hpaMemory != null) {
       // A previous leader's (or wiring's) memory: the windows and rate policies go on.
       evaluator.restoreHpaMemory(StatusMapper.hpaMemory(sas.getStatus().hpaMemory));
@@ -406,6 +420,21 @@ final class ManagedCluster implements AutoCloseable {
         Quantity q = c.getResources().getRequests().get("cpu");
         if (q != null) {
           out.put(c.getName(), CapacityPreflight.toMilli(q));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The requests of each container of the target's pod template, by container name. */
+  Map<String, Map<String, Quantity>> containerRequests() {
+    PodTemplateSpec template =
+        Serialization.jsonMapper().convertValue(target.podTemplate(), PodTemplateSpec.class);
+    Map<String, Map<String, Quantity>> out = new java.util.TreeMap<>();
+    if (template != null && template.getSpec() != null) {
+      for (Container c : template.getSpec().getContainers()) {
+        if (c.getResources() != null && c.getResources().getRequests() != null) {
+          out.put(c.getName(), c.getResources().getRequests());
         }
       }
     }

@@ -223,6 +223,7 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
         } else {
           fixedSize(c, sas, key, current, inFlight);
         }
+        verticalAdvice(c, key, current);
       }
       Progress progress = c.controller.tick();
       inFlight = c.controller.inFlight();
@@ -457,6 +458,29 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
     c.lastFixedRequest = null;
   }
 
+  /**
+   * Feeds spec.verticalAdvice's histograms with the members' usage; a failure to read it is
+   * recorded in status.verticalAdvice (the advice unchanged) and never fails the reconcile.
+   */
+  private void verticalAdvice(ManagedCluster c, String key, int current) {
+    if (c.vertical.isEmpty()) {
+      return;
+    }
+    VerticalAdviceTracker tracker = c.vertical.get();
+    List<String> pods =
+        java.util.stream.IntStream.range(0, current).mapToObj(c.target::podName).toList();
+    try {
+      tracker.observe(c.podMetrics.containerUsage(pods), pods);
+      lastProblem.remove(key + ":vertical");
+    } catch (RuntimeException e) {
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      tracker.unavailable(why);
+      if (lastProblem.put(key + ":vertical", why) == null) {
+        LOG.warn("action=vertical-advice-unavailable message=\"{}\"", why);
+      }
+    }
+  }
+
   /** One Event per outage of the metrics, and one when they come back. */
   private void metricsOutage(StatefulAutoscaler sas, String key, AutoscaleLoop.SyncResult r) {
     boolean down =
@@ -518,6 +542,7 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
                 s.forecast = c.forecast.toJson();
               }
             });
+    s.verticalAdvice = c.vertical.map(v -> v.status(c.containerRequests())).orElse(null);
     s.conditions = StatusMapper.put(s.conditions, StatusMapper.progressing(s.conditions, op, now));
     s.conditions =
         StatusMapper.put(

@@ -55,6 +55,9 @@ class KubernetesExamplesTest {
         .isEqualTo(dev.ballast.core.policy.QuorumGuard.MAJORITY);
     assertThat(all.get("etcd").policy().allowedReplicas()).containsExactly(3, 5);
     assertThat(all.get("etcd").fixedReplicas()).hasValue(3);
+    assertThat(all.get("chat").vertical())
+        .hasValue(dev.ballast.core.vertical.VerticalSettings.defaults());
+    assertThat(all.get("zk").vertical()).isEmpty();
     assertThat(all.get("zk").policy().allowedReplicas()).containsExactly(3, 5, 7);
     assertThat(all.get("zk").autoscaling()).isTrue();
     assertThat(all.get("zk-by-hpa").autoscaling()).isFalse();

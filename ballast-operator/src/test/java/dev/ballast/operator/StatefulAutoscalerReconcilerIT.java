@@ -504,6 +504,139 @@ class StatefulAutoscalerReconcilerIT {
         .isEqualTo(1);
   }
 
+  @Test
+  void verticalAdviceFollowsTheServedUsageSurvivesMissingMetricsAndANewLeader() {
+    // given: 3 members at a fixed size asking for vertical advice, and a metrics API whose usage
+    // (or failure) the test sets
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.kubelet("zk");
+    ServedPodMetrics metrics = new ServedPodMetrics();
+    server
+        .expect()
+        .get()
+        .withPath("/apis/metrics.k8s.io/v1beta1/namespaces/test/pods")
+        .andReply(metrics)
+        .always();
+    cluster.apply(sas("zk", "replicas: 3\nmaxReplicas: 7\nsyncPeriod: 15s\nverticalAdvice: {}"));
+    java.util.List<dev.ballast.core.vertical.VerticalRecommender.Sample> served =
+        new java.util.ArrayList<>();
+
+    // when: three windows of usage, one per sync
+    for (int window = 0; window < 3; window++) {
+      served.addAll(metrics.window(window));
+      syncOnce();
+    }
+
+    // then: the advice is the core recommender's for the same 9 samples, beside the requests
+    dev.ballast.crd.v1alpha1.VerticalAdviceStatus.ContainerAdvice main = mainAdvice();
+    assertThat(main.samples).isEqualTo(9);
+    assertThat(main.requests).containsKeys("cpu", "memory");
+    VerticalAdviceAssert.showsTheRecommendation(
+        main, served, dev.ballast.core.vertical.VerticalSettings.defaults());
+    assertThat(cluster.get("zk").getStatus().verticalAdvice.reason).isEqualTo("Observing");
+
+    // when: the metrics API fails
+    metrics.failing = true;
+    syncOnce();
+
+    // then: the advice is unchanged, the reason says why, and the reconcile went on
+    StatefulAutoscaler failed = cluster.get("zk");
+    assertThat(failed.getStatus().verticalAdvice.reason).isEqualTo("MetricsUnavailable");
+    assertThat(failed.getStatus().verticalAdvice.message).contains("503");
+    assertThat(mainAdvice().samples).isEqualTo(9);
+    VerticalAdviceAssert.showsTheRecommendation(
+        mainAdvice(), served, dev.ballast.core.vertical.VerticalSettings.defaults());
+    assertThat(failed.getStatus().phase).isEqualTo("Idle");
+    assertThat(condition(failed, "Degraded"))
+        .get()
+        .extracting(Condition::getStatus)
+        .isEqualTo("False");
+
+    // when: a new leader (a reconciler with no memory) takes over and sees one more window
+    metrics.failing = false;
+    reconciler =
+        new StatefulAutoscalerReconciler(
+            client,
+            clock,
+            new KubernetesEvents(client, clock, "ballast-test"),
+            new OperatorMetrics(new SimpleMeterRegistry()));
+    served.addAll(metrics.window(3));
+    syncOnce();
+
+    // then: it resumed the histograms: the advice is the recommender's for all 12 samples
+    assertThat(mainAdvice().samples).isEqualTo(12);
+    VerticalAdviceAssert.showsTheRecommendation(
+        mainAdvice(), served, dev.ballast.core.vertical.VerticalSettings.defaults());
+  }
+
+  /** Reconciles once with a sync due, then lets the sync period pass. */
+  private void syncOnce() {
+    reconciler.reconcile(cluster.get("zk"), null);
+    cluster.kubelet("zk");
+    clock.advance(Duration.ofSeconds(15));
+  }
+
+  private dev.ballast.crd.v1alpha1.VerticalAdviceStatus.ContainerAdvice mainAdvice() {
+    var status = cluster.get("zk").getStatus().verticalAdvice;
+    assertThat(status).as("status.verticalAdvice").isNotNull();
+    return status.containers.stream()
+        .filter(c -> c.containerName.equals("main"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** A metrics.k8s.io PodMetrics list the test sets window by window, or a 503. */
+  static final class ServedPodMetrics
+      implements io.fabric8.mockwebserver.utils.ResponseProvider<Object> {
+    volatile String body = "{\"kind\":\"PodMetricsList\",\"items\":[]}";
+    volatile boolean failing;
+    private io.fabric8.mockwebserver.http.Headers headers =
+        new io.fabric8.mockwebserver.http.Headers.Builder().build();
+
+    /** Serves window {@code w} of the 3 pods (varied cpu and memory); the samples served. */
+    List<dev.ballast.core.vertical.VerticalRecommender.Sample> window(int w) {
+      java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00Z").plusSeconds(15L * w);
+      List<String> items = new java.util.ArrayList<>();
+      List<dev.ballast.core.vertical.VerticalRecommender.Sample> samples =
+          new java.util.ArrayList<>();
+      for (int p = 0; p < 3; p++) {
+        int milli = 120 + 40 * ((w + p) % 3) + 7 * w;
+        int mib = 300 + 25 * p + 3 * w;
+        items.add(
+            "{\"metadata\":{\"name\":\"zk-%d\",\"namespace\":\"test\"},\"timestamp\":\"%s\",\"window\":\"15s\",\"containers\":[{\"name\":\"main\",\"usage\":{\"cpu\":\"%dm\",\"memory\":\"%dMi\"}}]}"
+                .formatted(p, t, milli, mib));
+        samples.add(
+            new dev.ballast.core.vertical.VerticalRecommender.Sample(
+                p, t, milli / 1000.0, mib * 1024.0 * 1024.0));
+      }
+      body =
+          "{\"kind\":\"PodMetricsList\",\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"items\":["
+              + String.join(",", items)
+              + "]}";
+      return samples;
+    }
+
+    @Override
+    public Object getBody(io.fabric8.mockwebserver.http.RecordedRequest request) {
+      return failing ? "{\"kind\":\"Status\",\"code\":503}" : body;
+    }
+
+    @Override
+    public int getStatusCode(io.fabric8.mockwebserver.http.RecordedRequest request) {
+      return failing ? 503 : 200;
+    }
+
+    @Override
+    public io.fabric8.mockwebserver.http.Headers getHeaders() {
+      return headers;
+    }
+
+    @Override
+    public void setHeaders(io.fabric8.mockwebserver.http.Headers headers) {
+      this.headers = headers;
+    }
+  }
+
   private static String podMetrics(String pod, String containers) {
     return "{\"metadata\":{\"name\":\""
         + pod

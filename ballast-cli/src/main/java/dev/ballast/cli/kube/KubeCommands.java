@@ -18,6 +18,7 @@ import dev.ballast.crd.InvalidSpecException;
 import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
 import dev.ballast.crd.v1alpha1.StatefulAutoscalerSpec;
 import dev.ballast.crd.v1alpha1.StatefulAutoscalerStatus;
+import dev.ballast.crd.v1alpha1.VerticalAdviceStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.PrintWriter;
@@ -513,8 +514,72 @@ public final class KubeCommands {
               + state.generation()
               + ": the operator has not seen the last change yet");
     }
+    if (s.verticalAdvice != null) {
+      lines.addAll(verticalLines(s.verticalAdvice));
+    }
     state.problems().forEach(p -> lines.add("problem: " + p));
     return lines;
+  }
+
+  /**
+   * status.verticalAdvice as a table: per container the samples and since when, the cpu and memory
+   * target with its bounds, and the current request beside it.
+   */
+  static List<String> verticalLines(VerticalAdviceStatus v) {
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        "vertical advice (never applied): "
+            + orUnknown(v.reason)
+            + (v.message == null ? "" : ": " + v.message));
+    if (v.containers == null || v.containers.isEmpty()) {
+      return lines;
+    }
+    String row = "  %-16s %8s  %-20s  %-24s %-8s  %-26s %-8s";
+    lines.add(
+        String.format(
+                java.util.Locale.ROOT,
+                row,
+                "container",
+                "samples",
+                "since",
+                "cpu target (low-up)",
+                "request",
+                "memory target (low-up)",
+                "request")
+            .stripTrailing());
+    for (VerticalAdviceStatus.ContainerAdvice a : v.containers) {
+      lines.add(
+          String.format(
+                  java.util.Locale.ROOT,
+                  row,
+                  a.containerName,
+                  orUnknown(a.samples),
+                  orUnknown(a.firstSampleTime),
+                  advice(a, "cpu"),
+                  request(a, "cpu"),
+                  advice(a, "memory"),
+                  request(a, "memory"))
+              .stripTrailing());
+    }
+    return lines;
+  }
+
+  private static String advice(VerticalAdviceStatus.ContainerAdvice a, String resource) {
+    if (a.target == null || !a.target.containsKey(resource)) {
+      return "-";
+    }
+    return a.target.get(resource)
+        + " ("
+        + a.lowerBound.get(resource)
+        + "-"
+        + a.upperBound.get(resource)
+        + ")";
+  }
+
+  private static String request(VerticalAdviceStatus.ContainerAdvice a, String resource) {
+    return a.requests == null || !a.requests.containsKey(resource)
+        ? "-"
+        : a.requests.get(resource).toString();
   }
 
   private static Map<String, Object> statusJson(KubeSession session, AutoscalerState state) {
@@ -541,6 +606,15 @@ public final class KubeCommands {
     doc.put("operation", state.operation().orElse(null));
     doc.put("observedGeneration", s.observedGeneration);
     doc.put("generation", state.generation());
+    if (s.verticalAdvice != null) {
+      // The advice without its checkpoint (the histograms are the operator's own format).
+      Map<String, Object> vertical = new LinkedHashMap<>();
+      vertical.put("reason", s.verticalAdvice.reason);
+      vertical.put("message", s.verticalAdvice.message);
+      vertical.put("applied", false);
+      vertical.put("containers", s.verticalAdvice.containers);
+      doc.put("verticalAdvice", vertical);
+    }
     doc.put("problems", state.problems());
     return doc;
   }

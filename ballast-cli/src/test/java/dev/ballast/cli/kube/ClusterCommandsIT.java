@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -260,6 +261,41 @@ class ClusterCommandsIT {
   @Test
   @Order(4)
   void statusHistoryAndExplainShowTheOperation() throws Exception {
+    // given: vertical advice asked for, and one window of usage served for the 5 members
+    KubernetesClient client = cluster.client();
+    RealControlPlane.servePodMetricsApi(cluster);
+    Map<String, int[]> usage = new java.util.TreeMap<>();
+    for (int p = 0; p < 5; p++) {
+      usage.put("zk-" + p, new int[] {120 + 10 * p, 300 + p});
+    }
+    RealControlPlane.writePodMetrics(
+        cluster, NS, "zookeeper", Instant.now().truncatedTo(ChronoUnit.SECONDS), usage);
+    RealControlPlane.patchAutoscaler(client, NS, "zk", "{\"spec\": {\"verticalAdvice\": {}}}");
+    org.awaitility.Awaitility.await("the vertical advice of 5 samples")
+        .atMost(RealControlPlane.TIMEOUT)
+        .until(
+            () -> {
+              var v =
+                  client
+                      .resources(StatefulAutoscaler.class)
+                      .inNamespace(NS)
+                      .withName("zk")
+                      .get()
+                      .getStatus()
+                      .verticalAdvice;
+              return v != null && v.containers.size() == 1 && v.containers.get(0).samples == 5;
+            });
+    var advice =
+        client
+            .resources(StatefulAutoscaler.class)
+            .inNamespace(NS)
+            .withName("zk")
+            .get()
+            .getStatus()
+            .verticalAdvice
+            .containers
+            .get(0);
+
     // when
     BallastCli.Result status = ballast("status", "-n", NS, "sas/zk");
     BallastCli.Result json = ballast("status", "-n", NS, "zk", "-o", "json");
@@ -271,8 +307,23 @@ class ClusterCommandsIT {
     assertThat(status.out())
         .contains("statefulautoscaler zk-cli/zk -> StatefulSet/zk, phase Idle")
         .contains("replicas 5, desired 5")
-        .contains("operation: none");
+        .contains("operation: none")
+        .contains("vertical advice (never applied): Observing")
+        .containsPattern(
+            "zookeeper +5 +\\S+ +"
+                + java.util.regex.Pattern.quote(
+                    advice.target.get("cpu")
+                        + " ("
+                        + advice.lowerBound.get("cpu")
+                        + "-"
+                        + advice.upperBound.get("cpu")
+                        + ")")
+                + " +100m +"
+                + java.util.regex.Pattern.quote(advice.target.get("memory").toString()));
     JsonNode doc = new ObjectMapper().readTree(json.out());
+    assertThat(doc.at("/verticalAdvice/containers/0/target/cpu").asText())
+        .isEqualTo(advice.target.get("cpu").toString());
+    assertThat(doc.at("/verticalAdvice/applied").asBoolean(true)).isFalse();
     assertThat(doc.get("replicas").asInt()).isEqualTo(5);
     assertThat(doc.get("spec").get("mode").asText()).isEqualTo("fixed");
     assertThat(history.exitCode()).as(history.toString()).isZero();

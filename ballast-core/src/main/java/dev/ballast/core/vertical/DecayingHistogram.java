@@ -2,22 +2,42 @@ package dev.ballast.core.vertical;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * A histogram of usage samples with exponentially growing buckets and exponentially decaying
  * weights, as the VPA recommender keeps one per container: bucket {@code i} starts at {@code
  * firstBucketSize * (ratio^i - 1) / (ratio - 1)}; a sample taken at {@code t} weighs {@code weight
  * * 2^((t - reference) / halfLife)}, so that a sample one half-life older counts half as much.
- * Percentiles answer the end of the bucket where they fall (an upper bound), as the VPA's do.
+ * Percentiles answer the end of the bucket where they fall (an upper bound), as the VPA's do. Once
+ * a sample would weigh more than {@code 2^}{@value #MAX_DECAY_EXPONENT}, the reference moves
+ * forward by whole half-lives and every weight is halved as many times (exact in binary floating
+ * point, so no percentile changes), as the VPA does; a {@link #checkpoint} restores the same state
+ * exactly.
  */
 public final class DecayingHistogram {
+  /** The largest decay exponent (half-lives after the reference) before the reference moves. */
+  public static final int MAX_DECAY_EXPONENT = 100;
+
   private final double firstBucketSize;
   private final double ratio;
   private final double[] weights;
   private final Duration halfLife;
-  private final Instant reference;
+  private Instant reference;
   private double total;
+
+  /**
+   * The state of a histogram: its reference time, total weight and non-zero bucket weights by
+   * bucket index (at most {@link #buckets()} entries).
+   */
+  public record Checkpoint(Instant reference, double total, Map<Integer, Double> weights) {
+    public Checkpoint {
+      Objects.requireNonNull(reference, "reference");
+      weights = Map.copyOf(weights);
+    }
+  }
 
   /**
    * {@code maxValue} bounds the largest bucket; larger samples land in it. {@code reference} is the
@@ -53,13 +73,66 @@ public final class DecayingHistogram {
       return;
     }
     // A sample's weight doubles with every half-life after the reference: newer counts more.
-    double decayed =
-        weight
-            * Math.pow(
-                2, (double) Duration.between(reference, time).toMillis() / halfLife.toMillis());
+    double exponent = (double) Duration.between(reference, time).toMillis() / halfLife.toMillis();
+    if (exponent > MAX_DECAY_EXPONENT) {
+      shiftReference((long) Math.floor(exponent));
+      exponent = (double) Duration.between(reference, time).toMillis() / halfLife.toMillis();
+    }
+    double decayed = weight * Math.pow(2, exponent);
     int b = Math.min(weights.length - 1, bucketOf(value));
     weights[b] += decayed;
     total += decayed;
+  }
+
+  /** Moves the reference {@code halfLives} half-lives forward, halving every weight as often. */
+  private void shiftReference(long halfLives) {
+    int k = (int) Math.min(halfLives, Integer.MAX_VALUE);
+    reference = reference.plus(halfLife.multipliedBy(k));
+    for (int i = 0; i < weights.length; i++) {
+      weights[i] = Math.scalb(weights[i], -k);
+    }
+    total = Math.scalb(total, -k);
+  }
+
+  /** The number of buckets, the largest possible size of a {@link Checkpoint}'s weights. */
+  public int buckets() {
+    return weights.length;
+  }
+
+  /** The current state, to {@link #restore} later (in a new process) with the same result. */
+  public Checkpoint checkpoint() {
+    Map<Integer, Double> nonZero = new TreeMap<>();
+    for (int i = 0; i < weights.length; i++) {
+      if (weights[i] > 0) {
+        nonZero.put(i, weights[i]);
+      }
+    }
+    return new Checkpoint(reference, total, nonZero);
+  }
+
+  /**
+   * Replaces this histogram's state by {@code saved} (taken from a histogram of the same shape).
+   *
+   * @throws IllegalArgumentException when a bucket index is out of range or a weight is negative or
+   *     not finite; nothing is changed then
+   */
+  public void restore(Checkpoint saved) {
+    double[] next = new double[weights.length];
+    for (Map.Entry<Integer, Double> e : saved.weights().entrySet()) {
+      int i = e.getKey();
+      double w = e.getValue();
+      if (i < 0 || i >= next.length || !(w >= 0) || Double.isInfinite(w)) {
+        throw new IllegalArgumentException(
+            "bucket " + i + " weight " + w + " does not fit a histogram of " + next.length);
+      }
+      next[i] = w;
+    }
+    if (!(saved.total() >= 0) || Double.isInfinite(saved.total())) {
+      throw new IllegalArgumentException("total weight " + saved.total() + " is not >= 0");
+    }
+    System.arraycopy(next, 0, weights, 0, next.length);
+    total = saved.total();
+    reference = saved.reference();
   }
 
   /** Whether no sample was added. */

@@ -54,11 +54,17 @@ public final class VerticalRecommender {
       cpu.add(s.cpuCores(), 1.0, s.time());
       memory.add(s.memoryBytes(), 1.0, s.time());
     }
-    return new Advice(
-        ordinal,
-        samples.size(),
-        estimate(cpu, settings.minCpuCores()),
-        estimate(memory, settings.minMemoryBytes()));
+    return new Advice(ordinal, samples.size(), cpuEstimate(cpu), memoryEstimate(memory));
+  }
+
+  /** The CPU request and bounds (cores) of a histogram filled elsewhere (the operator's). */
+  public Estimate cpuEstimate(DecayingHistogram cpu) {
+    return estimate(cpu, settings.minCpuCores());
+  }
+
+  /** The memory request and bounds (bytes) of a histogram filled elsewhere (the operator's). */
+  public Estimate memoryEstimate(DecayingHistogram memory) {
+    return estimate(memory, settings.minMemoryBytes());
   }
 
   private Estimate estimate(DecayingHistogram h, double minimum) {

@@ -75,4 +75,28 @@ class VerticalRecommenderTest {
     assertThat(r.all().cpu().lower()).isEqualTo(0.025, within(1e-9));
     assertThat(r.all().cpu().upper()).isGreaterThanOrEqualTo(r.all().cpu().target());
   }
+
+  @Test
+  void theEstimatesOfHistogramsFilledElsewhereAreTheRecommendersForTheSameSamples() {
+    // given the samples of one member, and the same samples in histograms filled by hand
+    VerticalRecommender recommender = new VerticalRecommender(VerticalSettings.defaults());
+    List<VerticalRecommender.Sample> samples = new ArrayList<>();
+    DecayingHistogram cpu = DecayingHistogram.cpu(Duration.ofHours(24), T0);
+    DecayingHistogram memory = DecayingHistogram.memory(Duration.ofHours(24), T0);
+    for (int i = 0; i < 21; i++) {
+      Instant t = T0.plusSeconds(10L * i);
+      double cores = 0.1 + 0.02 * (i % 5);
+      double bytes = (300 + 10 * (i % 3)) * MIB;
+      samples.add(new VerticalRecommender.Sample(0, t, cores, bytes));
+      cpu.add(cores, 1.0, t);
+      memory.add(bytes, 1.0, t);
+    }
+
+    // when
+    VerticalRecommender.Advice all = recommender.recommend(samples).all();
+
+    // then
+    assertThat(recommender.cpuEstimate(cpu)).isEqualTo(all.cpu());
+    assertThat(recommender.memoryEstimate(memory)).isEqualTo(all.memory());
+  }
 }

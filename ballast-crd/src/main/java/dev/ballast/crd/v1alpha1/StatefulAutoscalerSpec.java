@@ -154,6 +154,12 @@ public class StatefulAutoscalerSpec {
           + " (the same fields as a cluster file's prediction section).")
   public Prediction prediction;
 
+  @JsonPropertyDescription(
+      "Vertical advice: per-container CPU and memory requests from the pods' observed usage"
+          + " (metrics.k8s.io), as the VPA's recommender computes them, in status.verticalAdvice;"
+          + " never applied.")
+  public VerticalAdvice verticalAdvice;
+
   /** What to do when metrics are missing; the wire names of the core's failure policies. */
   public enum OnMetricFailure {
     Hold,

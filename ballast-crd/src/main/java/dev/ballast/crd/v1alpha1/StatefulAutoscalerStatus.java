@@ -67,6 +67,11 @@ public class StatefulAutoscalerStatus {
           + " retention (Ballast's own format), so that a new leader rebuilds the same forecast.")
   public JsonNode forecast;
 
+  @JsonPropertyDescription(
+      "Per-container CPU and memory requests from observed usage (spec.verticalAdvice), never"
+          + " applied, with the histograms' checkpoint.")
+  public VerticalAdviceStatus verticalAdvice;
+
   @JsonPropertyDescription("The metadata.generation this status reflects.")
   public Long observedGeneration;
 

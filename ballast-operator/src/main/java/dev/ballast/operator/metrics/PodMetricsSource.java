@@ -10,8 +10,11 @@ import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetricsList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,10 +37,63 @@ public final class PodMetricsSource implements MetricSource {
 
   public PodMetricsSource(
       KubernetesClient client, String namespace, IntFunction<String> podName, Clock clock) {
-    this.client = client;
+    // No retries: a metrics API that answers 503 (metrics-server down) is a missing value now, not
+    // a sync held for the client's back-off (about 25 s with the defaults).
+    this.client =
+        client
+            .newClient(
+                new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+                    .withRequestRetryBackoffLimit(0)
+                    .build())
+            .adapt(KubernetesClient.class);
     this.namespace = namespace;
     this.podName = podName;
     this.clock = clock;
+  }
+
+  /**
+   * One container's usage in one PodMetrics: cores and bytes (null when the API left one out), at
+   * the PodMetrics' timestamp (the end of its window).
+   */
+  public record ContainerUsage(
+      String pod, String container, Instant time, Double cpuCores, Double memoryBytes) {}
+
+  /**
+   * The usage of every container of the named pods, as metrics.k8s.io reports it now; a pod it does
+   * not report, or reports without a timestamp, is left out.
+   *
+   * @throws MetricUnavailableException when the metrics API cannot be read
+   */
+  public List<ContainerUsage> containerUsage(Collection<String> pods) {
+    List<ContainerUsage> out = new ArrayList<>();
+    for (PodMetrics m : list().getItems()) {
+      String pod = m.getMetadata().getName();
+      if (!pods.contains(pod) || m.getContainers() == null || m.getTimestamp() == null) {
+        continue;
+      }
+      Instant time = Instant.parse(m.getTimestamp());
+      for (var c : m.getContainers()) {
+        Quantity cpu = c.getUsage() == null ? null : c.getUsage().get("cpu");
+        Quantity memory = c.getUsage() == null ? null : c.getUsage().get("memory");
+        out.add(
+            new ContainerUsage(
+                pod,
+                c.getName(),
+                time,
+                cpu == null ? null : cpu.getNumericalAmount().doubleValue(),
+                memory == null ? null : memory.getNumericalAmount().doubleValue()));
+      }
+    }
+    return out;
+  }
+
+  private PodMetricsList list() {
+    try {
+      return client.top().pods().metrics(namespace);
+    } catch (KubernetesClientException e) {
+      throw new MetricUnavailableException(
+          "metrics.k8s.io PodMetrics in " + namespace + ": " + e.getMessage());
+    }
   }
 
   @Override
@@ -45,13 +101,7 @@ public final class PodMetricsSource implements MetricSource {
     MetricQuery query = MetricQuery.parse(metricName);
     String resource = query.name();
     String container = query.labels().get("container");
-    PodMetricsList list;
-    try {
-      list = client.top().pods().metrics(namespace);
-    } catch (KubernetesClientException e) {
-      throw new MetricUnavailableException(
-          "metrics.k8s.io PodMetrics in " + namespace + ": " + e.getMessage());
-    }
+    PodMetricsList list = list();
     Map<String, PodMetrics> byPod = new HashMap<>();
     for (PodMetrics m : list.getItems()) {
       byPod.put(m.getMetadata().getName(), m);

@@ -112,7 +112,8 @@ public final class RealControlPlane {
   }
 
   /** Merge-patches the spec of StatefulAutoscaler {@code namespace/name} with {@code json}. */
-  static void patchAutoscaler(KubernetesClient client, String namespace, String name, String json) {
+  public static void patchAutoscaler(
+      KubernetesClient client, String namespace, String name, String json) {
     client
         .resources(StatefulAutoscaler.class)
         .inNamespace(namespace)
@@ -455,5 +456,78 @@ public final class RealControlPlane {
                     .hasValueSatisfying(c -> assertThat(c.servers().keySet()).isEqualTo(ids));
               }
             });
+  }
+
+  /**
+   * Serves {@code metrics.k8s.io/v1beta1} PodMetrics from the API server itself: a CustomResource
+   * of that group whose plural is {@code pods}, so {@code GET
+   * /apis/metrics.k8s.io/v1beta1/namespaces/NS/pods} lists the PodMetrics the test writes (as
+   * metrics-server would serve them) through the same authorization (the operator's {@code
+   * metrics.k8s.io pods get/list}). No metrics-server runs here (no kubelet to scrape).
+   */
+  public static void servePodMetricsApi(KubeClusterExtension cluster) {
+    apply(
+        cluster,
+        "pod-metrics-api",
+        """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: pods.metrics.k8s.io
+          annotations:
+            api-approved.kubernetes.io: "unapproved, a test's stand-in for metrics-server"
+        spec:
+          group: metrics.k8s.io
+          scope: Namespaced
+          names: {plural: pods, singular: podmetrics, kind: PodMetrics, listKind: PodMetricsList}
+          versions:
+          - name: v1beta1
+            served: true
+            storage: true
+            schema:
+              openAPIV3Schema:
+                type: object
+                properties:
+                  timestamp: {type: string}
+                  window: {type: string}
+                  containers:
+                    type: array
+                    items:
+                      type: object
+                      properties:
+                        name: {type: string}
+                        usage: {type: object, additionalProperties: {type: string}}
+        """);
+    kubectlOk(
+        cluster, "wait", "--for=condition=Established", "--timeout=60s", "crd/pods.metrics.k8s.io");
+  }
+
+  /**
+   * Writes (server-side apply) the PodMetrics of {@code pods} for the window ending at {@code
+   * time}: container {@code container} using {@code usage.get(pod)} = {cpu millicores, memory MiB}.
+   */
+  public static void writePodMetrics(
+      KubeClusterExtension cluster,
+      String namespace,
+      String container,
+      java.time.Instant time,
+      Map<String, int[]> usage) {
+    StringBuilder yaml = new StringBuilder();
+    usage.forEach(
+        (pod, u) ->
+            yaml.append(
+                """
+                ---
+                apiVersion: metrics.k8s.io/v1beta1
+                kind: PodMetrics
+                metadata: {name: %s, namespace: %s}
+                timestamp: "%s"
+                window: 15s
+                containers:
+                - name: %s
+                  usage: {cpu: %dm, memory: %dMi}
+                """
+                    .formatted(pod, namespace, time, container, u[0], u[1])));
+    apply(cluster, "pod-metrics-" + namespace, yaml.toString());
   }
 }

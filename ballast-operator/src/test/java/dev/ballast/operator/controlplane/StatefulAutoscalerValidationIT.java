@@ -119,6 +119,16 @@ class StatefulAutoscalerValidationIT {
             "spec.prediction.gate.minAccuracy",
             "should be less than or equal to 1"),
         new Case(
+            "a vertical target percentile below the default lower one (CEL)",
+            "replicas: 3\nmaxReplicas: 7\nverticalAdvice: {targetPercentile: 0.4}",
+            "spec.verticalAdvice.lowerPercentile",
+            "lowerPercentile must be less than or equal to targetPercentile"),
+        new Case(
+            "a vertical minimum that is not a quantity (schema)",
+            "replicas: 3\nmaxReplicas: 7\nverticalAdvice: {minMemory: lots}",
+            "spec.verticalAdvice.minMemory",
+            "should match"),
+        new Case(
             "replicas not a number (schema)",
             "replicas: three\nmaxReplicas: 7",
             "spec.replicas",

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ballast.core.vertical.VerticalRecommender;
+import dev.ballast.core.vertical.VerticalSettings;
 import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
+import dev.ballast.crd.v1alpha1.VerticalAdviceStatus;
 import dev.ballast.k8s.testkit.KubeClusterExtension;
 import dev.ballast.k8s.testkit.KubeControlPlane;
 import dev.ballast.k8s.testkit.ManagedProcess;
@@ -16,6 +19,7 @@ import dev.ballast.local.load.LoadSettings;
 import dev.ballast.local.load.RateProfile;
 import dev.ballast.local.load.ZooKeeperLoadGenerator;
 import dev.ballast.operator.OperatorWiring;
+import dev.ballast.operator.VerticalAdviceAssert;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,6 +28,9 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +51,10 @@ import org.slf4j.LoggerFactory;
  * ensemble behind a real StatefulSet, driven through the StatefulAutoscaler's {@code /scale} with
  * the built kubectl: 3 → 5 → 3, one member at a time, checked through ZooKeeper's own {@code
  * /zookeeper/config} on every member, under continuous writes, losing none; then the leader is
- * killed in the middle of an operation and the other replica resumes it from the status.
+ * killed in the middle of an operation and the other replica resumes it from the status; an HPA
+ * drives it through its /scale; with no metrics API the size holds; and with PodMetrics served (a
+ * stand-in API, {@link RealControlPlane#servePodMetricsApi}) the vertical advice in the status is
+ * the core recommender's for the served usage, and goes on from its checkpoint after a rewiring.
  *
  * <p>Each {@code kubectl scale} waits for the previous operation to end: the operator refuses (and
  * does not retry) a size requested while another operation runs.
@@ -287,7 +297,8 @@ class ZooKeeperScaleThroughScaleIT {
             PatchContext.of(PatchType.JSON_MERGE),
             """
             {"spec": {"replicas": null, "minReplicas": 3, "metrics": [{"type": "Resource",
-              "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 50}}}]}}
+              "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 50}}}],
+              "verticalAdvice": {}}}
             """);
 
     // then
@@ -302,6 +313,10 @@ class ZooKeeperScaleThroughScaleIT {
                       c -> c.getType().equals("ScalingActive") && c.getStatus().equals("False"));
               assertThat(client.v1().events().inNamespace(NS).list().getItems())
                   .anyMatch(e -> "MetricsUnavailable".equals(e.getReason()));
+              // the vertical advice has no usage either: it says so, and the reconcile goes on
+              assertThat(sas.getStatus().verticalAdvice).isNotNull();
+              assertThat(sas.getStatus().verticalAdvice.reason).isEqualTo("MetricsUnavailable");
+              assertThat(sas.getStatus().verticalAdvice.message).contains("metrics.k8s.io");
             });
     await("the size held")
         .during(Duration.ofSeconds(6))
@@ -317,6 +332,98 @@ class ZooKeeperScaleThroughScaleIT {
                         .getSpec()
                         .getReplicas()
                     == 7);
+  }
+
+  @Test
+  @Order(6)
+  void verticalAdviceFromServedPodMetricsIsTheCoreRecommendersAndSurvivesARewiring() {
+    // given: a fixed size again (no CPU metric to scale on), and PodMetrics served for the members
+    KubernetesClient client = cluster.client();
+    RealControlPlane.patchAutoscaler(
+        client,
+        NS,
+        "zk",
+        "{\"spec\": {\"replicas\": 7, \"minReplicas\": null, \"metrics\": null}}");
+    RealControlPlane.servePodMetricsApi(cluster);
+    // what install.yaml grants on usage (Resource metrics, vertical advice): read, not watch
+    assertThat(canI("list", "pods.metrics.k8s.io", NS)).isTrue();
+    assertThat(canI("watch", "pods.metrics.k8s.io", NS)).isFalse();
+    Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    List<VerticalRecommender.Sample> served = new ArrayList<>();
+
+    // when: three windows of usage, each counted once per pod
+    for (int w = 0; w < 3; w++) {
+      served.addAll(serveWindow(start, w));
+      awaitVerticalSamples(client, served.size());
+    }
+
+    // then: the advice is the core recommender's for the same 21 samples, beside the requests
+    VerticalAdviceStatus.ContainerAdvice advice = zooKeeperAdvice(client);
+    VerticalAdviceAssert.showsTheRecommendation(advice, served, VerticalSettings.defaults());
+    assertThat(advice.requests).containsKey("cpu");
+    assertThat(advice.firstSampleTime).isEqualTo(start.toString());
+
+    // when: a new spec generation wires the autoscaler anew (as a new leader would), with a
+    // larger safety margin, from the checkpoint the API server kept; then one more window
+    RealControlPlane.patchAutoscaler(
+        client, NS, "zk", "{\"spec\": {\"verticalAdvice\": {\"safetyMargin\": 0.2}}}");
+    served.addAll(serveWindow(start, 3));
+    awaitVerticalSamples(client, served.size());
+
+    // then: the histograms went on (28 samples, not 7) under the new margin
+    VerticalSettings d = VerticalSettings.defaults();
+    VerticalAdviceAssert.showsTheRecommendation(
+        zooKeeperAdvice(client),
+        served,
+        new VerticalSettings(
+            d.targetPercentile(),
+            d.lowerPercentile(),
+            d.upperPercentile(),
+            0.2,
+            d.minCpuCores(),
+            d.minMemoryBytes(),
+            d.halfLife()));
+    assertThat(zooKeeperAdvice(client).target.get("cpu").getNumericalAmount().doubleValue())
+        .isGreaterThan(advice.target.get("cpu").getNumericalAmount().doubleValue());
+  }
+
+  /** Serves window {@code w} of the 7 members' usage; the samples served. */
+  private static List<VerticalRecommender.Sample> serveWindow(Instant start, int w) {
+    Instant t = start.plusSeconds(15L * w);
+    Map<String, int[]> usage = new java.util.TreeMap<>();
+    List<VerticalRecommender.Sample> samples = new ArrayList<>();
+    for (int p = 0; p < 7; p++) {
+      int milli = 150 + 60 * ((w + p) % 4) + 5 * w;
+      int mib = 280 + 30 * (p % 3) + 4 * w;
+      usage.put("zk-" + p, new int[] {milli, mib});
+      samples.add(new VerticalRecommender.Sample(p, t, milli / 1000.0, mib * 1024.0 * 1024.0));
+    }
+    RealControlPlane.writePodMetrics(cluster, NS, "zookeeper", t, usage);
+    return samples;
+  }
+
+  private static void awaitVerticalSamples(KubernetesClient client, int n) {
+    await(n + " vertical advice samples")
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(
+            () -> {
+              StatefulAutoscaler sas =
+                  client.resources(StatefulAutoscaler.class).inNamespace(NS).withName("zk").get();
+              VerticalAdviceStatus v = sas.getStatus().verticalAdvice;
+              assertThat(v).isNotNull();
+              assertThat(v.reason).as(v.message).isIn("Observing", "Waiting");
+              assertThat(v.containers).extracting(c -> c.samples).containsExactly((long) n);
+            });
+  }
+
+  private static VerticalAdviceStatus.ContainerAdvice zooKeeperAdvice(KubernetesClient client) {
+    StatefulAutoscaler sas =
+        client.resources(StatefulAutoscaler.class).inNamespace(NS).withName("zk").get();
+    assertThat(sas.getStatus().verticalAdvice.containers)
+        .extracting(c -> c.containerName)
+        .containsExactly("zookeeper");
+    return sas.getStatus().verticalAdvice.containers.get(0);
   }
 
   private static String leaseHolder(KubernetesClient client) {
