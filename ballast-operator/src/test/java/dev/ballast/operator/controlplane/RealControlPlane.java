@@ -164,15 +164,7 @@ public final class RealControlPlane {
     assertThat(r.ok())
         .as("kubectl apply --server-side -f deploy/install.yaml: %s", r.output())
         .isTrue();
-    KubeControlPlane.KubectlResult established =
-        cluster
-            .controlPlane()
-            .kubectl(
-                "wait",
-                "--for=condition=Established",
-                "--timeout=60s",
-                "crd/statefulautoscalers.ballast.dev");
-    assertThat(established.ok()).as(established.output()).isTrue();
+    awaitEstablished(cluster, "statefulautoscalers.ballast.dev");
     enable(cluster, "enable-pvc-delete.yaml", namespace);
     return cluster
         .controlPlane()
@@ -262,15 +254,34 @@ public final class RealControlPlane {
                 "-f",
                 repoFile("deploy/crd/statefulautoscalers.ballast.dev-v1.yml").toString());
     assertThat(r.ok()).as("kubectl apply of the CRD: %s", r.output()).isTrue();
-    KubeControlPlane.KubectlResult established =
-        cluster
-            .controlPlane()
-            .kubectl(
-                "wait",
-                "--for=condition=Established",
-                "--timeout=60s",
-                "crd/statefulautoscalers.ballast.dev");
-    assertThat(established.ok()).as(established.output()).isTrue();
+    awaitEstablished(cluster, "statefulautoscalers.ballast.dev");
+  }
+
+  /**
+   * Waits until CustomResourceDefinition {@code name} is Established, polled through the API:
+   * {@code kubectl wait} fails at once when it reads the CRD before its status has any condition.
+   */
+  public static void awaitEstablished(KubeClusterExtension cluster, String name) {
+    await("CRD " + name + " Established")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              var crd =
+                  cluster
+                      .client()
+                      .apiextensions()
+                      .v1()
+                      .customResourceDefinitions()
+                      .withName(name)
+                      .get();
+              return crd != null
+                  && crd.getStatus() != null
+                  && crd.getStatus().getConditions() != null
+                  && crd.getStatus().getConditions().stream()
+                      .anyMatch(
+                          c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+            });
   }
 
   /**
@@ -498,8 +509,7 @@ public final class RealControlPlane {
                         name: {type: string}
                         usage: {type: object, additionalProperties: {type: string}}
         """);
-    kubectlOk(
-        cluster, "wait", "--for=condition=Established", "--timeout=60s", "crd/pods.metrics.k8s.io");
+    awaitEstablished(cluster, "pods.metrics.k8s.io");
   }
 
   /**

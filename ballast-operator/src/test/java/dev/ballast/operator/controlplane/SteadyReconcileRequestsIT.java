@@ -224,13 +224,8 @@ class SteadyReconcileRequestsIT {
     Path kubeconfig = RealControlPlane.installOperator(cluster, NS);
     RealControlPlane.apply(cluster, "crd-widgets", crd("Widget", "widgets"));
     RealControlPlane.apply(cluster, "crd-gadgets", crd("Gadget", "gadgets"));
-    RealControlPlane.kubectlOk(
-        cluster,
-        "wait",
-        "--for=condition=Established",
-        "--timeout=60s",
-        "crd/widgets.test.ballast.dev",
-        "crd/gadgets.test.ballast.dev");
+    RealControlPlane.awaitEstablished(cluster, "widgets.test.ballast.dev");
+    RealControlPlane.awaitEstablished(cluster, "gadgets.test.ballast.dev");
     RealControlPlane.apply(cluster, "rbac-targets", RBAC);
     RealControlPlane.apply(cluster, "sts-zk", statefulSet("zk", 2));
     RealControlPlane.apply(cluster, "sts-storage", statefulSet("storage", 1));
