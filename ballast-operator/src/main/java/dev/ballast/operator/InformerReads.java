@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>StatefulSets and pods: informers registered at start ({@code list}/{@code watch} granted by
- *       deploy/install.yaml).
+ *       deploy/install.yaml); a pod wakes the resources whose target owns it ({@link
+ *       #owningTargets}).
  *   <li>Any other target kind (a Deployment, a custom resource with a {@code /scale} subresource or
  *       a {@code replicasPath}): one informer per kind and namespace, registered with JOSDK the
  *       first time a StatefulAutoscaler there names the kind ({@link #serve}). Its replicas are
@@ -264,9 +266,44 @@ final class InformerReads implements KubernetesReads {
   /** The StatefulAutoscalers in {@code namespace} whose target is the {@code kind} {@code name}. */
   static Set<ResourceID> referring(
       EventSourceContext<StatefulAutoscaler> context, String kind, String namespace, String name) {
-    return context
-        .getPrimaryCache()
-        .list(namespace)
+    return referring(context.getPrimaryCache().list(namespace), kind, name);
+  }
+
+  /**
+   * The StatefulAutoscalers (of {@code inNamespace}, those of the pod's namespace) whose target
+   * owns {@code pod}: a StatefulSet that owns it, or the Deployment of the ReplicaSet that owns it.
+   * The Deployment controller names its ReplicaSets {@code <deployment>-<pod-template-hash>} and
+   * labels their pods with that hash, so the Deployment is known from the pod alone, without a
+   * request.
+   */
+  static Set<ResourceID> owningTargets(Stream<StatefulAutoscaler> inNamespace, Pod pod) {
+    List<StatefulAutoscaler> candidates = inNamespace.toList();
+    Map<String, String> labels =
+        pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+    String hash = labels.get("pod-template-hash");
+    return pod.getMetadata().getOwnerReferences().stream()
+        .flatMap(
+            o -> {
+              if ("StatefulSet".equals(o.getKind())) {
+                return referring(candidates.stream(), "StatefulSet", o.getName()).stream();
+              }
+              String suffix = "-" + hash;
+              if ("ReplicaSet".equals(o.getKind())
+                  && hash != null
+                  && o.getName().length() > suffix.length()
+                  && o.getName().endsWith(suffix)) {
+                String deployment =
+                    o.getName().substring(0, o.getName().length() - suffix.length());
+                return referring(candidates.stream(), "Deployment", deployment).stream();
+              }
+              return Stream.empty();
+            })
+        .collect(Collectors.toSet());
+  }
+
+  private static Set<ResourceID> referring(
+      Stream<StatefulAutoscaler> inNamespace, String kind, String name) {
+    return inNamespace
         .filter(
             s ->
                 s.getSpec() != null

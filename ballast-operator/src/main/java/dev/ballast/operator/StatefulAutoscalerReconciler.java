@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -119,17 +118,8 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
         InformerEventSourceConfiguration.from(Pod.class, StatefulAutoscaler.class)
             .withSecondaryToPrimaryMapper(
                 (Pod pod) ->
-                    pod.getMetadata().getOwnerReferences().stream()
-                        .filter(o -> "StatefulSet".equals(o.getKind()))
-                        .flatMap(
-                            o ->
-                                InformerReads.referring(
-                                    context,
-                                    "StatefulSet",
-                                    pod.getMetadata().getNamespace(),
-                                    o.getName())
-                                    .stream())
-                        .collect(Collectors.toSet()))
+                    InformerReads.owningTargets(
+                        context.getPrimaryCache().list(pod.getMetadata().getNamespace()), pod))
             .build();
     InformerEventSource<StatefulSet, StatefulAutoscaler> statefulSetSource =
         new InformerEventSource<>(statefulSets, context);
