@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  *       which permission would remove those GETs (the reconciler emits it once as an Event).
  *   <li>Nodes: one informer, registered the first time a resource needs them ({@code sizeByNodes},
  *       {@code placement: OnePerNode}); it wakes those resources when a Node's schedulability
- *       changes. Without {@code list}/{@code watch} on Nodes they are listed at each read.
+ *       changes. Without {@code list}/{@code watch} on Nodes they are listed at each read, and
+ *       {@link #serveNodes} says which permission would remove those lists (the reconciler emits it
+ *       once as an Event).
  * </ul>
  *
  * Writes never trust these caches: see {@link TargetWorkload#setReplicasIf}.
@@ -76,7 +78,8 @@ final class InformerReads implements KubernetesReads {
   private record Refusal(String why, Instant until) {}
 
   private volatile InformerEventSource<Node, StatefulAutoscaler> nodes;
-  private volatile boolean nodesUncached;
+  // Why Nodes are listed at each read instead of cached; null while not known to be so.
+  private volatile String nodesUncached;
 
   InformerReads(
       KubernetesClient client,
@@ -201,26 +204,49 @@ final class InformerReads implements KubernetesReads {
 
   @Override
   public List<Node> nodes() {
-    InformerEventSource<Node, StatefulAutoscaler> source = nodes != null ? nodes : nodeSource();
+    EventSourceRetriever<StatefulAutoscaler> r = retriever;
+    InformerEventSource<Node, StatefulAutoscaler> source =
+        nodes != null ? nodes : r == null ? null : nodeSource(r);
     if (source == null) {
       return client.nodes().list().getItems();
     }
     return source.list((Predicate<Node>) n -> true).toList();
   }
 
-  /** The Node informer, registered on first use; null when Nodes are listed instead. */
-  private synchronized InformerEventSource<Node, StatefulAutoscaler> nodeSource() {
-    EventSourceRetriever<StatefulAutoscaler> r = retriever;
-    if (nodes != null || nodesUncached || r == null) {
+  /**
+   * Makes sure the Nodes {@code sas} needs ({@link #needsNodes}) are served from a cache,
+   * registering its informer the first time; returns why they are listed at each read instead (the
+   * permission that would remove the lists), empty when they are cached or {@code sas} needs none.
+   * A missing permission is asked once per process.
+   */
+  Optional<String> serveNodes(
+      EventSourceRetriever<StatefulAutoscaler> retriever, StatefulAutoscaler sas) {
+    if (!needsNodes(sas)) {
+      return Optional.empty();
+    }
+    nodeSource(retriever);
+    return Optional.ofNullable(nodesUncached);
+  }
+
+  /**
+   * The Node informer, registered on first use through {@code r}; null when Nodes are listed
+   * instead ({@code nodesUncached} says why) or {@code r} is null.
+   */
+  private synchronized InformerEventSource<Node, StatefulAutoscaler> nodeSource(
+      EventSourceRetriever<StatefulAutoscaler> r) {
+    if (nodes != null || nodesUncached != null) {
       return nodes;
     }
     try {
       if (!TargetAccess.allowed(client, null, "", "nodes", "list", null)
           || !TargetAccess.allowed(client, null, "", "nodes", "watch", null)) {
-        nodesUncached = true;
-        LOG.warn(
-            "action=cache-nodes outcome=uncached reason=\"listing Nodes at each read: grant list"
-                + " and watch on nodes to serve them from a cache\"");
+        nodesUncached =
+            "listing Nodes at each read: grant list and watch on nodes (cluster-wide) to serve"
+                + " them from a cache";
+        LOG.warn("action=cache-nodes outcome=uncached reason=\"{}\"", nodesUncached);
+        return null;
+      }
+      if (r == null) {
         return null;
       }
       EventSourceContext<StatefulAutoscaler> context = r.eventSourceContextForDynamicRegistration();
@@ -244,7 +270,8 @@ final class InformerReads implements KubernetesReads {
       nodes = source;
       return source;
     } catch (KubernetesClientException | IllegalStateException e) {
-      nodesUncached = true;
+      nodesUncached =
+          "listing Nodes at each read: their cache could not start (" + e.getMessage() + ")";
       LOG.warn("action=cache-nodes outcome=failed reason=\"{}\"", e.getMessage());
       return null;
     }
@@ -254,13 +281,16 @@ final class InformerReads implements KubernetesReads {
   private static Set<ResourceID> needingNodes(EventSourceContext<StatefulAutoscaler> context) {
     return context
         .getPrimaryCache()
-        .list(
-            s ->
-                s.getSpec() != null
-                    && (s.getSpec().sizeByNodes != null
-                        || s.getSpec().placement == StatefulAutoscalerSpec.Placement.OnePerNode))
+        .list(InformerReads::needsNodes)
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
+  }
+
+  /** Whether the size or placement of {@code sas} depends on the Nodes. */
+  static boolean needsNodes(StatefulAutoscaler sas) {
+    return sas.getSpec() != null
+        && (sas.getSpec().sizeByNodes != null
+            || sas.getSpec().placement == StatefulAutoscalerSpec.Placement.OnePerNode);
   }
 
   /** The StatefulAutoscalers in {@code namespace} whose target is the {@code kind} {@code name}. */

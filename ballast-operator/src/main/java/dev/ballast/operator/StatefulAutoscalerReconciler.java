@@ -158,6 +158,15 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
             .serve(context.eventSourceRetriever(), sas, now)
             .ifPresent(
                 why -> once(key, "uncached:" + why, () -> events.emit(sas, Reason.UNCACHED, why)));
+        // Nodes listed at each read (no list/watch on nodes): one Event says which permission.
+        informers
+            .serveNodes(context.eventSourceRetriever(), sas)
+            .ifPresent(
+                why ->
+                    once(
+                        key,
+                        "nodes-uncached:" + why,
+                        () -> events.emit(sas, Reason.NODES_UNCACHED, why)));
       }
       c = cluster(key, sas);
     } catch (InvalidSpecException e) {
