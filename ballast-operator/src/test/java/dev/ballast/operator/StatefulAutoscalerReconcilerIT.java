@@ -886,4 +886,43 @@ class StatefulAutoscalerReconcilerIT {
             });
     assertThat(cluster.get("zk").getStatus().phase).isIn("Idle", "Scaling");
   }
+
+  /** Sets or removes the pause annotation of {@code name}. */
+  void pause(String name, boolean paused) {
+    StatefulAutoscaler sas = cluster.get(name);
+    if (paused) {
+      sas.getMetadata().getAnnotations().put(StatefulAutoscaler.PAUSE_ANNOTATION, "true");
+    } else {
+      sas.getMetadata().getAnnotations().remove(StatefulAutoscaler.PAUSE_ANNOTATION);
+    }
+    client.resource(sas).update();
+  }
+
+  @Test
+  void aOneTimeEventIsNotRepeatedWhenAnotherComesInBetweenButIsOncePerOutage() {
+    // given: Nodes listed at each read (NodesNotCached at every reconcile's check)
+    grantOnly("list nodes");
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.kubelet("zk");
+    cluster.apply(
+        sas(
+            "zk",
+            "maxReplicas: 5\nsizeByNodes: {tiers: [{atLeast: 1, replicas: 4}], otherwise: 3}"));
+    StatefulAutoscalerReconciler informed = informerReconciler();
+
+    // when: reconciled, then paused (Paused, another one-time Event) for two reconciles, then
+    // resumed, then paused again (a second pause: a new outage)
+    informed.reconcile(cluster.get("zk"), noRegistrationContext());
+    pause("zk", true);
+    informed.reconcile(cluster.get("zk"), noRegistrationContext());
+    informed.reconcile(cluster.get("zk"), noRegistrationContext());
+    pause("zk", false);
+    informed.reconcile(cluster.get("zk"), noRegistrationContext());
+    pause("zk", true);
+    informed.reconcile(cluster.get("zk"), noRegistrationContext());
+
+    // then: NodesNotCached once (the outage lasts), Paused once per pause
+    assertThat(events("NodesNotCached")).hasSize(1);
+    assertThat(events("Paused")).hasSize(2);
+  }
 }
