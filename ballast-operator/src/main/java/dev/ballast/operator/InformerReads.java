@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.GroupVersionKind;
 import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -40,13 +41,14 @@ import org.slf4j.LoggerFactory;
  *       #owningTargets}).
  *   <li>Any other target kind (a Deployment, a custom resource with a {@code /scale} subresource or
  *       a {@code replicasPath}): one informer per kind and namespace, registered with JOSDK the
- *       first time a StatefulAutoscaler there names the kind ({@link #serve}). Its replicas are
- *       read at the path the kind declares for {@code /scale} (its CRD's {@code specReplicasPath};
- *       {@code .spec.replicas} for the built-in kinds), or at the resource's {@code replicasPath}.
- *       When the operator may not {@code list} and {@code watch} the kind in that namespace (or
- *       {@code get} its CRD), asked with a SelfSubjectAccessReview before anything is started, the
- *       kind is read with a GET at each reconcile, as without a cache, and {@link #serve} says
- *       which permission would remove those GETs (the reconciler emits it once as an Event).
+ *       first time a StatefulAutoscaler there names the kind ({@link #serve}), stopped once none
+ *       names it any more. Its replicas are read at the path the kind declares for {@code /scale}
+ *       (its CRD's {@code specReplicasPath}; {@code .spec.replicas} for the built-in kinds), or at
+ *       the resource's {@code replicasPath}. When the operator may not {@code list} and {@code
+ *       watch} the kind in that namespace (or {@code get} its CRD), asked with a
+ *       SelfSubjectAccessReview before anything is started, the kind is read with a GET at each
+ *       reconcile, as without a cache, and {@link #serve} says which permission would remove those
+ *       GETs (the reconciler emits it once as an Event).
  *   <li>Nodes: one informer, registered the first time a resource needs them ({@code sizeByNodes},
  *       {@code placement: OnePerNode}); it wakes those resources when a Node's schedulability
  *       changes. Without {@code list}/{@code watch} on Nodes they are listed at each read, and
@@ -71,6 +73,14 @@ final class InformerReads implements KubernetesReads {
   // when that answer stands.
   private final Map<String, Refusal> refusals = new ConcurrentHashMap<>();
   private volatile EventSourceRetriever<StatefulAutoscaler> retriever;
+  // The StatefulAutoscalers' cache, indexed by BY_TARGET; set when a target informer is registered.
+  private volatile IndexedResourceCache<StatefulAutoscaler> primary;
+
+  /**
+   * The name of the StatefulAutoscalers' cache index by target informer ({@link #targetKey}), added
+   * by the reconciler when it prepares its event sources.
+   */
+  static final String BY_TARGET = "ballast-target-informer";
 
   /** How long a missing permission is taken as missing before it is asked again. */
   static final Duration ASK_AGAIN = Duration.ofMinutes(5);
@@ -134,6 +144,7 @@ final class InformerReads implements KubernetesReads {
   synchronized Optional<String> serve(
       EventSourceRetriever<StatefulAutoscaler> retriever, StatefulAutoscaler sas, Instant now) {
     this.retriever = retriever;
+    stopUnused(retriever);
     StatefulAutoscalerSpec spec = sas.getSpec();
     if (spec == null || spec.targetRef == null || statefulSet(spec.targetRef)) {
       return Optional.empty();
@@ -178,13 +189,45 @@ final class InformerReads implements KubernetesReads {
     return why;
   }
 
-  private static InformerEventSource<GenericKubernetesResource, StatefulAutoscaler> register(
+  /**
+   * Stops and deregisters the informer of each target kind and namespace that no StatefulAutoscaler
+   * names any more (the last one deleted or retargeted), as the primary cache's {@link #BY_TARGET}
+   * index tells: one lookup per informer, at each reconcile. An informer a cached resource still
+   * names is never stopped; one named again later is registered again.
+   */
+  private void stopUnused(EventSourceRetriever<StatefulAutoscaler> r) {
+    IndexedResourceCache<StatefulAutoscaler> cache = primary;
+    if (r == null || cache == null || informers.isEmpty()) {
+      return;
+    }
+    for (var e : List.copyOf(informers.entrySet())) {
+      if (cache.byIndex(BY_TARGET, e.getKey()).isEmpty()) {
+        informers.remove(e.getKey());
+        r.dynamicallyDeRegisterEventSource(e.getValue().name());
+        LOG.info("action=uncache-target kind={}", e.getKey());
+      }
+    }
+  }
+
+  /**
+   * The primary cache's index {@link #BY_TARGET} of a resource: the key of the informer its target
+   * is read from (none for a StatefulSet, served by the informer started with the operator).
+   */
+  static List<String> targetKey(StatefulAutoscaler sas) {
+    StatefulAutoscalerSpec spec = sas.getSpec();
+    return spec == null || spec.targetRef == null || statefulSet(spec.targetRef)
+        ? List.of()
+        : List.of(key(sas.getMetadata().getNamespace(), spec.targetRef));
+  }
+
+  private InformerEventSource<GenericKubernetesResource, StatefulAutoscaler> register(
       EventSourceRetriever<StatefulAutoscaler> retriever,
       String namespace,
       CrossVersionObjectReference ref,
       TargetAccess access) {
     EventSourceContext<StatefulAutoscaler> context =
         retriever.eventSourceContextForDynamicRegistration();
+    primary = context.getPrimaryCache();
     var config =
         InformerEventSourceConfiguration.from(
                 new GroupVersionKind(access.group(), access.version(), ref.getKind()),

@@ -121,6 +121,8 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
                     InformerReads.owningTargets(
                         context.getPrimaryCache().list(pod.getMetadata().getNamespace()), pod))
             .build();
+    // Which resources name each target informer: it is stopped when none does (InformerReads).
+    context.getPrimaryCache().addIndexer(InformerReads.BY_TARGET, InformerReads::targetKey);
     InformerEventSource<StatefulSet, StatefulAutoscaler> statefulSetSource =
         new InformerEventSource<>(statefulSets, context);
     InformerEventSource<Pod, StatefulAutoscaler> podSource =

@@ -85,4 +85,13 @@ class InformerReadsTest {
     assertThat(InformerReads.owningTargets(resources.stream(), bare)).isEmpty();
     assertThat(InformerReads.owningTargets(resources.stream(), other)).isEmpty();
   }
+
+  @Test
+  void aResourceIsIndexedByTheInformerOfItsTargetKindAndNamespaceNotAStatefulSet() {
+    // given / when / then: a Deployment's informer key; none for a StatefulSet (its informer is
+    // started with the operator and never stopped)
+    assertThat(InformerReads.targetKey(resources.get(0)))
+        .containsExactly("apps/v1/Deployment@apps");
+    assertThat(InformerReads.targetKey(resources.get(1))).isEmpty();
+  }
 }
