@@ -35,7 +35,8 @@ public final class KubernetesEvents {
     SCALE_RETRY("ScaleRetry", false),
     CONFLICT("StatusConflict", true),
     WAITING_FOR_SYSTEM("WaitingForSystem", false),
-    UNCACHED("TargetNotCached", true);
+    UNCACHED("TargetNotCached", true),
+    NODES_UNCACHED("NodesNotCached", true);
 
     private final String code;
     private final boolean warning;

@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -119,18 +118,11 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
         InformerEventSourceConfiguration.from(Pod.class, StatefulAutoscaler.class)
             .withSecondaryToPrimaryMapper(
                 (Pod pod) ->
-                    pod.getMetadata().getOwnerReferences().stream()
-                        .filter(o -> "StatefulSet".equals(o.getKind()))
-                        .flatMap(
-                            o ->
-                                InformerReads.referring(
-                                    context,
-                                    "StatefulSet",
-                                    pod.getMetadata().getNamespace(),
-                                    o.getName())
-                                    .stream())
-                        .collect(Collectors.toSet()))
+                    InformerReads.owningTargets(
+                        context.getPrimaryCache().list(pod.getMetadata().getNamespace()), pod))
             .build();
+    // Which resources name each target informer: it is stopped when none does (InformerReads).
+    context.getPrimaryCache().addIndexer(InformerReads.BY_TARGET, InformerReads::targetKey);
     InformerEventSource<StatefulSet, StatefulAutoscaler> statefulSetSource =
         new InformerEventSource<>(statefulSets, context);
     InformerEventSource<Pod, StatefulAutoscaler> podSource =
@@ -164,10 +156,14 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
     try {
       if (reads instanceof InformerReads informers) {
         // A target kind without a cache yet gets one; without the permission, one Event says which.
-        informers
-            .serve(context.eventSourceRetriever(), sas, now)
-            .ifPresent(
-                why -> once(key, "uncached:" + why, () -> events.emit(sas, Reason.UNCACHED, why)));
+        onceWhile(
+            sas, key, Reason.UNCACHED, informers.serve(context.eventSourceRetriever(), sas, now));
+        // Nodes listed at each read (no list/watch on nodes): one Event says which permission.
+        onceWhile(
+            sas,
+            key,
+            Reason.NODES_UNCACHED,
+            informers.serveNodes(context.eventSourceRetriever(), sas));
       }
       c = cluster(key, sas);
     } catch (InvalidSpecException e) {
@@ -176,8 +172,15 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
       return degraded(sas, Reason.TARGET_NOT_FOUND, "TargetNotFound", e.getMessage());
     }
     c.writer.refresh(sas);
+    if (!sas.paused()) {
+      ended(key, Reason.PAUSED);
+    }
     if (sas.paused()) {
-      once(key, "paused", () -> events.emit(sas, Reason.PAUSED, "paused by annotation"));
+      once(
+          key,
+          Reason.PAUSED,
+          "paused",
+          () -> events.emit(sas, Reason.PAUSED, "paused by annotation"));
       patch(c, s -> s.phase = "Paused", now, Optional.empty());
       return UpdateControl.<StatefulAutoscaler>noUpdate()
           .rescheduleAfter(c.settings.autoscale().syncPeriod());
@@ -218,6 +221,7 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
                   why ->
                       once(
                           key,
+                          Reason.INSUFFICIENT_CAPACITY,
                           "capacity:" + why,
                           () -> events.emit(sas, Reason.INSUFFICIENT_CAPACITY, why)));
         } else {
@@ -244,6 +248,8 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
           current,
           c.writer.status().desiredReplicas == null ? current : c.writer.status().desiredReplicas);
       lastProblem.remove(key + ":degraded");
+      ended(key, Reason.INVALID_SPEC);
+      ended(key, Reason.TARGET_NOT_FOUND);
       Duration next =
           inFlight.isPresent()
               ? max(progress.nextTick(), MIN_TICK)
@@ -320,6 +326,7 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
       if (why.isPresent()) {
         once(
             key,
+            Reason.INSUFFICIENT_CAPACITY,
             "capacity:" + why.get(),
             () -> events.emit(sas, Reason.INSUFFICIENT_CAPACITY, why.get()));
         patch(
@@ -354,7 +361,7 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
         // Another operation runs or the cluster is not ready yet: ask again at the next reconcile
         // (an HPA or kubectl scale writes spec.replicas once and expects it to be reached).
         c.lastFixedRequest = null;
-        once(key, "waiting:" + wanted, () -> events.emit(sas, Reason.HELD, message));
+        once(key, Reason.HELD, "waiting:" + wanted, () -> events.emit(sas, Reason.HELD, message));
       } else {
         events.emit(sas, Reason.HELD, message);
       }
@@ -563,7 +570,7 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
     String key = sas.getMetadata().getNamespace() + "/" + sas.getMetadata().getName();
     drop(key);
     LOG.warn("action=degraded reason={} message=\"{}\"", conditionReason, message);
-    once(key, "degraded:" + message, () -> events.emit(sas, reason, message));
+    once(key, reason, "degraded:" + message, () -> events.emit(sas, reason, message));
     lastProblem.put(key + ":degraded", message);
     StatusWriter writer = new StatusWriter(client, sas);
     Instant now = clock.instant();
@@ -580,12 +587,26 @@ public final class StatefulAutoscalerReconciler implements Reconciler<StatefulAu
     return UpdateControl.<StatefulAutoscaler>noUpdate().rescheduleAfter(RETRY_INVALID);
   }
 
-  /** Runs {@code action} once per distinct {@code what} for this resource. */
-  private void once(String key, String what, Runnable action) {
-    if (!what.equals(lastProblem.get(key + ":once"))) {
-      lastProblem.put(key + ":once", what);
+  /**
+   * Runs {@code action} once per distinct {@code what} for this resource and {@code reason}: one
+   * slot per reason, so another one-time Event in between does not make it run again; {@link
+   * #ended} ends the outage (the next {@code what} runs again).
+   */
+  private void once(String key, Reason reason, String what, Runnable action) {
+    if (!what.equals(lastProblem.put(key + ":once:" + reason.code(), what))) {
       action.run();
     }
+  }
+
+  /** The condition behind {@code reason}'s one-time Event is over for this resource. */
+  private void ended(String key, Reason reason) {
+    lastProblem.remove(key + ":once:" + reason.code());
+  }
+
+  /** One Event {@code reason} while {@code why} is present (per distinct why), none after. */
+  private void onceWhile(StatefulAutoscaler sas, String key, Reason reason, Optional<String> why) {
+    why.ifPresentOrElse(
+        w -> once(key, reason, w, () -> events.emit(sas, reason, w)), () -> ended(key, reason));
   }
 
   /** The clusters this replica currently manages (for tests and /readyz). */

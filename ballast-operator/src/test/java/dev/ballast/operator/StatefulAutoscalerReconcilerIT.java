@@ -6,9 +6,15 @@ import dev.ballast.core.testing.MutableClock;
 import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -766,5 +772,157 @@ class StatefulAutoscalerReconcilerIT {
     assertThat(cluster.replicas("zk")).isEqualTo(3);
     assertThat(cluster.get("zk").getStatus().phase).isEqualTo("Paused");
     assertThat(eventReasons()).containsExactly("Paused");
+  }
+
+  /**
+   * A reconciler reading through {@link InformerReads} as the running operator does, its
+   * StatefulSet and pod caches replaced by reads of the mock.
+   */
+  StatefulAutoscalerReconciler informerReconciler() {
+    InformerReads reads =
+        new InformerReads(
+            client,
+            id ->
+                Optional.ofNullable(
+                    client
+                        .apps()
+                        .statefulSets()
+                        .inNamespace(id.getNamespace().orElseThrow())
+                        .withName(id.getName())
+                        .get()),
+            id ->
+                Optional.ofNullable(
+                    client
+                        .pods()
+                        .inNamespace(id.getNamespace().orElseThrow())
+                        .withName(id.getName())
+                        .get()));
+    return new StatefulAutoscalerReconciler(
+        client,
+        reads,
+        clock,
+        new KubernetesEvents(client, clock, "ballast-test"),
+        new OperatorMetrics(new SimpleMeterRegistry()));
+  }
+
+  /**
+   * A JOSDK context whose event source retriever fails on any use: no informer may be registered
+   * (none is, for a StatefulSet target and Nodes the operator may not watch).
+   */
+  @SuppressWarnings("unchecked")
+  static Context<StatefulAutoscaler> noRegistrationContext() {
+    Object retriever =
+        Proxy.newProxyInstance(
+            StatefulAutoscalerReconcilerIT.class.getClassLoader(),
+            new Class<?>[] {EventSourceRetriever.class},
+            (proxy, method, args) -> {
+              throw new UnsupportedOperationException("no registration expected: " + method);
+            });
+    return (Context<StatefulAutoscaler>)
+        Proxy.newProxyInstance(
+            StatefulAutoscalerReconcilerIT.class.getClassLoader(),
+            new Class<?>[] {Context.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("eventSourceRetriever")) {
+                return retriever;
+              }
+              throw new UnsupportedOperationException("not expected: " + method);
+            });
+  }
+
+  /** SelfSubjectAccessReviews allow {@code granted} ({@code verb resource}), nothing else. */
+  void grantOnly(String... granted) {
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")
+        .andReply(
+            201,
+            request -> {
+              SelfSubjectAccessReview review =
+                  Serialization.unmarshal(
+                      request.getBody().readUtf8(), SelfSubjectAccessReview.class);
+              var a = review.getSpec().getResourceAttributes();
+              review.setStatus(
+                  new SubjectAccessReviewStatusBuilder()
+                      .withAllowed(List.of(granted).contains(a.getVerb() + " " + a.getResource()))
+                      .build());
+              return review;
+            })
+        .always();
+  }
+
+  List<Event> events(String reason) {
+    return client.v1().events().inNamespace(MockCluster.NS).list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason()))
+        .toList();
+  }
+
+  @Test
+  void withoutWatchOnNodesOneEventNamesThePermission() {
+    // given: a resource sized by the Nodes; the operator may list Nodes, not watch them
+    grantOnly("list nodes");
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.kubelet("zk");
+    cluster.apply(
+        sas(
+            "zk",
+            "maxReplicas: 5\nsizeByNodes: {tiers: [{atLeast: 1, replicas: 4}], otherwise: 3}"));
+    StatefulAutoscalerReconciler informed = informerReconciler();
+
+    // when: reconciled three times
+    for (int k = 0; k < 3; k++) {
+      informed.reconcile(cluster.get("zk"), noRegistrationContext());
+      clock.advance(Duration.ofSeconds(20));
+    }
+
+    // then: one Event on it names the permission, and the Nodes are still read (listed)
+    assertThat(events("NodesNotCached"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getInvolvedObject().getName()).isEqualTo("zk");
+              assertThat(e.getMessage()).contains("grant list and watch on nodes");
+            });
+    assertThat(cluster.get("zk").getStatus().phase).isIn("Idle", "Scaling");
+  }
+
+  /** Sets or removes the pause annotation of {@code name}. */
+  void pause(String name, boolean paused) {
+    StatefulAutoscaler sas = cluster.get(name);
+    if (paused) {
+      sas.getMetadata().getAnnotations().put(StatefulAutoscaler.PAUSE_ANNOTATION, "true");
+    } else {
+      sas.getMetadata().getAnnotations().remove(StatefulAutoscaler.PAUSE_ANNOTATION);
+    }
+    client.resource(sas).update();
+  }
+
+  @Test
+  void aOneTimeEventIsNotRepeatedWhenAnotherComesInBetweenButIsOncePerOutage() {
+    // given: Nodes listed at each read (NodesNotCached at every reconcile's check)
+    grantOnly("list nodes");
+    cluster.statefulSet("zk", 3, "500m");
+    cluster.kubelet("zk");
+    cluster.apply(
+        sas(
+            "zk",
+            "maxReplicas: 5\nsizeByNodes: {tiers: [{atLeast: 1, replicas: 4}], otherwise: 3}"));
+    StatefulAutoscalerReconciler informed = informerReconciler();
+
+    // when: reconciled, then paused (Paused, another one-time Event) for two reconciles, then
+    // resumed, then paused again (a second pause: a new outage)
+    informed.reconcile(cluster.get("zk"), noRegistrationContext());
+    pause("zk", true);
+    informed.reconcile(cluster.get("zk"), noRegistrationContext());
+    informed.reconcile(cluster.get("zk"), noRegistrationContext());
+    pause("zk", false);
+    informed.reconcile(cluster.get("zk"), noRegistrationContext());
+    pause("zk", true);
+    informed.reconcile(cluster.get("zk"), noRegistrationContext());
+
+    // then: NodesNotCached once (the outage lasts), Paused once per pause
+    assertThat(events("NodesNotCached")).hasSize(1);
+    assertThat(events("Paused")).hasSize(2);
   }
 }

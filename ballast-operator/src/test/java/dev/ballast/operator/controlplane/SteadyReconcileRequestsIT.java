@@ -4,6 +4,9 @@ import static dev.ballast.operator.controlplane.RealControlPlane.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
 import dev.ballast.k8s.testkit.IdlePodRunner;
 import dev.ballast.k8s.testkit.KubeClusterExtension;
@@ -31,6 +34,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 /**
  * The running operator (JOSDK and its informers) on a real control plane, in this JVM with
@@ -42,7 +46,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * must read that path), and a StatefulSet the node count grows 1 → 2 ({@code sizeByNodes}; the
  * Nodes from a cache, read at each sync, but the HPA's default cpu metric is still read from {@code
  * metrics.k8s.io}). A second custom kind the operator may only {@code get} is read with a GET at
- * each reconcile, and one Event says which permission would serve it from a cache.
+ * each reconcile, and one Event says which permission would serve it from a cache. Once the
+ * widget's only StatefulAutoscaler is deleted, the widgets' informer is stopped, the Deployments'
+ * (still named) is not.
  */
 class SteadyReconcileRequestsIT {
   private static final String NS = "steady";
@@ -243,6 +249,13 @@ class SteadyReconcileRequestsIT {
                     == 3);
     RunbookHooksIT.untaintReadyNodes(admin);
     RequestLog log = new RequestLog();
+    ListAppender<ILoggingEvent> informerLog = new ListAppender<>();
+    informerLog.start();
+    var informerLogger =
+        (ch.qos.logback.classic.Logger)
+            LoggerFactory.getLogger("dev.ballast.operator.InformerReads");
+    informerLogger.setLevel(Level.INFO);
+    informerLogger.addAppender(informerLog);
     Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
     try (KubernetesClient operatorClient =
             new KubernetesClientBuilder()
@@ -336,6 +349,31 @@ class SteadyReconcileRequestsIT {
                     .contains(
                         "grant list and watch on gadgets.test.ballast.dev in namespace steady");
               });
+
+      // when: the widget's only autoscaler is deleted
+      admin.resources(StatefulAutoscaler.class).inNamespace(NS).withName("wid").delete();
+
+      // then: the widgets' informer is stopped at a later reconcile (of another resource); the
+      // Deployments', still named by web, runs on
+      await("the widgets' informer stopped")
+          .atMost(TIMEOUT)
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () ->
+                  informerLog.list.stream()
+                      .map(ILoggingEvent::getFormattedMessage)
+                      .anyMatch(
+                          m ->
+                              m.equals(
+                                  "action=uncache-target kind=test.ballast.dev/v1/Widget@steady")));
+      assertThat(informerLog.list.stream().map(ILoggingEvent::getFormattedMessage))
+          .filteredOn(m -> m.startsWith("action=uncache-target"))
+          .containsExactly("action=uncache-target kind=test.ballast.dev/v1/Widget@steady");
+      double afterStop = reconciles(port);
+      await().atMost(TIMEOUT).until(() -> reconciles(port) >= afterStop + 4);
+      assertThat(sas(admin, "web").getStatus().phase).isEqualTo("Idle");
+    } finally {
+      informerLogger.detachAppender(informerLog);
     }
   }
 }
