@@ -114,7 +114,7 @@ public final class RecommendCommand implements Callable<Integer> {
       names = "--safety-margin",
       paramLabel = "M",
       description =
-          "With --vertical: added to each percentile, 0.15 is +15% (default: the file's"
+          "With --vertical: added to each percentile, 0.15 is +15%% (default: the file's"
               + " safetyMargin, else 0.15).")
   Double safetyMargin;
 
