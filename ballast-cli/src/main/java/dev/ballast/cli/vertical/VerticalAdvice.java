@@ -162,6 +162,8 @@ public final class VerticalAdvice {
     settings.put("lowerPercentile", s.lowerPercentile());
     settings.put("upperPercentile", s.upperPercentile());
     settings.put("safetyMargin", s.safetyMargin());
+    settings.put("minCpuMilli", Math.round(s.minCpuCores() * 1000));
+    settings.put("minMemoryBytes", Math.round(s.minMemoryBytes()));
     settings.put("halfLifeSeconds", s.halfLife().toSeconds());
     ArrayNode members = root.putArray("members");
     r.members().forEach(a -> members.add(advice(a)));

@@ -136,6 +136,8 @@ class VerticalAdviceIT {
     assertThat(t.path("settings").path("upperPercentile").asDouble()).isEqualTo(0.99);
     assertThat(t.path("settings").path("safetyMargin").asDouble()).isEqualTo(0.5);
     assertThat(t.path("settings").path("halfLifeSeconds").asLong()).isEqualTo(3600);
+    assertThat(t.path("settings").path("minCpuMilli").asLong()).isEqualTo(40);
+    assertThat(t.path("settings").path("minMemoryBytes").asLong()).isEqualTo(64 * 1024 * 1024);
     VerticalRecommender.Advice newFloor = idleAdvice(given);
     JsonNode idleNow = t.path("members").get(1);
     assertThat(idleNow.path("cpu").path("targetMilli").asLong())
@@ -195,6 +197,8 @@ class VerticalAdviceIT {
         BallastCli.run("recommend", "--vertical", "-f", f.toString(), "--lower-percentile", "0.95");
     BallastCli.Result quantity =
         BallastCli.run("recommend", "--vertical", "-f", f.toString(), "--min-cpu", "lots");
+    Files.writeString(f, Files.readString(f) + "  verticalAdvice: {enabled: false}\n");
+    BallastCli.Result off = BallastCli.run("recommend", "--vertical", "-f", f.toString());
 
     // then
     assertThat(range.exitCode()).isEqualTo(2);
@@ -205,6 +209,11 @@ class VerticalAdviceIT {
         .isEqualTo("ballast: --lower-percentile: 0.95 is above targetPercentile 0.9; lower it");
     assertThat(quantity.exitCode()).isEqualTo(2);
     assertThat(quantity.err().strip()).startsWith("ballast: --min-cpu: ").doesNotContain("\n");
+    assertThat(off.exitCode()).isEqualTo(2);
+    assertThat(off.err().strip())
+        .isEqualTo(
+            "ballast: -f: spec.verticalAdvice.enabled is false in idle.yaml; set it to true or"
+                + " remove it to get vertical advice");
   }
 
   @Test
