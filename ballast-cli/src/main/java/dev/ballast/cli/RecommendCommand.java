@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.api.DecisionWriter;
 import dev.ballast.api.InvalidDocumentException;
 import dev.ballast.api.SnapshotReader;
+import dev.ballast.api.VerticalAdviceReader;
 import dev.ballast.cli.recommend.DecisionText;
 import dev.ballast.core.decide.DecisionEngine;
 import dev.ballast.core.decide.model.Decision;
 import dev.ballast.core.decide.model.Snapshot;
+import dev.ballast.core.vertical.VerticalSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -85,6 +87,63 @@ public final class RecommendCommand implements Callable<Integer> {
   java.time.Duration interval;
 
   @Option(
+      names = "--target-percentile",
+      paramLabel = "P",
+      description =
+          "With --vertical: the usage percentile (0..1] the target request covers (default: the"
+              + " file's spec.verticalAdvice.targetPercentile, else 0.9).")
+  Double targetPercentile;
+
+  @Option(
+      names = "--lower-percentile",
+      paramLabel = "P",
+      description =
+          "With --vertical: the percentile of the lower bound (default: the file's"
+              + " lowerPercentile, else 0.5).")
+  Double lowerPercentile;
+
+  @Option(
+      names = "--upper-percentile",
+      paramLabel = "P",
+      description =
+          "With --vertical: the percentile of the upper bound (default: the file's"
+              + " upperPercentile, else 0.95).")
+  Double upperPercentile;
+
+  @Option(
+      names = "--safety-margin",
+      paramLabel = "M",
+      description =
+          "With --vertical: added to each percentile, 0.15 is +15%% (default: the file's"
+              + " safetyMargin, else 0.15).")
+  Double safetyMargin;
+
+  @Option(
+      names = "--min-cpu",
+      paramLabel = "QUANTITY",
+      description =
+          "With --vertical: the smallest cpu advised, e.g. 25m (default: the file's minCpu, else"
+              + " 25m).")
+  String minCpu;
+
+  @Option(
+      names = "--min-memory",
+      paramLabel = "QUANTITY",
+      description =
+          "With --vertical: the smallest memory advised, e.g. 250Mi (default: the file's"
+              + " minMemory, else 250Mi).")
+  String minMemory;
+
+  @Option(
+      names = "--half-life",
+      paramLabel = "DURATION",
+      converter = dev.ballast.cli.local.DurationConverter.class,
+      description =
+          "With --vertical: a sample loses half its weight every DURATION (default: the file's"
+              + " halfLife, else 24h).")
+  java.time.Duration halfLife;
+
+  @Option(
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "text",
@@ -114,8 +173,20 @@ public final class RecommendCommand implements Callable<Integer> {
             "--interval: must be positive and at most --duration (" + duration + ")");
       }
       try (var wiring = dev.ballast.cli.local.ClusterFileOption.of(cluster).readOnly()) {
+        VerticalSettings settings =
+            dev.ballast.cli.vertical.VerticalAdvice.settings(
+                wiring.cluster(),
+                new VerticalAdviceReader.Values(
+                    null,
+                    targetPercentile,
+                    lowerPercentile,
+                    upperPercentile,
+                    safetyMargin,
+                    quantity(minCpu, "--min-cpu", "25m"),
+                    quantity(minMemory, "--min-memory", "250Mi"),
+                    halfLife));
         dev.ballast.cli.vertical.VerticalAdvice.run(
-            wiring, duration, interval, output == Format.json, out);
+            wiring, settings, duration, interval, output == Format.json, out);
       }
       return ExitCodes.OK;
     }
@@ -126,6 +197,17 @@ public final class RecommendCommand implements Callable<Integer> {
     if (cluster != null) {
       throw CliException.usage("-f: only with --vertical");
     }
+    if (targetPercentile != null
+        || lowerPercentile != null
+        || upperPercentile != null
+        || safetyMargin != null
+        || minCpu != null
+        || minMemory != null
+        || halfLife != null) {
+      throw CliException.usage(
+          "--target-percentile, --lower-percentile, --upper-percentile, --safety-margin,"
+              + " --min-cpu, --min-memory, --half-life: only with --vertical");
+    }
     if (Files.isDirectory(snapshot)) {
       return directory(out);
     }
@@ -134,6 +216,16 @@ public final class RecommendCommand implements Callable<Integer> {
     }
     printOne(snapshot, output, explain, out);
     return ExitCodes.OK;
+  }
+
+  private static Double quantity(String text, String flag, String example) {
+    List<String> problems = new java.util.ArrayList<>();
+    Double value =
+        VerticalAdviceReader.quantity(text, flag, example, (f, m) -> problems.add(f + ": " + m));
+    if (!problems.isEmpty()) {
+      throw CliException.usage(problems.get(0));
+    }
+    return value;
   }
 
   /**

@@ -285,6 +285,30 @@ class RecommendCommandTest {
     // then
     assertThat(code).isZero();
     assertThat(out.toString()).contains("--snapshot=FILE|DIR").contains("--explain").contains("-o");
+    assertThat(out.toString())
+        .contains("--target-percentile=P")
+        .contains("--lower-percentile=P")
+        .contains("--upper-percentile=P")
+        .contains("--safety-margin=M")
+        .contains("--min-cpu=QUANTITY")
+        .contains("--min-memory=QUANTITY")
+        .contains("--half-life=DURATION");
+  }
+
+  @Test
+  void refusesAVerticalFlagWithoutVertical() {
+    // when
+    int code =
+        run(
+            "recommend",
+            "--snapshot",
+            examples().resolve("cpu-scale-up.json").toString(),
+            "--safety-margin",
+            "0.3");
+
+    // then
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--safety-margin").contains("only with --vertical");
   }
 
   @Test

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.api.AutoscalingV2Reader;
 import dev.ballast.api.InvalidDocumentException;
 import dev.ballast.api.PredictionReader;
-import dev.ballast.api.Quantities;
 import dev.ballast.api.Times;
+import dev.ballast.api.VerticalAdviceReader;
 import dev.ballast.autoscaler.AutoscaleSpec;
 import dev.ballast.core.decide.model.Autoscaler;
 import dev.ballast.core.decide.model.ControllerSettings;
@@ -250,56 +250,26 @@ public record AutoscalerSettings(
       return Optional.empty();
     }
     String at = "spec.verticalAdvice.";
-    VerticalSettings d = VerticalSettings.defaults();
-    double target = v.targetPercentile == null ? d.targetPercentile() : v.targetPercentile;
-    double lower = v.lowerPercentile == null ? d.lowerPercentile() : v.lowerPercentile;
-    double upper = v.upperPercentile == null ? d.upperPercentile() : v.upperPercentile;
+    PredictionReader.Problems report = (field, message) -> problems.add(field + ": " + message);
     int before = problems.size();
-    percentile(at + "targetPercentile", target, problems);
-    percentile(at + "lowerPercentile", lower, problems);
-    percentile(at + "upperPercentile", upper, problems);
-    if (problems.size() == before && lower > target) {
-      problems.add(
-          at + "lowerPercentile: " + lower + " is above targetPercentile " + target + "; lower it");
-    }
-    if (problems.size() == before && upper < target) {
-      problems.add(
-          at + "upperPercentile: " + upper + " is below targetPercentile " + target + "; raise it");
-    }
-    double margin = v.safetyMargin == null ? d.safetyMargin() : v.safetyMargin;
-    if (!(margin >= 0)) {
-      problems.add(at + "safetyMargin: must be >= 0, was " + margin + "; e.g. 0.15");
-    }
-    double minCpu = quantity(v.minCpu, at + "minCpu", d.minCpuCores(), problems);
-    double minMemory = quantity(v.minMemory, at + "minMemory", d.minMemoryBytes(), problems);
-    Duration halfLife = duration(v.halfLife, at + "halfLife", problems).orElse(d.halfLife());
-    if (problems.size() > before) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new VerticalSettings(target, lower, upper, margin, minCpu, minMemory, halfLife));
-  }
-
-  private static void percentile(String path, double value, List<String> problems) {
-    if (!(value > 0 && value <= 1)) {
-      problems.add(path + ": must be in (0, 1], was " + value + "; e.g. 0.9");
-    }
-  }
-
-  private static double quantity(String text, String path, double fallback, List<String> problems) {
-    if (text == null) {
-      return fallback;
-    }
-    try {
-      double value = Quantities.parseDouble(text, path);
-      if (value < 0) {
-        problems.add(path + ": must be >= 0, was " + text);
-      }
-      return value;
-    } catch (InvalidDocumentException e) {
-      problems.add(e.getMessage());
-      return fallback;
-    }
+    Double minCpu = VerticalAdviceReader.quantity(v.minCpu, at + "minCpu", "25m", report);
+    Double minMemory =
+        VerticalAdviceReader.quantity(v.minMemory, at + "minMemory", "250Mi", report);
+    Duration halfLife = duration(v.halfLife, at + "halfLife", problems).orElse(null);
+    Optional<VerticalSettings> settings =
+        VerticalAdviceReader.settings(
+            new VerticalAdviceReader.Values(
+                v.enabled,
+                v.targetPercentile,
+                v.lowerPercentile,
+                v.upperPercentile,
+                v.safetyMargin,
+                minCpu,
+                minMemory,
+                halfLife),
+            field -> at + field,
+            report);
+    return problems.size() > before ? Optional.empty() : settings;
   }
 
   /**

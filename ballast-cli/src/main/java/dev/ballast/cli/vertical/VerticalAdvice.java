@@ -3,12 +3,14 @@ package dev.ballast.cli.vertical;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.api.VerticalAdviceReader;
 import dev.ballast.cli.CliException;
 import dev.ballast.core.port.Member;
 import dev.ballast.core.port.MetricSample;
 import dev.ballast.core.vertical.VerticalRecommender;
 import dev.ballast.core.vertical.VerticalSettings;
 import dev.ballast.local.LocalWiring;
+import dev.ballast.local.config.ClusterFile;
 import dev.ballast.local.runtime.LocalProcessRuntime;
 import dev.ballast.metrics.ProcessCpuSource;
 import dev.ballast.metrics.ProcessMemorySource;
@@ -18,12 +20,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * {@code ballast recommend --vertical -f FILE}: samples the CPU and resident memory of a running
  * local cluster's members for a while, then prints the VPA-like requests per member and for all
- * members ({@link VerticalRecommender}), without changing anything.
+ * members ({@link VerticalRecommender}), without changing anything. The settings are the cluster
+ * file's {@code spec.verticalAdvice} with the command's flags over them.
  */
 public final class VerticalAdvice {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,9 +36,78 @@ public final class VerticalAdvice {
 
   private VerticalAdvice() {}
 
+  /** The flag of each setting of {@code spec.verticalAdvice}. */
+  private static final Map<String, String> FLAGS =
+      Map.of(
+          "targetPercentile", "--target-percentile",
+          "lowerPercentile", "--lower-percentile",
+          "upperPercentile", "--upper-percentile",
+          "safetyMargin", "--safety-margin",
+          "minCpu", "--min-cpu",
+          "minMemory", "--min-memory",
+          "halfLife", "--half-life");
+
+  /**
+   * The settings of the advice: the cluster file's {@code spec.verticalAdvice} (the defaults when
+   * it has none) with the {@code flags} given (non-null) over them, checked by the operator's rules
+   * ({@link VerticalAdviceReader#settings}); a problem is a usage error naming the flag.
+   */
+  public static VerticalSettings settings(ClusterFile file, VerticalAdviceReader.Values flags) {
+    VerticalSettings base =
+        file.verticalAdvice()
+            .orElseThrow(
+                () ->
+                    CliException.usage(
+                        "-f: spec.verticalAdvice.enabled is false in "
+                            + file.file().getFileName()
+                            + "; set it to true or remove it to get vertical advice"));
+    VerticalAdviceReader.Values b = VerticalAdviceReader.Values.of(base);
+    VerticalAdviceReader.Values merged =
+        new VerticalAdviceReader.Values(
+            true,
+            or(flags.targetPercentile(), b.targetPercentile()),
+            or(flags.lowerPercentile(), b.lowerPercentile()),
+            or(flags.upperPercentile(), b.upperPercentile()),
+            or(flags.safetyMargin(), b.safetyMargin()),
+            or(flags.minCpu(), b.minCpu()),
+            or(flags.minMemory(), b.minMemory()),
+            or(flags.halfLife(), b.halfLife()));
+    Map<String, Object> given = new java.util.HashMap<>();
+    given.put("targetPercentile", flags.targetPercentile());
+    given.put("lowerPercentile", flags.lowerPercentile());
+    given.put("upperPercentile", flags.upperPercentile());
+    given.put("safetyMargin", flags.safetyMargin());
+    given.put("minCpu", flags.minCpu());
+    given.put("minMemory", flags.minMemory());
+    given.put("halfLife", flags.halfLife());
+    List<String> problems = new ArrayList<>();
+    // A setting not given as a flag comes from the file (already checked): when it collides with
+    // a flag, the message still names the flag that would fix it.
+    java.util.function.UnaryOperator<String> name =
+        field ->
+            given.get(field) != null
+                ? FLAGS.get(field)
+                : FLAGS.get(field) + " (not given: the file's or the default)";
+    Optional<VerticalSettings> settings =
+        VerticalAdviceReader.settings(merged, name, (f, m) -> problems.add(f + ": " + m));
+    if (settings.isEmpty()) {
+      throw CliException.usage(String.join("; ", problems));
+    }
+    return settings.get();
+  }
+
+  private static <T> T or(T flag, T file) {
+    return flag != null ? flag : file;
+  }
+
   /** Samples every {@code interval} during {@code duration}, then prints the advice. */
   public static void run(
-      LocalWiring wiring, Duration duration, Duration interval, boolean json, PrintWriter out)
+      LocalWiring wiring,
+      VerticalSettings settings,
+      Duration duration,
+      Duration interval,
+      boolean json,
+      PrintWriter out)
       throws InterruptedException {
     LocalProcessRuntime runtime = wiring.runtime();
     Clock clock = wiring.clock();
@@ -68,8 +142,7 @@ public final class VerticalAdvice {
     if (samples.isEmpty()) {
       throw CliException.usage("-f: no member could be sampled; are they still running?");
     }
-    VerticalRecommender.Recommendation r =
-        new VerticalRecommender(VerticalSettings.defaults()).recommend(samples);
+    VerticalRecommender.Recommendation r = new VerticalRecommender(settings).recommend(samples);
     if (json) {
       out.println(toJson(wiring.cluster().name(), duration, r));
     } else {
@@ -89,6 +162,8 @@ public final class VerticalAdvice {
     settings.put("lowerPercentile", s.lowerPercentile());
     settings.put("upperPercentile", s.upperPercentile());
     settings.put("safetyMargin", s.safetyMargin());
+    settings.put("minCpuMilli", Math.round(s.minCpuCores() * 1000));
+    settings.put("minMemoryBytes", Math.round(s.minMemoryBytes()));
     settings.put("halfLifeSeconds", s.halfLife().toSeconds());
     ArrayNode members = root.putArray("members");
     r.members().forEach(a -> members.add(advice(a)));

@@ -6,6 +6,7 @@ import dev.ballast.api.InputDocuments;
 import dev.ballast.api.InvalidDocumentException;
 import dev.ballast.core.policy.ScalingPolicy;
 import dev.ballast.core.predict.PredictionSettings;
+import dev.ballast.core.vertical.VerticalSettings;
 import dev.ballast.members.hooks.HooksSpec;
 import dev.ballast.members.peers.PeerListSpec;
 import java.nio.file.Path;
@@ -21,10 +22,13 @@ import java.util.Optional;
  * absolute (a relative one in the file is relative to the file). {@code metrics} and {@code
  * behavior} are kept as written, in the {@code autoscaling/v2} syntax, for the autoscaling loop to
  * interpret; {@code prediction} is the scale-ahead section (disabled when the file has none), read
- * with the simulator's reader so that both accept the same fields; {@code hooks} is the {@code
- * hooks} membership's section (present exactly when {@code membership} is {@link
- * MembershipType#HOOKS}); {@code system} is set when the file describes several components of one
- * system and this is one of them ({@link #load(Path, String)}).
+ * with the simulator's reader so that both accept the same fields; {@code verticalAdvice} is the
+ * settings of {@code recommend --vertical} ({@link VerticalSettings#defaults()} when the file has
+ * no {@code verticalAdvice} section, empty when it says {@code enabled: false}), read with the
+ * operator's rules ({@code VerticalAdviceReader}); {@code hooks} is the {@code hooks} membership's
+ * section (present exactly when {@code membership} is {@link MembershipType#HOOKS}); {@code system}
+ * is set when the file describes several components of one system and this is one of them ({@link
+ * #load(Path, String)}).
  */
 public record ClusterFile(
     Path file,
@@ -38,6 +42,7 @@ public record ClusterFile(
     JsonNode metrics,
     JsonNode behavior,
     PredictionSettings prediction,
+    Optional<VerticalSettings> verticalAdvice,
     Optional<HooksSpec> hooks,
     Optional<PeerListSpec> peers,
     List<String> nodes,
@@ -54,6 +59,7 @@ public record ClusterFile(
     metrics = metrics == null ? JsonNodeFactory.instance.arrayNode() : metrics.deepCopy();
     behavior = behavior == null ? JsonNodeFactory.instance.nullNode() : behavior.deepCopy();
     prediction = prediction == null ? PredictionSettings.disabled() : prediction;
+    verticalAdvice = verticalAdvice == null ? Optional.empty() : verticalAdvice;
     hooks = hooks == null ? Optional.empty() : hooks;
     peers = peers == null ? Optional.empty() : peers;
     nodes = nodes == null ? List.of() : List.copyOf(nodes);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ballast.api.InputDocuments;
 import dev.ballast.api.InvalidDocumentException;
 import dev.ballast.api.PredictionReader;
+import dev.ballast.api.VerticalAdviceReader;
 import dev.ballast.autoscaler.AutoscaleSpec;
 import dev.ballast.core.plan.Stage;
 import dev.ballast.core.policy.NodeCountSizing;
@@ -16,6 +17,7 @@ import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.core.policy.StageTimeouts;
 import dev.ballast.core.port.DataPolicy;
 import dev.ballast.core.predict.PredictionSettings;
+import dev.ballast.core.vertical.VerticalSettings;
 import dev.ballast.members.hooks.HooksReader;
 import dev.ballast.members.hooks.HooksSpec;
 import dev.ballast.members.peers.PeerListSpec;
@@ -192,6 +194,7 @@ final class ClusterFileReader {
         read.metrics(),
         read.behavior(),
         read.prediction(),
+        read.verticalAdvice(),
         read.hooks(),
         read.peers(),
         read.nodes(),
@@ -247,6 +250,7 @@ final class ClusterFileReader {
         "metrics",
         "behavior",
         "prediction",
+        "verticalAdvice",
         "peers",
         "nodes",
         "placement",
@@ -320,6 +324,7 @@ final class ClusterFileReader {
               (path, v) -> durationValue(path, v).orElse(null),
               this::problem);
     }
+    Optional<VerticalSettings> vertical = verticalAdvice(spec.get("verticalAdvice"));
     if (!problems.isEmpty()) {
       return null;
     }
@@ -357,10 +362,32 @@ final class ClusterFileReader {
         metrics,
         behavior,
         prediction,
+        vertical,
         hooks,
         peers,
         nodes,
         Optional.empty());
+  }
+
+  /**
+   * {@code verticalAdvice}: the settings of {@code recommend --vertical}, with the operator's
+   * fields and rules; the defaults when the section is absent, empty when it says {@code enabled:
+   * false}.
+   */
+  private Optional<VerticalSettings> verticalAdvice(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return Optional.of(VerticalSettings.defaults());
+    }
+    String path = "spec.verticalAdvice";
+    VerticalAdviceReader.Values v =
+        VerticalAdviceReader.read(
+            node, path, (field, value) -> durationValue(field, value).orElse(null), this::problem);
+    if (v == null) {
+      return Optional.empty();
+    }
+    Optional<VerticalSettings> settings =
+        VerticalAdviceReader.settings(v, field -> path + "." + field, this::problem);
+    return Boolean.FALSE.equals(v.enabled()) ? Optional.empty() : settings;
   }
 
   /** {@code nodes}: a count (node-0, node-1, ...) or a list of names. */

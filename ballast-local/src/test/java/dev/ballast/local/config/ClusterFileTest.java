@@ -11,6 +11,7 @@ import dev.ballast.core.policy.ShrinkPolicy;
 import dev.ballast.core.port.DataPolicy;
 import dev.ballast.core.predict.ForecastGateSettings;
 import dev.ballast.core.predict.PredictionSettings;
+import dev.ballast.core.vertical.VerticalSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,6 +96,41 @@ class ClusterFileTest {
     assertThat(p.smoothing().alpha()).isEqualTo(0.4);
     assertThat(p.gate())
         .isEqualTo(new ForecastGateSettings(0.5, 0.8, ForecastGateSettings.defaults().memory()));
+  }
+
+  @Test
+  void readsTheVerticalAdviceSectionWithTheOperatorsFieldNamesAndDefaults() throws Exception {
+    // given: some fields given, the others left to the defaults
+    String yaml =
+        MINIMAL
+            + """
+              verticalAdvice:
+                targetPercentile: 0.8
+                safetyMargin: 0.3
+                minCpu: 50m
+                minMemory: 1Gi
+                halfLife: 1h
+            """;
+
+    // when
+    ClusterFile c = ClusterFile.parse(yaml, FILE);
+    ClusterFile none = ClusterFile.parse(MINIMAL, FILE);
+    ClusterFile off = ClusterFile.parse(MINIMAL + "  verticalAdvice: {enabled: false}\n", FILE);
+
+    // then
+    VerticalSettings d = VerticalSettings.defaults();
+    assertThat(c.verticalAdvice())
+        .hasValue(
+            new VerticalSettings(
+                0.8,
+                d.lowerPercentile(),
+                d.upperPercentile(),
+                0.3,
+                0.05,
+                1024.0 * 1024 * 1024,
+                Duration.ofHours(1)));
+    assertThat(none.verticalAdvice()).hasValue(d);
+    assertThat(off.verticalAdvice()).isEmpty();
   }
 
   @Test
@@ -457,6 +493,40 @@ class ClusterFileTest {
             "a second document",
             MINIMAL + "---\n" + MINIMAL,
             "cluster.yaml: a second YAML document at line 11; the file takes exactly one"),
+        new Case(
+            "a vertical percentile out of range",
+            MINIMAL + "  verticalAdvice:\n    targetPercentile: 1.5\n",
+            "cluster.yaml: spec.verticalAdvice.targetPercentile: must be in (0, 1], was 1.5;"
+                + " e.g. 0.9"),
+        new Case(
+            "a vertical target below the default lower percentile",
+            MINIMAL + "  verticalAdvice:\n    targetPercentile: 0.4\n",
+            "cluster.yaml: spec.verticalAdvice.lowerPercentile: 0.5 is above targetPercentile"
+                + " 0.4; lower it"),
+        new Case(
+            "a misspelt vertical field",
+            MINIMAL + "  verticalAdvice:\n    halflife: 1h\n",
+            "cluster.yaml: spec.verticalAdvice.halflife: unknown field; expected one of"),
+        new Case(
+            "a vertical minimum that is no quantity",
+            MINIMAL + "  verticalAdvice:\n    minMemory: lots\n",
+            "cluster.yaml: spec.verticalAdvice.minMemory: \"lots\" is not a Kubernetes quantity"),
+        new Case(
+            "a negative vertical safety margin",
+            MINIMAL + "  verticalAdvice:\n    safetyMargin: -0.1\n",
+            "cluster.yaml: spec.verticalAdvice.safetyMargin: must be >= 0, was -0.1; e.g. 0.15"),
+        new Case(
+            "a zero vertical half-life",
+            MINIMAL + "  verticalAdvice:\n    halfLife: 0s\n",
+            "cluster.yaml: spec.verticalAdvice.halfLife: must be positive, was PT0S; e.g. 24h"),
+        new Case(
+            "a vertical half-life in the wrong form",
+            MINIMAL + "  verticalAdvice:\n    halfLife: daily\n",
+            "cluster.yaml: spec.verticalAdvice.halfLife: must be a duration such as 500ms"),
+        new Case(
+            "verticalAdvice not a mapping",
+            MINIMAL + "  verticalAdvice: true\n",
+            "cluster.yaml: spec.verticalAdvice: must be a mapping, e.g. {targetPercentile: 0.9}"),
         new Case("not yaml", "spec: [unclosed", "cluster.yaml: not valid YAML"),
         new Case("not a mapping", "- a\n- b\n", "cluster.yaml: must be a YAML mapping"));
   }
