@@ -178,7 +178,7 @@ class LocalCommandsIT {
             "ballast: bad.yaml: spec.scaleDwn: unknown field; expected one of [allowedReplicas,"
                 + " behavior, maxReplicas, member, membership, metrics, minReplicas, nodes,"
                 + " onMetricFailure, peers, placement, prediction, replicas, scaleDown,"
-                + " sizeByNodes, stateDir, syncPeriod, timeouts]");
+                + " sizeByNodes, stateDir, syncPeriod, timeouts, verticalAdvice]");
     assertThat(r.err()).doesNotContain("Exception");
     assertThat(dir.resolve(".ballast")).doesNotExist();
   }
