@@ -21,14 +21,14 @@ import java.util.List;
  * syncs of one interval. The reconciler copies {@link #toJson} into the status patch it makes
  * anyway, so a sync writes the status once.
  */
-final class StatusForecastStore implements ForecastStore {
+public final class StatusForecastStore implements ForecastStore {
   private final long intervalSeconds;
   private final List<LoadSample> completed = new ArrayList<>();
   private final List<LoadSample> current = new ArrayList<>();
   private long bucket = Long.MIN_VALUE;
 
   /** A store of buckets of {@code interval}, holding what {@code saved} kept (when it matches). */
-  StatusForecastStore(Duration interval, JsonNode saved) {
+  public StatusForecastStore(Duration interval, JsonNode saved) {
     this.intervalSeconds = Math.max(1, interval.toSeconds());
     if (saved != null
         && saved.path("intervalSeconds").asLong() == intervalSeconds
@@ -82,7 +82,7 @@ final class StatusForecastStore implements ForecastStore {
   }
 
   /** What the status keeps: {@code {intervalSeconds, samples: [[epochMillis, load], ...]}}. */
-  synchronized JsonNode toJson() {
+  public synchronized JsonNode toJson() {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     out.put("intervalSeconds", intervalSeconds);
     ArrayNode samples = out.putArray("samples");
