@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  *
  * Writes never trust these caches: see {@link TargetWorkload#setReplicasIf}.
  */
-final class InformerReads implements KubernetesReads {
+public final class InformerReads implements KubernetesReads {
   private static final Logger LOG = LoggerFactory.getLogger(InformerReads.class);
 
   private final KubernetesClient client;
@@ -91,7 +91,13 @@ final class InformerReads implements KubernetesReads {
   // Why Nodes are listed at each read instead of cached; null while not known to be so.
   private volatile String nodesUncached;
 
-  InformerReads(
+  /**
+   * Reads the StatefulSets and pods through {@code statefulSets} and {@code pods}, lookups by
+   * {@link ResourceID} in their caches: the JOSDK informer event sources the reconciler registers
+   * ({@link StatefulAutoscalerReconciler#prepareEventSources}), or any informer's store (the
+   * benchmark's); the other target kinds and the Nodes through {@code client} as described above.
+   */
+  public InformerReads(
       KubernetesClient client,
       Function<ResourceID, Optional<StatefulSet>> statefulSets,
       Function<ResourceID, Optional<Pod>> pods) {

@@ -6,12 +6,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Where the operator reads a target (a StatefulSet, or another kind through {@link #workloads}),
@@ -84,47 +82,6 @@ public interface KubernetesReads {
       @Override
       public List<Node> nodes() {
         return client.nodes().list().getItems();
-      }
-    };
-  }
-
-  /**
-   * Reads StatefulSets and pods from caches keyed by {@link ResourceID} (JOSDK's informer event
-   * sources, or any informer store); it has no Node (the benchmark's reads).
-   */
-  static KubernetesReads cached(
-      Function<ResourceID, Optional<StatefulSet>> statefulSets,
-      Function<ResourceID, Optional<Pod>> pods) {
-    return cached(statefulSets, pods, List::of);
-  }
-
-  /** Reads StatefulSets, pods and Nodes from caches (see {@link #cached(Function, Function)}). */
-  static KubernetesReads cached(
-      Function<ResourceID, Optional<StatefulSet>> statefulSets,
-      Function<ResourceID, Optional<Pod>> pods,
-      Supplier<List<Node>> nodes) {
-    Objects.requireNonNull(statefulSets, "statefulSets");
-    Objects.requireNonNull(pods, "pods");
-    Objects.requireNonNull(nodes, "nodes");
-    return new KubernetesReads() {
-      @Override
-      public Optional<StatefulSet> statefulSet(String namespace, String name) {
-        return statefulSets.apply(new ResourceID(name, namespace));
-      }
-
-      @Override
-      public Optional<Pod> pod(String namespace, String name) {
-        return pods.apply(new ResourceID(name, namespace));
-      }
-
-      @Override
-      public boolean cached() {
-        return true;
-      }
-
-      @Override
-      public List<Node> nodes() {
-        return nodes.get();
       }
     };
   }

@@ -16,19 +16,21 @@ import java.util.List;
  * restarted operator) rebuilds the same forecaster. Bounded: the forecaster averages the samples of
  * each {@code sampleInterval} bucket, so a completed bucket is kept as one sample, its mean (summed
  * in order and divided as the forecaster does, so the replay is exact), at its last sample's time;
- * only the newest bucket keeps its raw samples. With the forecaster's retention of two seasons that
- * is at most {@code 2 × season / sampleInterval + 1} buckets (2,881 with the defaults) plus the
- * syncs of one interval. The reconciler copies {@link #toJson} into the status patch it makes
- * anyway, so a sync writes the status once.
+ * only the newest bucket keeps its raw samples. A new leader replays the forecaster's retention of
+ * two seasons: {@code 2 × season / sampleInterval + 1} buckets (2,881 with the defaults) plus the
+ * syncs of one interval. The feed trims this store to that retention each time it has grown by
+ * another one ({@code ScaleAheadFeed}), so it holds up to twice that (5,765 samples, 199 KB of
+ * status JSON with the defaults and 15 s syncs: {@code ReconcileBench} prints it). The reconciler
+ * copies {@link #toJson} into the status patch it makes anyway, so a sync writes the status once.
  */
-final class StatusForecastStore implements ForecastStore {
+public final class StatusForecastStore implements ForecastStore {
   private final long intervalSeconds;
   private final List<LoadSample> completed = new ArrayList<>();
   private final List<LoadSample> current = new ArrayList<>();
   private long bucket = Long.MIN_VALUE;
 
   /** A store of buckets of {@code interval}, holding what {@code saved} kept (when it matches). */
-  StatusForecastStore(Duration interval, JsonNode saved) {
+  public StatusForecastStore(Duration interval, JsonNode saved) {
     this.intervalSeconds = Math.max(1, interval.toSeconds());
     if (saved != null
         && saved.path("intervalSeconds").asLong() == intervalSeconds
@@ -82,7 +84,7 @@ final class StatusForecastStore implements ForecastStore {
   }
 
   /** What the status keeps: {@code {intervalSeconds, samples: [[epochMillis, load], ...]}}. */
-  synchronized JsonNode toJson() {
+  public synchronized JsonNode toJson() {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     out.put("intervalSeconds", intervalSeconds);
     ArrayNode samples = out.putArray("samples");
