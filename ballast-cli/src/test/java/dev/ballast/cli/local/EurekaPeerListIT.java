@@ -128,6 +128,13 @@ class EurekaPeerListIT {
         upMillis, growMillis, shrinkMillis);
   }
 
+  /**
+   * The cluster file: two Eureka servers, one to three. A server does not register itself as an
+   * instance ({@code register-with-eureka=false}): what the test checks are the peers of its
+   * configuration ({@code registered-replicas}) and the replication between them, neither of which
+   * needs it, and the self-registration's replicator makes every stop wait 3 s for its thread pool
+   * (DiscoveryClient's shutdown), which a rolling restart pays once per member.
+   */
   private static String clusterFile(String classpath) {
     return """
         apiVersion: ballast.dev/v1alpha1
@@ -151,6 +158,7 @@ class EurekaPeerListIT {
                       "--eureka.server.my-url=http://{host}:{port:http}/eureka/",
                       "--eureka.server.peer-node-read-timeout-ms=5000",
                       "--eureka.server.wait-time-in-ms-when-sync-empty=0",
+                      "--eureka.client.register-with-eureka=false",
                       "--spring.main.banner-mode=off"]
             ports: [http]
           membership:
@@ -207,7 +215,8 @@ class EurekaPeerListIT {
               .collect(Collectors.toCollection(TreeSet::new));
       await()
           .atMost(Duration.ofSeconds(30))
-          .pollInterval(Duration.ofMillis(500))
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(200))
           .ignoreExceptionsInstanceOf(IllegalStateException.class) // no status page yet
           .untilAsserted(
               () ->
@@ -224,7 +233,8 @@ class EurekaPeerListIT {
     try {
       await()
           .atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(500))
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(200))
           .untilAsserted(
               () ->
                   assertThat(EUREKA.hasInstance(base(ports.get(to)), "PROBE", id))

@@ -169,14 +169,15 @@ class HooksScalingIT {
     assertThat(shrink.exitCode()).as(shrink.toString()).isZero();
     assertThat(registry.ids()).containsExactly("chat-0", "chat-1");
     assertThat(registry.refusedDeletes()).isEmpty();
+    List<JsonNode> records = history(Path.of(f));
     JsonNode drained =
-        history(Path.of(f)).stream()
+        records.stream()
             .filter(r -> "DRAINED".equals(r.path("stage").asText()))
             .reduce((a, b) -> b)
             .orElseThrow();
     assertThat(drained.path("message").asText()).contains("$.remaining < 1: 0");
     JsonNode leave =
-        history(Path.of(f)).stream()
+        records.stream()
             .filter(r -> "LEAVE".equals(r.path("stage").asText()))
             .findFirst()
             .orElseThrow();

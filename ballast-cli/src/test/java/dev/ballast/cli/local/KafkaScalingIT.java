@@ -173,7 +173,8 @@ class KafkaScalingIT {
   private void awaitAt(int n) {
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(60))
-        .pollInterval(java.time.Duration.ofSeconds(1))
+        .pollDelay(java.time.Duration.ZERO)
+        .pollInterval(java.time.Duration.ofMillis(250))
         .untilAsserted(() -> cluster.assertAt(n));
   }
 

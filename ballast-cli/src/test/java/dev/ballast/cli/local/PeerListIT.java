@@ -222,6 +222,7 @@ class PeerListIT {
     List<String> expected = addresses(f, size);
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(60))
+        .pollDelay(java.time.Duration.ZERO)
         .pollInterval(java.time.Duration.ofMillis(200))
         .ignoreExceptions()
         .untilAsserted(

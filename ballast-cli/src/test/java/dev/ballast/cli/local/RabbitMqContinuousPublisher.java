@@ -12,8 +12,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -102,6 +105,24 @@ final class RabbitMqContinuousPublisher implements AutoCloseable {
     try (Connection c = connect(0);
         Channel ch = c.createChannel()) {
       for (String q : queues) {
+        // Publishing stopped, so the queue holds a fixed number of messages: consume that many as
+        // the broker pushes them (one basic.get per message takes a round trip each), then get
+        // whatever might be left until the queue is empty.
+        long ready = ch.queueDeclarePassive(q).getMessageCount();
+        BlockingQueue<String> delivered = new LinkedBlockingQueue<>();
+        String tag =
+            ch.basicConsume(
+                q,
+                true,
+                (consumerTag, d) -> delivered.add(new String(d.getBody(), StandardCharsets.UTF_8)),
+                consumerTag -> {});
+        for (long i = 0; i < ready; i++) {
+          String body = delivered.poll(30, TimeUnit.SECONDS);
+          assertThat(body).as("message %d of the %d in %s", i + 1, ready, q).isNotNull();
+          consumed.add(body);
+        }
+        ch.basicCancel(tag);
+        delivered.drainTo(consumed);
         for (GetResponse r = ch.basicGet(q, true); r != null; r = ch.basicGet(q, true)) {
           consumed.add(new String(r.getBody(), StandardCharsets.UTF_8));
         }

@@ -30,6 +30,7 @@ class SystemComponentsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
   private Path file;
+  private boolean broughtUp;
 
   @AfterEach
   void down() throws Exception {
@@ -37,7 +38,9 @@ class SystemComponentsIT {
       return;
     }
     for (String component : List.of("meta", "chunk")) {
-      BallastCli.run("down", "-f", file.toString(), "--component", component, "--purge");
+      if (broughtUp) {
+        BallastCli.run("down", "-f", file.toString(), "--component", component, "--purge");
+      }
       try (LocalWiring w =
           LocalWiring.readOnly(ClusterFile.load(file, component), Clock.systemUTC())) {
         assertThat(w.runtime().clusterProcesses()).as("processes left behind").isEmpty();
@@ -45,7 +48,18 @@ class SystemComponentsIT {
     }
   }
 
-  private Path writeSystem() throws Exception {
+  /** Both components up, at 3 members each; each meta member's join hook runs {@code join}. */
+  private Path upSystem(String join) throws Exception {
+    file = writeSystem(join);
+    broughtUp = true;
+    for (String component : List.of("meta", "chunk")) {
+      BallastCli.Result up = BallastCli.run("up", "-f", file.toString(), "--component", component);
+      assertThat(up.exitCode()).as(up.toString()).isZero();
+    }
+    return file;
+  }
+
+  private Path writeSystem(String join) throws Exception {
     Path script = Path.of("src", "test", "resources", "peer-node.py").toAbsolutePath();
     String member =
         """
@@ -79,7 +93,7 @@ class SystemComponentsIT {
                   http: {url: "http://{host}:{port:http}/health"}
                 hooks:
                   join:
-                    - exec: ["sleep", "2"]
+                    - exec: %s
               scaleDown: {policy: Allowed, dataPolicy: Delete}
             - name: chunk
               replicas: 3
@@ -90,19 +104,14 @@ class SystemComponentsIT {
                 type: none
               scaleDown: {policy: Allowed, dataPolicy: Delete}
         """
-            .formatted(member, member));
+            .formatted(member, join, member));
     return f;
   }
 
   @Test
   void oneComponentChangesAtATimeTheOtherWaitsAndSaysWhy() throws Exception {
     // given meta (sizes 3 or 5) and chunk (3..255) servers of one system, both up
-    file = writeSystem();
-    String f = file.toString();
-    for (String component : List.of("meta", "chunk")) {
-      BallastCli.Result up = BallastCli.run("up", "-f", f, "--component", component);
-      assertThat(up.exitCode()).as(up.toString()).isZero();
-    }
+    String f = upSystem("[\"sleep\", \"2\"]").toString();
 
     // when meta is asked for 4: its own allowed sizes refuse it, chunk's bounds do not matter
     BallastCli.Result four =
@@ -142,12 +151,9 @@ class SystemComponentsIT {
   @Test
   void anInterruptedOperationOfOneComponentKeepsTheOtherFromChangingUntilResumed()
       throws Exception {
-    // given both components up, and a meta scale killed right after its JOIN was journaled
-    file = writeSystem();
-    String f = file.toString();
-    for (String component : List.of("meta", "chunk")) {
-      assertThat(BallastCli.run("up", "-f", f, "--component", component).exitCode()).isZero();
-    }
+    // given both components up (a join that takes no time: nothing here races it), and a meta
+    // scale killed right after its JOIN was journaled
+    String f = upSystem("[\"true\"]").toString();
     BallastCli.Result killed =
         BallastCli.killedAt("0:JOIN", "scale", "-f", f, "--component", "meta", "--replicas", "5");
     assertThat(killed.exitCode()).as(killed.toString()).isEqualTo(137);
@@ -174,8 +180,8 @@ class SystemComponentsIT {
 
   @Test
   void aFileWithComponentsNeedsOneNamed() throws Exception {
-    // given
-    file = writeSystem();
+    // given a file that was never brought up (nothing to bring down after the test)
+    file = writeSystem("[\"true\"]");
 
     // when
     BallastCli.Result status = BallastCli.run("status", "-f", file.toString());
