@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -40,6 +41,9 @@ final class KafkaTestCluster implements AutoCloseable {
   final LocalProcessRuntime runtime;
   final KafkaControllerQuorum controllers;
   private final Path stateDir;
+
+  /** The replicas (broker ids) of each partition of {@link #TOPIC} as it was created. */
+  private final Map<Integer, List<Integer>> assignment = new TreeMap<>();
 
   private KafkaTestCluster(
       LocalProcessRuntime runtime, KafkaControllerQuorum controllers, Path stateDir) {
@@ -90,6 +94,16 @@ final class KafkaTestCluster implements AutoCloseable {
             .createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) REPLICATION)))
             .all()
             .get();
+        admin
+            .describeTopics(List.of(TOPIC))
+            .allTopicNames()
+            .get()
+            .get(TOPIC)
+            .partitions()
+            .forEach(
+                p ->
+                    cluster.assignment.put(
+                        p.partition(), p.replicas().stream().map(Node::id).toList()));
       }
       return cluster;
     } catch (Exception | Error e) {
@@ -105,6 +119,11 @@ final class KafkaTestCluster implements AutoCloseable {
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     return Admin.create(p);
+  }
+
+  /** The replicas (broker ids, preferred leader first) of each partition as it was created. */
+  Map<Integer, List<Integer>> initialAssignment() {
+    return Map.copyOf(assignment);
   }
 
   /** Members 0..size-1. */

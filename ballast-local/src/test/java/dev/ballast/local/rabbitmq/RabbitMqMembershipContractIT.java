@@ -11,16 +11,25 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@link RabbitMqMembership} passes the membership contract on real RabbitMQ nodes (3.10, quorum
  * queues), started by the local process runtime on free 127.0.0.1 ports. The nodes start once for
  * the run and are shared with {@link RabbitMqMembershipFailuresIT} ({@link SharedRabbitMqCluster}):
- * after each test the cluster is restored to three healthy members with every quorum queue on them
- * (a node start costs seconds here).
+ * before a test that follows one that changed it, the cluster is restored to three healthy members
+ * with every quorum queue on them (a node start costs seconds here); after the last test it is left
+ * to the next class that uses it, which restores it first.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 @ExtendWith(SharedRabbitMqCluster.class)
 class RabbitMqMembershipContractIT extends MembershipContract {
   @Override
   protected Cluster startCluster(int size) {
-    RabbitMqTestCluster cluster = SharedRabbitMqCluster.get(); // restored before the class
-    return new Cluster(cluster.runtime, cluster.membership, () -> cluster.restore(size));
+    RabbitMqTestCluster cluster = SharedRabbitMqCluster.get();
+    cluster.restore(size); // a test that failed may have left it changed; cheap when intact
+    // The nodes outlive the class: SharedRabbitMqCluster stops them when the run ends.
+    return new Cluster(cluster.runtime, cluster.membership, () -> {});
+  }
+
+  @Override
+  protected boolean restore(Cluster cluster, int size) {
+    SharedRabbitMqCluster.get().restore(size);
+    return true;
   }
 
   @Override

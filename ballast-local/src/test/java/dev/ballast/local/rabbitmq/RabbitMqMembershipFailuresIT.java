@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * a drain that would leave a quorum queue without a majority, a leave of a node that still holds
  * replicas, a fill whose new node died, a drain whose remaining nodes lost their majority. One
  * cluster for the run, shared with {@link RabbitMqMembershipContractIT} ({@link
- * SharedRabbitMqCluster}), restored to three healthy nodes before the class and after each test.
+ * SharedRabbitMqCluster}), restored to three healthy nodes before each test (cheap when the test
+ * before left it intact; nothing is restored after the last one).
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 @ExtendWith(SharedRabbitMqCluster.class)
@@ -38,19 +39,26 @@ class RabbitMqMembershipFailuresIT {
     membership = cluster.membership;
   }
 
-  @AfterEach
+  @BeforeEach
   void restore() {
     cluster.restore(3);
   }
 
+  /**
+   * Two stories with one given (node 1 down while node 2 leaves), so one node stop and restart: a
+   * new drain is refused up front, and the progress poll of a drain that was already started (then
+   * Ballast died) stops it. The refused drain changed nothing (asserted), so the poll meets the
+   * same cluster it would meet alone.
+   */
   @Test
-  void refusesADrainThatWouldLeaveAQuorumQueueWithoutAMajorityAndNamesTheQueues() throws Exception {
+  void refusesOrStopsADrainThatWouldLeaveAQuorumQueueWithoutAMajorityAndNamesTheQueues()
+      throws Exception {
     // given node 1 is down: without node 2 the queues would keep 1 of their 2 other replicas
     cluster.runtime.stop(1);
     Member leaving = cluster.runtime.member(2).orElseThrow();
     List<Member> remaining = cluster.members(2);
 
-    // when / then
+    // when / then: a new drain is refused
     assertThatThrownBy(() -> membership.drain(leaving, remaining))
         .isInstanceOf(MembershipException.class)
         .hasMessageContaining("would leave quorum queues without a majority")
@@ -58,6 +66,16 @@ class RabbitMqMembershipFailuresIT {
         .hasMessageContaining("events (1 of 2 replicas online)")
         .hasMessageContaining("bring their stopped members back");
     assertThat(membership.notInSync(remaining)).get().asString().contains("orders", "events");
+    assertEveryQueueKeepsItsReplicasAndMessages(3);
+
+    // when / then: the drain of node 2 was started (then Ballast died) before node 1 died; the
+    // poll after a resume stops the drain and says what to do
+    assertThatThrownBy(() -> membership.drainProgress(leaving, remaining))
+        .isInstanceOf(MembershipException.class)
+        .hasMessageContaining("the drain of ballast-2@localhost (member 2) stopped")
+        .hasMessageContaining("orders (1 of 2 replicas online)")
+        .hasMessageContaining("no message is lost")
+        .hasMessageContaining("bring the stopped members back (ballast up)");
     assertEveryQueueKeepsItsReplicasAndMessages(3);
   }
 
@@ -93,23 +111,6 @@ class RabbitMqMembershipFailuresIT {
         .hasMessageContaining("ballast-3@localhost (member 3) stopped during the fill")
         .hasMessageContaining("no message is lost")
         .hasMessageContaining("restart it (ballast up) to continue, or lower the target");
-    assertEveryQueueKeepsItsReplicasAndMessages(3);
-  }
-
-  @Test
-  void aDrainWhoseRemainingNodesLoseTheirMajorityStopsAndKeepsTheReplicas() throws Exception {
-    // given the drain of node 2 was started (then Ballast died); meanwhile node 1 died
-    Member leaving = cluster.runtime.member(2).orElseThrow();
-    List<Member> remaining = cluster.members(2);
-    cluster.runtime.stop(1);
-
-    // when / then: the poll after a resume stops the drain and says what to do
-    assertThatThrownBy(() -> membership.drainProgress(leaving, remaining))
-        .isInstanceOf(MembershipException.class)
-        .hasMessageContaining("the drain of ballast-2@localhost (member 2) stopped")
-        .hasMessageContaining("orders (1 of 2 replicas online)")
-        .hasMessageContaining("no message is lost")
-        .hasMessageContaining("bring the stopped members back (ballast up)");
     assertEveryQueueKeepsItsReplicasAndMessages(3);
   }
 
