@@ -31,7 +31,41 @@ public final class BallastCli {
     }
   }
 
+  /** The options of every {@code ballast} JVM the tests start: small, quick to start. */
+  private static final List<String> JVM_FLAGS =
+      List.of(
+          "-Xmx96m",
+          "-XX:TieredStopAtLevel=1",
+          "-XX:+UseSerialGC",
+          "-Xshare:auto",
+          "-Dfile.encoding=UTF-8");
+
+  private static List<String> archiveOptions;
+
   private BallastCli() {}
+
+  /**
+   * The command line that starts the {@code ballast} jar with {@code jvmOptions}, the tests' JVM
+   * flags and, when one works here, the jar's class-data archive (see {@link ClassDataArchive}):
+   * for tests that start and signal the process themselves. The arguments follow it.
+   */
+  static List<String> javaCommand(List<String> jvmOptions) {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java.toString());
+    cmd.addAll(JVM_FLAGS);
+    cmd.addAll(archiveOptions(java));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", JAR.toString()));
+    return cmd;
+  }
+
+  private static synchronized List<String> archiveOptions(Path java) {
+    if (archiveOptions == null) {
+      archiveOptions = ClassDataArchive.options(java, JVM_FLAGS, JAR);
+    }
+    return archiveOptions;
+  }
 
   public static Result run(String... args) {
     return run(List.of(), Duration.ofMinutes(3), args);
@@ -57,12 +91,7 @@ public final class BallastCli {
       Duration timeout,
       String... args) {
     assertThat(JAR).as("the shaded jar (built by the package phase)").exists();
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
-    cmd.add("-Dfile.encoding=UTF-8");
-    cmd.addAll(jvmOptions);
-    cmd.addAll(List.of("-jar", JAR.toString()));
+    List<String> cmd = new ArrayList<>(javaCommand(jvmOptions));
     cmd.addAll(List.of(args));
     try {
       Path out = Files.createTempFile("ballast-out", ".txt");

@@ -33,10 +33,7 @@ class BenchScaleSigtermIT {
     Path work = dir.resolve("work").toAbsolutePath();
     Path sideDir = work.resolve("run-1").resolve(side);
     Path out = dir.resolve("bench.out");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-    cmd.addAll(List.of("-jar", BallastCli.JAR.toString()));
+    List<String> cmd = new ArrayList<>(BallastCli.javaCommand(List.of()));
     cmd.addAll(List.of("bench", "scale", "--system", "zookeeper", "--work-dir", work.toString()));
     Process bench =
         new ProcessBuilder(cmd)

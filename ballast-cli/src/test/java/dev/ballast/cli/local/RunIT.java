@@ -87,7 +87,7 @@ class RunIT {
     try {
       await()
           .atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(500))
+          .pollInterval(Duration.ofMillis(200))
           .until(() -> replicas() == 2);
       run.destroy(); // SIGTERM
       assertThat(run.waitFor(60, TimeUnit.SECONDS)).as("run exits after SIGTERM").isTrue();
@@ -189,10 +189,7 @@ class RunIT {
   }
 
   private static List<String> command(String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-    cmd.addAll(List.of("-jar", BallastCli.JAR.toString()));
+    List<String> cmd = new ArrayList<>(BallastCli.javaCommand(List.of()));
     cmd.addAll(List.of(args));
     return cmd;
   }
