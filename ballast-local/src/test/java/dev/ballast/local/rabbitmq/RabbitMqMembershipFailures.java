@@ -12,35 +12,26 @@ import dev.ballast.members.rabbitmq.RabbitMqMembership;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What {@link RabbitMqMembership} refuses or stops on real RabbitMQ nodes, with every message kept:
  * a drain that would leave a quorum queue without a majority, a leave of a node that still holds
- * replicas, a fill whose new node died, a drain whose remaining nodes lost their majority. One
- * cluster for the run, shared with {@link RabbitMqMembershipContractIT} ({@link
- * SharedRabbitMqCluster}), restored to three healthy nodes before each test (cheap when the test
- * before left it intact; nothing is restored after the last one).
+ * replicas, a fill whose new node died, a drain whose remaining nodes lost their majority. Run as
+ * {@link RabbitMqMembershipContractIT.Failures}, on the nodes of {@link SharedRabbitMqCluster} in
+ * the JVM that runs the contract (a second cluster of three nodes would cost about as much as these
+ * stories), restored to three healthy nodes before each test (cheap when the test before left it
+ * intact; nothing is restored after the last one).
  */
-@Timeout(value = 3, unit = TimeUnit.MINUTES)
-@ExtendWith(SharedRabbitMqCluster.class)
-class RabbitMqMembershipFailuresIT {
-  private static RabbitMqTestCluster cluster;
-  private static RabbitMqMembership membership;
-
-  @BeforeAll
-  static void start() {
-    cluster = SharedRabbitMqCluster.get();
-    membership = cluster.membership;
-  }
+abstract class RabbitMqMembershipFailures {
+  private RabbitMqTestCluster cluster;
+  private RabbitMqMembership membership;
 
   @BeforeEach
   void restore() {
+    cluster = SharedRabbitMqCluster.get();
+    membership = cluster.membership;
     cluster.restore(3);
   }
 
@@ -115,7 +106,7 @@ class RabbitMqMembershipFailuresIT {
   }
 
   /** Each queue still lists {@code replicas} members and serves all its messages from node 0. */
-  private static void assertEveryQueueKeepsItsReplicasAndMessages(int replicas) throws Exception {
+  private void assertEveryQueueKeepsItsReplicasAndMessages(int replicas) throws Exception {
     assertThat(membership.quorumQueues(cluster.members(1)))
         .hasSize(QUEUES.size())
         .allSatisfy(q -> assertThat(q.members()).hasSize(replicas));
