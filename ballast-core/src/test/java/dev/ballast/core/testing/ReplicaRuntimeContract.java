@@ -206,7 +206,11 @@ public abstract class ReplicaRuntimeContract {
     Member m = started(0);
     Assumptions.assumeTrue(
         dataPresent(runtime, m).isPresent(), "the adapter cannot tell whether data exists");
-    assertThat(dataPresent(runtime, m)).contains(true);
+    // the member writes its data once it runs, not necessarily before it is seen running
+    await()
+        .atMost(settleTimeout())
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> dataPresent(runtime, m).orElse(false));
     runtime.stop(0);
     awaitRunning(0, false);
     runtime.cleanup(0, DataPolicy.DELETE);
