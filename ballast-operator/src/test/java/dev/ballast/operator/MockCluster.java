@@ -7,12 +7,17 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Fixtures on the fabric8 mock API server (CRUD mode) and a fake kubelet: the mock has no
@@ -171,5 +176,32 @@ final class MockCluster {
         .endCondition()
         .endStatus()
         .build();
+  }
+
+  /**
+   * Answers every SelfSubjectAccessReview {@code server} receives: allowed when {@code granted}
+   * accepts its {@code "verb resource"} (read at each review), each asked one passed to {@code
+   * asked} first.
+   */
+  static void answerAccessReviews(
+      KubernetesMockServer server, Predicate<String> granted, Consumer<String> asked) {
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")
+        .andReply(
+            201,
+            request -> {
+              SelfSubjectAccessReview review =
+                  Serialization.unmarshal(
+                      request.getBody().readUtf8(), SelfSubjectAccessReview.class);
+              var a = review.getSpec().getResourceAttributes();
+              String what = a.getVerb() + " " + a.getResource();
+              asked.accept(what);
+              review.setStatus(
+                  new SubjectAccessReviewStatusBuilder().withAllowed(granted.test(what)).build());
+              return review;
+            })
+        .always();
   }
 }

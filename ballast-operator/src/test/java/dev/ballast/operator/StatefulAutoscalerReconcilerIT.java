@@ -6,11 +6,8 @@ import dev.ballast.core.testing.MutableClock;
 import dev.ballast.crd.v1alpha1.StatefulAutoscaler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -832,24 +829,7 @@ class StatefulAutoscalerReconcilerIT {
 
   /** SelfSubjectAccessReviews allow {@code granted} ({@code verb resource}), nothing else. */
   void grantOnly(String... granted) {
-    server
-        .expect()
-        .post()
-        .withPath("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")
-        .andReply(
-            201,
-            request -> {
-              SelfSubjectAccessReview review =
-                  Serialization.unmarshal(
-                      request.getBody().readUtf8(), SelfSubjectAccessReview.class);
-              var a = review.getSpec().getResourceAttributes();
-              review.setStatus(
-                  new SubjectAccessReviewStatusBuilder()
-                      .withAllowed(List.of(granted).contains(a.getVerb() + " " + a.getResource()))
-                      .build());
-              return review;
-            })
-        .always();
+    MockCluster.answerAccessReviews(server, List.of(granted)::contains, asked -> {});
   }
 
   List<Event> events(String reason) {

@@ -10,15 +10,12 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.ScaleBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReference;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -78,26 +75,7 @@ class TargetCacheFallbackIT {
                         .build())
                 .build())
         .always();
-    server
-        .expect()
-        .post()
-        .withPath("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")
-        .andReply(
-            201,
-            request -> {
-              SelfSubjectAccessReview review =
-                  Serialization.unmarshal(
-                      request.getBody().readUtf8(), SelfSubjectAccessReview.class);
-              var a = review.getSpec().getResourceAttributes();
-              String what = a.getVerb() + " " + a.getResource();
-              asked.add(what);
-              review.setStatus(
-                  new SubjectAccessReviewStatusBuilder()
-                      .withAllowed(granted.contains(what))
-                      .build());
-              return review;
-            })
-        .always();
+    MockCluster.answerAccessReviews(server, granted::contains, asked::add);
     server
         .expect()
         .get()

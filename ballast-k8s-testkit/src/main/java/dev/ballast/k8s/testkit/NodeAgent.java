@@ -71,7 +71,7 @@ public final class NodeAgent implements AutoCloseable {
   private final KubernetesClient client;
   private final String nodeName;
   private final Map<String, String> allocatable;
-  private final List<PodRunner> runners;
+  private volatile List<PodRunner> runners;
   private final Predicate<String> namespaces;
   private final LoopbackAddresses addresses;
   private final Path workDir;
@@ -184,6 +184,16 @@ public final class NodeAgent implements AutoCloseable {
     claims = client.persistentVolumeClaims().inAnyNamespace().inform();
     loop.scheduleWithFixedDelay(this::syncQuietly, 0, 200, TimeUnit.MILLISECONDS);
     LOG.info("node agent started node={} allocatable={} dir={}", nodeName, allocatable, workDir);
+  }
+
+  /**
+   * From now on starts pods through {@code others} instead of the runners it had (a test class
+   * sharing this agent with the classes before it brings its own); pods that none of them runs are
+   * no longer scheduled here.
+   */
+  public void useRunners(List<PodRunner> others) {
+    others.forEach(PodRunner::requireUsable);
+    this.runners = List.copyOf(others);
   }
 
   public String nodeName() {

@@ -60,7 +60,7 @@ class EtcdScaleThroughScaleIT {
 
   @RegisterExtension
   static final KubeClusterExtension cluster =
-      KubeClusterExtension.builder().runner(new EtcdPodRunner()).build();
+      KubeClusterExtension.builder().runner(new EtcdPodRunner()).sharedInJvm().build();
 
   static final EtcdStatefulSet etcd = EtcdStatefulSet.of(NS, "etcd");
   static ManagedProcess operator;

@@ -49,6 +49,7 @@ class EurekaRollingRestartIT {
   static final KubeClusterExtension cluster =
       KubeClusterExtension.builder()
           .runner(new EurekaPodRunner(Path.of("..", "ballast-eureka-testserver", "target")))
+          .sharedInJvm()
           .build();
 
   static ManagedProcess operator;
@@ -156,29 +157,19 @@ class EurekaRollingRestartIT {
   }
 
   private static String statefulSet() {
-    return """
-        apiVersion: apps/v1
-        kind: StatefulSet
-        metadata: {name: %1$s, namespace: %2$s}
-        spec:
-          serviceName: %1$s
-          replicas: 2
-          selector: {matchLabels: {app: %1$s}}
-          template:
-            metadata: {labels: {app: %1$s}}
-            spec:
-              terminationGracePeriodSeconds: 10
-              containers:
-                - name: eureka
-                  image: ballast-test/eureka
-                  ports: [{name: http, containerPort: %3$d}]
-                  args: ["--spring.config.import=optional:file:/peers/%4$s"]
-                  volumeMounts: [{name: peers, mountPath: /peers}]
-              volumes:
-                - name: peers
-                  configMap: {name: %1$s-peers, optional: true}
-        """
-        .formatted(NAME, NS, PORT, KEY);
+    return RealControlPlane.statefulSet(
+        NS,
+        NAME,
+        2,
+        List.of(
+            "terminationGracePeriodSeconds: 10",
+            "volumes: [{name: peers, configMap: {name: %s-peers, optional: true}}]"
+                .formatted(NAME)),
+        "eureka",
+        "ballast-test/eureka",
+        "ports: [{name: http, containerPort: %d}]".formatted(PORT),
+        "args: [\"--spring.config.import=optional:file:/peers/%s\"]".formatted(KEY),
+        "volumeMounts: [{name: peers, mountPath: /peers}]");
   }
 
   private static String autoscaler() {

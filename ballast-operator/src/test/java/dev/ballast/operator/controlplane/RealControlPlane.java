@@ -52,7 +52,7 @@ public final class RealControlPlane {
   /** Writes {@code yaml} to a file under the class's work folder, for kubectl. */
   public static Path manifest(KubeClusterExtension cluster, String name, String yaml) {
     try {
-      Path file = cluster.controlPlane().workDir().resolve("manifests").resolve(name + ".yaml");
+      Path file = cluster.workDir().resolve("manifests").resolve(name + ".yaml");
       Files.createDirectories(file.getParent());
       Files.writeString(file, yaml);
       return file;
@@ -123,7 +123,7 @@ public final class RealControlPlane {
 
   /**
    * A StatefulAutoscaler {@code zk} of a fixed size of 3 (at most 7) for {@code zk}'s StatefulSet:
-   * ZooKeeper membership on its ports, a 2 s sync, scale-down allowed, removed claims deleted.
+   * ZooKeeper membership on its ports, a 1 s sync, scale-down allowed, removed claims deleted.
    */
   public static String zooKeeperAutoscaler(ZooKeeperStatefulSet zk) {
     return """
@@ -136,13 +136,66 @@ public final class RealControlPlane {
           targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: %s}
           replicas: 3
           maxReplicas: 7
-          syncPeriod: 2s
+          syncPeriod: 1s
           membership:
             type: ZooKeeper
             settings: {clientPort: "%d", quorumPort: "%d", electionPort: "%d"}
           scaleDown: {policy: Allowed, dataPolicy: Delete}
         """
         .formatted(zk.namespace(), zk.name(), zk.clientPort(), zk.quorumPort(), zk.electionPort());
+  }
+
+  /**
+   * A StatefulSet {@code namespace/name} of {@code replicas} pods labelled {@code app: <name>} (its
+   * serviceName {@code name}), with one container {@code container} of image {@code image} and the
+   * container's further fields {@code containerFields} (YAML, e.g. {@code ports: [...]}), if any.
+   */
+  public static String statefulSet(
+      String namespace,
+      String name,
+      int replicas,
+      String container,
+      String image,
+      String... containerFields) {
+    return statefulSet(namespace, name, replicas, List.of(), container, image, containerFields);
+  }
+
+  /**
+   * As {@link #statefulSet(String, String, int, String, String, String...)}, with the pod spec's
+   * further fields {@code podFields} (YAML, e.g. {@code volumes: [...]}).
+   */
+  public static String statefulSet(
+      String namespace,
+      String name,
+      int replicas,
+      List<String> podFields,
+      String container,
+      String image,
+      String... containerFields) {
+    StringBuilder fields = new StringBuilder();
+    for (String f : containerFields) {
+      fields.append(f.indent(10));
+    }
+    for (String f : podFields) {
+      fields.append(f.indent(6));
+    }
+    return """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: %1$s, namespace: %2$s}
+        spec:
+          serviceName: %1$s
+          replicas: %3$d
+          selector: {matchLabels: {app: %1$s}}
+          template:
+            metadata: {labels: {app: %1$s}}
+            spec:
+              containers:
+                - name: %4$s
+                  image: %5$s
+        """
+            .formatted(name, namespace, replicas, container, image)
+        + fields;
   }
 
   /** The namespace and ServiceAccount deploy/install.yaml runs the operator as. */
@@ -294,7 +347,7 @@ public final class RealControlPlane {
       String namespace,
       String identity,
       String... extraArgs) {
-    Path dir = cluster.controlPlane().workDir().getParent();
+    Path dir = cluster.workDir();
     List<String> args =
         new java.util.ArrayList<>(
             List.of(

@@ -82,6 +82,7 @@ class RunbookExecHooksIT {
       KubeClusterExtension.builder()
           .runner(new IdlePodRunner(META_IMAGE).withFile("iomeshctl", IOMESHCTL))
           .runner(new ChunkPodRunner())
+          .sharedInJvm()
           .build();
 
   static MetaCluster meta;
@@ -217,44 +218,24 @@ class RunbookExecHooksIT {
   }
 
   static String metaStatefulSet() {
-    return """
-        apiVersion: apps/v1
-        kind: StatefulSet
-        metadata: {name: meta, namespace: %s}
-        spec:
-          serviceName: meta
-          replicas: 3
-          selector: {matchLabels: {app: meta}}
-          template:
-            metadata: {labels: {app: meta}}
-            spec:
-              containers:
-                - name: meta
-                  image: %s
-                  env:
-                    - {name: META_ADDRESSES, value: "%s %s %s"}
-        """
-        .formatted(NS, META_IMAGE, meta.address(0), meta.address(1), meta.address(2));
+    return RealControlPlane.statefulSet(
+        NS,
+        "meta",
+        3,
+        "meta",
+        META_IMAGE,
+        "env: [{name: META_ADDRESSES, value: \"%s %s %s\"}]"
+            .formatted(meta.address(0), meta.address(1), meta.address(2)));
   }
 
   static String chunkStatefulSet() {
-    return """
-        apiVersion: apps/v1
-        kind: StatefulSet
-        metadata: {name: chunk, namespace: %s}
-        spec:
-          serviceName: chunk
-          replicas: 3
-          selector: {matchLabels: {app: chunk}}
-          template:
-            metadata: {labels: {app: chunk}}
-            spec:
-              containers:
-                - name: chunk
-                  image: %s
-                  ports: [{name: data, containerPort: %d}]
-        """
-        .formatted(NS, CHUNK_IMAGE, dataPort);
+    return RealControlPlane.statefulSet(
+        NS,
+        "chunk",
+        3,
+        "chunk",
+        CHUNK_IMAGE,
+        "ports: [{name: data, containerPort: %d}]".formatted(dataPort));
   }
 
   /** The chunk servers' StatefulAutoscaler of examples/kubernetes/storage.yaml, at 3 members. */

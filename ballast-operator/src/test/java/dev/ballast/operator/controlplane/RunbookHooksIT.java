@@ -109,22 +109,7 @@ class RunbookHooksIT {
   }
 
   static String statefulSet() {
-    return """
-        apiVersion: apps/v1
-        kind: StatefulSet
-        metadata: {name: chat, namespace: %s}
-        spec:
-          serviceName: chat
-          replicas: 3
-          selector: {matchLabels: {app: chat}}
-          template:
-            metadata: {labels: {app: chat}}
-            spec:
-              containers:
-                - name: chat
-                  image: %s
-        """
-        .formatted(NS, IMAGE);
+    return RealControlPlane.statefulSet(NS, "chat", 3, "chat", IMAGE);
   }
 
   static String autoscaler() {

@@ -21,7 +21,7 @@ class StatefulAutoscalerValidationIT {
   private static final String NS = "validation";
 
   @RegisterExtension
-  static final KubeClusterExtension cluster = KubeClusterExtension.builder().build();
+  static final KubeClusterExtension cluster = KubeClusterExtension.builder().sharedInJvm().build();
 
   @BeforeAll
   static void crd() {

@@ -58,7 +58,10 @@ class SteadyReconcileRequestsIT {
 
   @RegisterExtension
   static final KubeClusterExtension cluster =
-      KubeClusterExtension.builder().runner(new IdlePodRunner(RunbookHooksIT.IMAGE)).build();
+      KubeClusterExtension.builder()
+          .runner(new IdlePodRunner(RunbookHooksIT.IMAGE))
+          .sharedInJvm()
+          .build();
 
   /** Every request of the operator's client but its watches: {@code METHOD path?query}. */
   static final class RequestLog implements Interceptor {
@@ -155,21 +158,7 @@ class SteadyReconcileRequestsIT {
           .formatted(NS, RealControlPlane.OPERATOR_ACCOUNT, RealControlPlane.OPERATOR_NAMESPACE);
 
   static String statefulSet(String name, int replicas) {
-    return """
-        apiVersion: apps/v1
-        kind: StatefulSet
-        metadata: {name: %1$s, namespace: %2$s}
-        spec:
-          serviceName: %1$s
-          replicas: %3$d
-          selector: {matchLabels: {app: %1$s}}
-          template:
-            metadata: {labels: {app: %1$s}}
-            spec:
-              containers:
-                - {name: main, image: ballast-test/idle}
-        """
-        .formatted(name, NS, replicas);
+    return RealControlPlane.statefulSet(NS, name, replicas, "main", RunbookHooksIT.IMAGE);
   }
 
   /** A Deployment of 2: no Deployment controller runs here, so it has no pods (none needed). */
@@ -209,7 +198,7 @@ class SteadyReconcileRequestsIT {
         spec:
           targetRef: {apiVersion: %3$s, kind: %4$s, name: %1$s}
           maxReplicas: 3
-          syncPeriod: 2s
+          syncPeriod: 1s
           scaleUp: {preflight: false}
         %5$s"""
         .formatted(name, NS, apiVersion, kind, sizing.indent(2));
@@ -300,7 +289,7 @@ class SteadyReconcileRequestsIT {
                                 && e.getValue().equals(s.replicas);
                           }));
       // when: after one more round of syncs settles what is left, the requests are counted over
-      // three rounds of syncs (2 s each, 5 resources) and a pod event of zk
+      // three rounds of syncs (1 s each, 5 resources) and a pod event of zk
       int port = wiring.httpPort();
       double settle = reconciles(port);
       await().atMost(TIMEOUT).until(() -> reconciles(port) >= settle + 5);

@@ -38,7 +38,10 @@ class SystemComponentsIT {
 
   @RegisterExtension
   static final KubeClusterExtension cluster =
-      KubeClusterExtension.builder().runner(new IdlePodRunner(RunbookHooksIT.IMAGE)).build();
+      KubeClusterExtension.builder()
+          .runner(new IdlePodRunner(RunbookHooksIT.IMAGE))
+          .sharedInJvm()
+          .build();
 
   static ManagedProcess operator;
 
@@ -71,22 +74,7 @@ class SystemComponentsIT {
   }
 
   static String statefulSet(String name, int replicas) {
-    return """
-        apiVersion: apps/v1
-        kind: StatefulSet
-        metadata: {name: %1$s, namespace: %2$s}
-        spec:
-          serviceName: %1$s
-          replicas: %3$d
-          selector: {matchLabels: {app: %1$s}}
-          template:
-            metadata: {labels: {app: %1$s}}
-            spec:
-              containers:
-                - name: main
-                  image: ballast-test/idle
-        """
-        .formatted(name, NS, replicas);
+    return RealControlPlane.statefulSet(NS, name, replicas, "main", RunbookHooksIT.IMAGE);
   }
 
   static String autoscaler(String name) {

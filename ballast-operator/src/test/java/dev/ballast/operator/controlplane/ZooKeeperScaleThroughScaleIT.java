@@ -318,8 +318,9 @@ class ZooKeeperScaleThroughScaleIT {
               assertThat(sas.getStatus().verticalAdvice.reason).isEqualTo("MetricsUnavailable");
               assertThat(sas.getStatus().verticalAdvice.message).contains("metrics.k8s.io");
             });
+    // held over three syncs (1 s each)
     await("the size held")
-        .during(Duration.ofSeconds(6))
+        .during(Duration.ofSeconds(3))
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->

@@ -71,6 +71,7 @@ class ZooKeeperSingleOperatorIT {
   static final KubeClusterExtension cluster =
       KubeClusterExtension.builder()
           .runner(new ZooKeeperPodRunner().withNaming(ZooKeeperPodRunner.Naming.DNS))
+          .sharedInJvm()
           .build();
 
   /** On a failure, the operator's threads go to the test log: where a reconcile waits, if one. */
@@ -125,7 +126,7 @@ class ZooKeeperSingleOperatorIT {
           targetRef: {apiVersion: apps/v1, kind: StatefulSet, name: zk}
           replicas: 3
           maxReplicas: 5
-          syncPeriod: 2s
+          syncPeriod: 1s
           membership:
             type: ZooKeeper
             settings: {clientPort: "%d", quorumPort: "%d", electionPort: "%d"}
@@ -337,9 +338,7 @@ class ZooKeeperSingleOperatorIT {
     Set<String> before = eventNames(client);
     try (PrometheusServer prometheus =
             PrometheusServer.start(
-                "ballast_it_load",
-                250,
-                cluster.controlPlane().workDir().getParent().resolve("prometheus"));
+                "ballast_it_load", 250, cluster.workDir().resolve("prometheus"));
         ConfigWatcher watcher = new ConfigWatcher(client, zk)) {
       RealControlPlane.patchAutoscaler(
           client,
