@@ -31,10 +31,7 @@ class DemoIT {
     Path state = dir.resolve("demo");
     Path summaryFile = dir.resolve("summary.json");
 
-    // when: a shortened story (the default is 140 s of load, synced every 2 s): the autoscaler
-    // decides every second, so a 60 s profile (a 21 s plateau, then idle) still leaves it time to
-    // grow during the plateau; the shrink after the 20 s stabilization may end after the load, in
-    // the settle wait the demo runs before it verifies
+    // when: a shortened story (the default is 140 s of load)
     BallastCli.Result run =
         BallastCli.run(
             List.of(),
@@ -43,9 +40,7 @@ class DemoIT {
             "--state-dir",
             state.toString(),
             "--duration",
-            "60s",
-            "--sync-period",
-            "1s",
+            "100s",
             "--summary-json",
             summaryFile.toString());
 
