@@ -105,6 +105,7 @@ final class ClassDataArchive {
         }
         Files.move(
             made, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        deleteOlderArchives(dir, archive);
         return Optional.of(archive);
       } finally {
         Files.deleteIfExists(made);
@@ -171,6 +172,17 @@ final class ClassDataArchive {
       return Optional.of(text);
     } finally {
       Files.deleteIfExists(out);
+    }
+  }
+
+  /** Deletes the archives of earlier builds of the jar (a JVM that maps one keeps its copy). */
+  private static void deleteOlderArchives(Path dir, Path current) throws IOException {
+    try (var archives = Files.newDirectoryStream(dir, "ballast-*.jsa")) {
+      for (Path a : archives) {
+        if (!a.equals(current)) {
+          Files.deleteIfExists(a);
+        }
+      }
     }
   }
 

@@ -88,7 +88,8 @@ class RunIT {
       await()
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(200))
-          .until(() -> replicas() == 2);
+          // the member table shrinks at CLEANUP: the operation ends (VERIFY, PUBLISH) after it
+          .until(() -> replicas() == 2 && Files.readString(out).contains("ScaledDown"));
       run.destroy(); // SIGTERM
       assertThat(run.waitFor(60, TimeUnit.SECONDS)).as("run exits after SIGTERM").isTrue();
       assertThat(run.exitValue()).as("a graceful stop exits 0, as the help says").isZero();
