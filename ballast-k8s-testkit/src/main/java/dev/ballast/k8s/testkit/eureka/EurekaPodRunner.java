@@ -85,6 +85,9 @@ public final class EurekaPodRunner implements PodRunner {
     args.add("--eureka.server.my-url=http://" + self + ":" + port + "/eureka/");
     args.add("--eureka.server.peer-node-read-timeout-ms=5000");
     args.add("--eureka.server.wait-time-in-ms-when-sync-empty=0");
+    // No self-registration: peers come from the configuration, and the registration's replicator
+    // makes every stop wait 3 s for its thread pool (DiscoveryClient's shutdown).
+    args.add("--eureka.client.register-with-eureka=false");
     args.add("--spring.main.banner-mode=off");
     args.addAll(containerArgs(ctx));
     ManagedProcess process =
